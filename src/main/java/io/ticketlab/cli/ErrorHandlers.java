@@ -1,0 +1,113 @@
+package io.ticketlab.cli;
+
+import io.ticketlab.common.BadInputException;
+import java.io.FileNotFoundException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * TicketLab's error conventions for every command: usage errors and bad input print one line and
+ * exit with {@link #BAD_INPUT}; internal failures print a short message with the log path and exit
+ * with {@link #INTERNAL}. {@code --verbose} adds the stack trace.
+ */
+final class ErrorHandlers {
+  static final int BAD_INPUT = 2;
+  static final int INTERNAL = 1;
+  /** Goes to the log file only (see logback.xml): the console gets our one-line message. */
+  private static final Logger LOG = LoggerFactory.getLogger("ticketlab.failures");
+
+  private ErrorHandlers() {}
+
+  /** Unknown commands, unknown options, unparsable option values. */
+  static final class Usage implements IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine cmd = ex.getCommandLine();
+      PrintWriter err = cmd.getErr();
+      String name = cmd.getCommandSpec().qualifiedName();
+      err.println(
+          name + ": " + oneLine(ex.getMessage()) + " (see '" + name + " --help')");
+      if (RunSettings.verbose()) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return BAD_INPUT;
+    }
+  }
+
+  /** Exceptions thrown while a command runs. */
+  static final class Execution implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+      PrintWriter err = cmd.getErr();
+      String name = cmd.getCommandSpec().qualifiedName();
+      String badInput = badInputMessage(ex);
+      if (badInput != null) {
+        LOG.info("bad input: {}", badInput, ex);
+        err.println(name + ": " + oneLine(badInput));
+        if (RunSettings.verbose()) {
+          ex.printStackTrace(err);
+        }
+        err.flush();
+        return BAD_INPUT;
+      }
+      LOG.error("internal failure in '{}'", name, ex);
+      String message = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
+      err.println(
+          name
+              + ": internal error: "
+              + oneLine(message)
+              + " (details in "
+              + Logging.logFile()
+              + ")");
+      if (RunSettings.verbose()) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return INTERNAL;
+    }
+  }
+
+  /** The one-line message for an exception caused by bad input, or null when it is internal. */
+  static String badInputMessage(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof BadInputException) {
+        return t.getMessage();
+      }
+      if (t instanceof ParameterException) {
+        return t.getMessage();
+      }
+      if (t instanceof NoSuchFileException) {
+        return ((NoSuchFileException) t).getFile() + ": no such file";
+      }
+      if (t instanceof AccessDeniedException) {
+        return ((AccessDeniedException) t).getFile() + ": permission denied";
+      }
+      if (t instanceof FileNotFoundException) {
+        return t.getMessage();
+      }
+      if (t instanceof UncheckedIOException && t.getCause() == null) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static String oneLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    String firstLine = s.strip();
+    int nl = firstLine.indexOf('\n');
+    return nl < 0 ? firstLine : firstLine.substring(0, nl).strip();
+  }
+}

@@ -1,0 +1,76 @@
+package io.ticketlab.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ticketlab} command line: parses, dispatches to one subcommand class per command, and
+ * turns failures into the project's exit codes (0 success, 1 internal failure, 2 bad usage or bad
+ * input). Commands hold no logic of their own; they call the library.
+ */
+@Command(
+    name = "ticketlab",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    header = "Find, transfer and analyse lottery tickets in object recognition networks.",
+    description = {
+      "TicketLab implements Girish et al., The Lottery Ticket Hypothesis for Object Recognition"
+          + " (CVPR 2021) on DJL's PyTorch engine.",
+      ""
+    },
+    commandListHeading = "%nCommands:%n",
+    footerHeading = "%n",
+    footer = {
+      "Exit codes: 0 success, 1 internal failure (see the log), 2 bad usage or bad input.",
+      "Run 'ticketlab COMMAND --help' for the options of one command."
+    },
+    subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Mixin GlobalOptions global;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Entry point of the launcher. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code; used by tests. */
+  public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given output streams and returns its exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    Logging.init();
+    return execute(newCommandLine(), out, err, args);
+  }
+
+  /** Runs an already configured command line; tests use it to add commands of their own. */
+  static int execute(CommandLine cmd, PrintWriter out, PrintWriter err, String... args) {
+    RunSettings.reset();
+    cmd.setOut(out);
+    cmd.setErr(err);
+    return cmd.execute(args);
+  }
+
+  /** The configured picocli command line, with TicketLab's error handlers. */
+  public static CommandLine newCommandLine() {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setParameterExceptionHandler(new ErrorHandlers.Usage());
+    cmd.setExecutionExceptionHandler(new ErrorHandlers.Execution());
+    return cmd;
+  }
+
+  @Override
+  public void run() {
+    // No subcommand given: show what there is and treat it as a usage error.
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+}

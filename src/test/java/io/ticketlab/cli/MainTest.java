@@ -1,0 +1,138 @@
+package io.ticketlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticketlab.common.BadInputException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class MainTest {
+
+  /** What one invocation printed and returned. */
+  record Outcome(int exitCode, String out, String err) {}
+
+  static Outcome run(String... args) {
+    return run(Main.newCommandLine(), args);
+  }
+
+  static Outcome run(CommandLine cmd, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Logging.init();
+    int code = Main.execute(cmd, new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Command(name = "fail")
+  static final class FailingCommand implements Runnable {
+    @CommandLine.Option(names = "--how")
+    String how = "bad-input";
+
+    @Override
+    public void run() {
+      switch (how) {
+        case "bad-input":
+          throw BadInputException.of(
+              Path.of("gt.json"), "annotations[3]", "bbox", "[1, NaN, 2, 2]", "not a finite number");
+        case "missing-file":
+          throw new java.io.UncheckedIOException(
+              new java.nio.file.NoSuchFileException("results.json"));
+        default:
+          throw new IllegalStateException("something broke inside");
+      }
+    }
+  }
+
+  static CommandLine withFailingCommand() {
+    return Main.newCommandLine().addSubcommand("fail", new FailingCommand());
+  }
+
+  @Test
+  void help_listsCommandsWithDescriptions() {
+    Outcome o = run("--help");
+    assertThat(o.exitCode()).isZero();
+    assertThat(o.out()).contains("Usage: ticketlab").contains("doctor").contains("Check the machine");
+  }
+
+  @Test
+  void version_namesTicketLabDjlAndPyTorch() {
+    Outcome o = run("--version");
+    assertThat(o.exitCode()).isZero();
+    assertThat(o.out()).contains("TicketLab").contains("DJL 0.36.0").contains("PyTorch 2.7.1");
+  }
+
+  @Test
+  void unknownCommand_exits2WithOneLine() {
+    Outcome o = run("nosuch");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err().strip().lines()).hasSize(1);
+    assertThat(o.err()).contains("nosuch");
+    assertThat(o.out()).isEmpty();
+  }
+
+  @Test
+  void unknownOption_exits2WithOneLine() {
+    Outcome o = run("doctor", "--no-such-option");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err().strip().lines()).hasSize(1);
+    assertThat(o.err()).contains("--no-such-option");
+  }
+
+  @Test
+  void badThreadCount_exits2() {
+    Outcome o = run("--threads", "0", "doctor");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err().strip().lines()).hasSize(1);
+    assertThat(o.err()).contains("--threads").contains("0");
+  }
+
+  @Test
+  void noCommand_isAUsageError() {
+    Outcome o = run();
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err()).contains("a command is required");
+  }
+
+  @Test
+  void badInput_exits2WithOneLineNamingFileRecordFieldAndValue() {
+    Outcome o = run(withFailingCommand(), "fail");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err().strip().lines()).hasSize(1);
+    assertThat(o.err())
+        .contains("gt.json")
+        .contains("annotations[3].bbox")
+        .contains("[1, NaN, 2, 2]")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void missingFile_isBadInput() {
+    Outcome o = run(withFailingCommand(), "fail", "--how", "missing-file");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err()).contains("results.json: no such file");
+    assertThat(o.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void badInputWithVerbose_showsStackTrace() {
+    Outcome o = run(withFailingCommand(), "--verbose", "fail");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err()).contains("BadInputException").contains("at io.ticketlab");
+  }
+
+  @Test
+  void internalFailure_exits1WithShortMessageAndLogPath() {
+    Outcome o = run(withFailingCommand(), "fail", "--how", "bug");
+    assertThat(o.exitCode()).isEqualTo(1);
+    assertThat(o.err().strip().lines()).hasSize(1);
+    assertThat(o.err())
+        .contains("internal error: something broke inside")
+        .contains(Logging.logFile().toString());
+    assertThat(Files.exists(Logging.logFile())).isTrue();
+  }
+}
