@@ -34,8 +34,10 @@ final class ErrorHandlers {
       CommandLine cmd = ex.getCommandLine();
       PrintWriter err = cmd.getErr();
       String name = cmd.getCommandSpec().qualifiedName();
-      err.println(
-          name + ": " + oneLine(ex.getMessage()) + " (see '" + name + " --help')");
+      // An option setter that rejected its value: show our message, not picocli's wrapper.
+      String message =
+          ex.getCause() instanceof BadInputException ? ex.getCause().getMessage() : ex.getMessage();
+      err.println(name + ": " + oneLine(message) + " (see '" + name + " --help')");
       if (RunSettings.verbose()) {
         ex.printStackTrace(err);
       }

@@ -11,7 +11,7 @@ import com.sun.jna.Platform;
  * user's console. Only file descriptor 2 is redirected, only for the duration of the call, and
  * only on POSIX systems; elsewhere the action simply runs.
  */
-final class NativeStderr {
+public final class NativeStderr {
   private static final int STDERR = 2;
   private static final int O_WRONLY = 1;
 
@@ -28,7 +28,7 @@ final class NativeStderr {
     int close(int fd);
   }
 
-  static void silenced(Runnable action) {
+  public static void silenced(Runnable action) {
     CLibrary libc = null;
     if (Platform.isLinux() || Platform.isMac()) {
       try {

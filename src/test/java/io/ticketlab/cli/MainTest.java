@@ -56,7 +56,7 @@ class MainTest {
   void help_listsCommandsWithDescriptions() {
     Outcome o = run("--help");
     assertThat(o.exitCode()).isZero();
-    assertThat(o.out()).contains("Usage: ticketlab").contains("doctor").contains("Check the machine");
+    assertThat(o.out()).contains("Usage: ticketlab").contains("doctor").contains("Check that this machine can run TicketLab");
   }
 
   @Test

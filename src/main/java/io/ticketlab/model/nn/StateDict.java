@@ -1,0 +1,66 @@
+package io.ticketlab.model.nn;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The parameters and buffers of a model under PyTorch's state-dict keys, in PyTorch's order (a
+ * module's own entries first, then its children's, recursively). Masks, checkpoints and transfers
+ * all address weights through these names.
+ */
+public final class StateDict {
+  private StateDict() {}
+
+  /** Name → parameter for every parameter and buffer below {@code root}. */
+  public static Map<String, Parameter> of(Block root) {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    collect(root, "", out);
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Only the entries that training updates (requires gradient). */
+  public static Map<String, Parameter> trainable(Block root) {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Parameter> e : of(root).entrySet()) {
+      if (e.getValue().requiresGradient()) {
+        out.put(e.getKey(), e.getValue());
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Total number of values of the entries that {@link #trainable} lists. */
+  public static long countTrainable(Block root) {
+    long n = 0;
+    for (Parameter p : trainable(root).values()) {
+      n += p.getShape().size();
+    }
+    return n;
+  }
+
+  private static void collect(Block block, String prefix, Map<String, Parameter> out) {
+    for (Pair<String, Parameter> p : block.getDirectParameters()) {
+      out.put(prefix + p.getValue().getName(), p.getValue());
+    }
+    if (block instanceof TorchBlock tb) {
+      for (Map.Entry<String, Block> c : tb.namedChildren().entrySet()) {
+        collect(c.getValue(), prefix + c.getKey() + ".", out);
+      }
+    } else {
+      for (Pair<String, Block> c : block.getChildren()) {
+        collect(c.getValue(), prefix + stripIndex(c.getKey()) + ".", out);
+      }
+    }
+  }
+
+  /** DJL prefixes child names with a two-digit index ({@code 01conv1}). */
+  private static String stripIndex(String djlName) {
+    return djlName.length() > 2 && Character.isDigit(djlName.charAt(0)) && Character.isDigit(djlName.charAt(1))
+        ? djlName.substring(2)
+        : djlName;
+  }
+}

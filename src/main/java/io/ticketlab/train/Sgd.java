@@ -1,0 +1,101 @@
+package io.ticketlab.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Stochastic gradient descent with momentum and L2 weight decay, exactly as {@code torch.optim.SGD}
+ * (dampening 0, no Nesterov): {@code d = g + wd·w; buf = m·buf + d} (buf = d on the first step);
+ * {@code w -= lr·buf}. Weight decay can be switched off per parameter name (the paper's detectron2
+ * schedule applies none to norm layers).
+ *
+ * <p>TicketLab owns this update rather than DJL's trainer so that the lottery engine can zero the
+ * gradients of pruned weights before it and re-apply the mask after it. Call {@link #step} after
+ * the gradient collector is closed (gradient recording off).
+ */
+public final class Sgd {
+  private final Map<String, Parameter> params;
+  private final float momentum;
+  private final float weightDecay;
+  private final Predicate<String> decays;
+  private static final NDIndex ALL = new NDIndex("...");
+  private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+
+  /**
+   * @param params the parameters to update, by name (only those that require gradients are used)
+   * @param momentum momentum factor, e.g. 0.9 (0 for none)
+   * @param weightDecay L2 coefficient, e.g. 1e-4
+   * @param decays which parameter names get weight decay
+   */
+  public Sgd(
+      Map<String, Parameter> params, float momentum, float weightDecay, Predicate<String> decays) {
+    if (momentum < 0 || weightDecay < 0) {
+      throw new IllegalArgumentException(
+          "Invalid momentum/weight decay: " + momentum + "/" + weightDecay);
+    }
+    Map<String, Parameter> trainable = new LinkedHashMap<>();
+    params.forEach(
+        (name, p) -> {
+          if (p.requiresGradient()) {
+            trainable.put(name, p);
+          }
+        });
+    this.params = Collections.unmodifiableMap(trainable);
+    this.momentum = momentum;
+    this.weightDecay = weightDecay;
+    this.decays = decays;
+  }
+
+  /** The parameters this optimizer updates. */
+  public Map<String, Parameter> parameters() {
+    return params;
+  }
+
+  /** Momentum buffers by parameter name (empty before the first step). */
+  public Map<String, NDArray> momentumBuffers() {
+    return Collections.unmodifiableMap(buffers);
+  }
+
+  /**
+   * Sets the gradients of all parameters to zero, like {@code optimizer.zero_grad()}. The engine
+   * accumulates gradients over backward passes, so the loop calls this before each one.
+   */
+  public void zeroGradients() {
+    for (Parameter p : params.values()) {
+      NDArray g = p.getArray().getGradient();
+      g.set(ALL, 0f);
+    }
+  }
+
+  /** One update with learning rate {@code lr}, from the gradients the last backward pass left. */
+  public void step(float lr) {
+    try (NDScope scope = new NDScope()) {
+      for (Map.Entry<String, Parameter> e : params.entrySet()) {
+        NDArray w = e.getValue().getArray();
+        NDArray g = w.getGradient();
+        NDArray d = weightDecay > 0 && decays.test(e.getKey()) ? g.add(w.mul(weightDecay)) : g;
+        NDArray update;
+        if (momentum > 0) {
+          NDArray buf = buffers.get(e.getKey());
+          if (buf == null) {
+            buf = d.duplicate();
+            NDScope.unregister(buf);
+            buffers.put(e.getKey(), buf);
+          } else {
+            buf.muli(momentum).addi(d);
+          }
+          update = buf;
+        } else {
+          update = d;
+        }
+        w.subi(update.mul(lr));
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.ticketlab.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.ticketlab.engine.EngineSettings;
+import io.ticketlab.engine.Engines;
+import io.ticketlab.model.backbone.ResNet;
+import io.ticketlab.model.backbone.ResNetConfig;
+import io.ticketlab.model.nn.StateDict;
+import io.ticketlab.train.Sgd;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Benchmark (not a test): one ImageNet-style training step of a ResNet — forward in training mode,
+ * cross-entropy, backward, SGD with momentum 0.9 and weight decay 1e-4 — timed over several steps
+ * after a warm-up. {@code bench/train-step.sh} runs it beside the torchvision reference.
+ *
+ * <p>Arguments: {@code arch batch size steps warmup threads}, e.g. {@code resnet18 8 224 10 3 2}.
+ */
+public final class TrainStepBenchmark {
+  private TrainStepBenchmark() {}
+
+  public static void main(String[] args) {
+    String arch = args.length > 0 ? args[0] : "resnet18";
+    int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int size = args.length > 2 ? Integer.parseInt(args[2]) : 224;
+    int steps = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+    int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+    if (args.length > 5) {
+      EngineSettings.setThreads(Integer.parseInt(args[5]));
+    }
+    Engine engine = Engines.pytorch();
+    ResNet model = new ResNet(ResNetConfig.imagenet(ResNetConfig.parseArch(arch)));
+    try (NDManager manager = engine.newBaseManager(Device.cpu())) {
+      engine.setRandomSeed(0);
+      model.initialize(manager, DataType.FLOAT32, new Shape(batch, 3, size, size));
+      ParameterStore ps = new ParameterStore(manager, false);
+      Sgd sgd = new Sgd(StateDict.of(model), 0.9f, 1e-4f, name -> !name.contains("bn"));
+      NDArray x = manager.randomNormal(new Shape(batch, 3, size, size));
+      NDArray labels = manager.randomInteger(0, 1000, new Shape(batch), DataType.INT64);
+      NDArray oneHot = labels.oneHot(1000);
+      double[] times = new double[steps];
+      float loss = 0;
+      for (int i = 0; i < warmup + steps; i++) {
+        long t0 = System.nanoTime();
+        try (NDScope scope = new NDScope()) {
+          sgd.zeroGradients();
+          NDArray l;
+          try (GradientCollector gc = engine.newGradientCollector()) {
+            NDArray logits = model.logits(ps, x, true);
+            l = logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mean();
+            gc.backward(l);
+          }
+          sgd.step(0.01f);
+          loss = l.getFloat();
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (i >= warmup) {
+          times[i - warmup] = ms;
+        }
+      }
+      Arrays.sort(times);
+      System.out.printf(
+          Locale.ROOT,
+          "ticketlab %s batch %d at %dpx, %d threads: median %.1f ms/step, best %.1f ms (loss %.3f)%n",
+          arch,
+          batch,
+          size,
+          EngineSettings.threads(),
+          times[steps / 2],
+          times[0],
+          loss);
+    }
+  }
+}
