@@ -105,6 +105,76 @@ public final class ConvolutionSelfCheck {
     }
   }
 
+  /**
+   * Float32 convolution gradients against the same computation in float64, on shapes whose
+   * AVX-512 oneDNN kernels were measured to return wrong or NaN gradients on some VMs (3→8 channel
+   * 7×7 stride-2 as in a narrow ResNet stem, 8→8 channel 3×3) plus a wider control. Returns the
+   * worst relative error; NaN counts as infinite.
+   */
+  public static double float32GradientError() {
+    double[] worst = {0};
+    NativeStderr.silenced(() -> worst[0] = computeFloat32GradientError());
+    return worst[0];
+  }
+
+  private static double computeFloat32GradientError() {
+    Engine engine = Engines.pytorch();
+    int[][] cases = {
+      // batch, in, out, size, kernel, stride, padding
+      {12, 3, 8, 32, 7, 2, 3}, {12, 8, 8, 8, 3, 1, 1}, {12, 64, 64, 8, 3, 1, 1}
+    };
+    Random random = new Random(1);
+    double worst = 0;
+    try (NDManager manager = engine.newBaseManager(ai.djl.Device.cpu())) {
+      for (int[] c : cases) {
+        double[] x = gaussian(random, c[0] * c[1] * c[3] * c[3]);
+        double[] w = gaussian(random, c[2] * c[1] * c[4] * c[4]);
+        Shape xs = new Shape(c[0], c[1], c[3], c[3]);
+        Shape ws = new Shape(c[2], c[1], c[4], c[4]);
+        double[] g32 = gradients(engine, manager, x, xs, w, ws, c[5], c[6], DataType.FLOAT32);
+        double[] g64 = gradients(engine, manager, x, xs, w, ws, c[5], c[6], DataType.FLOAT64);
+        double scale = 0;
+        for (double v : g64) {
+          scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < g32.length; i++) {
+          double err = Math.abs(g32[i] - g64[i]) / Math.max(scale, 1e-12);
+          worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : Math.max(worst, err);
+        }
+      }
+    }
+    return worst;
+  }
+
+  private static double[] gradients(
+      Engine engine,
+      NDManager manager,
+      double[] x,
+      Shape xs,
+      double[] w,
+      Shape ws,
+      int stride,
+      int pad,
+      DataType type) {
+    NDArray input = manager.create(x, xs).toType(type, false);
+    NDArray weight = manager.create(w, ws).mul(0.1).toType(type, false);
+    input.setRequiresGradient(true);
+    weight.setRequiresGradient(true);
+    try (GradientCollector collector = engine.newGradientCollector()) {
+      NDArray y =
+          Conv2d.conv2d(
+                  input, weight, null, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
+              .singletonOrThrow();
+      collector.backward(y.mul(y).sum().div(2));
+    }
+    double[] gw = weight.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+    double[] gx = input.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+    double[] out = new double[gw.length + gx.length];
+    System.arraycopy(gw, 0, out, 0, gw.length);
+    System.arraycopy(gx, 0, out, gw.length, gx.length);
+    return out;
+  }
+
   private static double[] gaussian(Random random, int size) {
     double[] v = new double[size];
     for (int i = 0; i < size; i++) {

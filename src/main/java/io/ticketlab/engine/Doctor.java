@@ -104,6 +104,30 @@ public final class Doctor {
       lines.put("Self-check", "FAILED: " + e.getMessage());
     }
 
+    try {
+      double err = ConvolutionSelfCheck.float32GradientError();
+      boolean f32ok = err <= 1e-4;
+      String text =
+          String.format(
+              Locale.ROOT,
+              "float32 conv gradients vs float64 (narrow and wide convs): max rel. error %.1e"
+                  + " (tolerance 1e-4); oneDNN ISA cap ONEDNN_MAX_CPU_ISA=%s",
+              err,
+              EngineSettings.oneDnnIsa());
+      lines.put("Float32 check", (f32ok ? "passed: " : "FAILED: ") + text);
+      if (!f32ok) {
+        ok = false;
+        failure =
+            "float32 convolution gradients are wrong on this machine: "
+                + text
+                + " (try ONEDNN_MAX_CPU_ISA=AVX2 or a lower ISA)";
+      }
+    } catch (RuntimeException | LinkageError e) {
+      ok = false;
+      failure = "the float32 gradient check could not run: " + e.getMessage();
+      lines.put("Float32 check", "FAILED: " + e.getMessage());
+    }
+
     if (probeOneDnn) {
       OneDnnStride2Probe.Report report = OneDnnStride2Probe.probe(180);
       String text;

@@ -37,6 +37,7 @@ public final class EngineSettings {
    * DJL then uses the bundled {@code pytorch-native-*} jar.
    */
   static void applyStartupSwitches() {
+    capOneDnnIsa();
     setIfAbsent("ai.djl.offline", "true");
     setIfAbsent("DJL_OFFLINE", "true");
     setIfAbsent("OPT_OUT_TRACKING", "true");
@@ -45,6 +46,32 @@ public final class EngineSettings {
     } else {
       setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads()));
     }
+  }
+
+  /** The oneDNN instruction-set cap TicketLab sets unless the user chose one. */
+  public static final String ONEDNN_ISA_DEFAULT = "AVX2";
+
+  private static volatile String oneDnnIsa;
+
+  /**
+   * Caps oneDNN's CPU kernels at AVX2 ({@code ONEDNN_MAX_CPU_ISA}) before libtorch loads. On some
+   * virtual machines the AVX-512 "brgemm" convolution kernels compute wrong (even NaN) gradients for
+   * convolutions with few channels — measured here: 3→8 channel 7×7 and 8→8 channel 3×3
+   * convolutions — while the AVX2 kernels are exact. Correct before fast: the cap is the default; a
+   * user whose machine passes {@code ticketlab doctor} without it can set {@code
+   * ONEDNN_MAX_CPU_ISA=ALL}. (The separate SIGFPE of 1×1 stride-2 backward passes happens with
+   * either ISA; models avoid that convolution form.)
+   */
+  static void capOneDnnIsa() {
+    if (oneDnnIsa == null) {
+      String value = NativeStderr.setNativeEnvIfAbsent("ONEDNN_MAX_CPU_ISA", ONEDNN_ISA_DEFAULT);
+      oneDnnIsa = value == null ? "unknown" : value;
+    }
+  }
+
+  /** The oneDNN ISA cap in force ({@code ONEDNN_MAX_CPU_ISA}), once the engine has started. */
+  public static String oneDnnIsa() {
+    return oneDnnIsa == null ? "not set" : oneDnnIsa;
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -26,6 +26,28 @@ public final class NativeStderr {
     int open(String path, int flags);
 
     int close(int fd);
+
+    int setenv(String name, String value, int overwrite);
+
+    String getenv(String name);
+  }
+
+  /**
+   * Sets a variable in the process environment that native libraries read with {@code getenv}
+   * (Java's own {@code System.getenv} view is not changed). Keeps a value the user already set.
+   * Returns the value in force afterwards, or null where this is not possible.
+   */
+  public static String setNativeEnvIfAbsent(String name, String value) {
+    if (!(Platform.isLinux() || Platform.isMac())) {
+      return System.getenv(name);
+    }
+    try {
+      CLibrary libc = Native.load("c", CLibrary.class);
+      libc.setenv(name, value, 0);
+      return libc.getenv(name);
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      return System.getenv(name);
+    }
   }
 
   public static void silenced(Runnable action) {

@@ -24,6 +24,15 @@ class ConvolutionGradientTest {
   }
 
   /**
+   * Float32 gradients of narrow convolutions agree with float64: guards the oneDNN ISA cap that
+   * {@link EngineSettings} sets (AVX-512 kernels returned NaN gradients on this project's VMs).
+   */
+  @Test
+  void float32Gradients_agreeWithFloat64() {
+    assertThat(ConvolutionSelfCheck.float32GradientError()).isLessThan(1e-4);
+  }
+
+  /**
    * A grouped, dilated, strided convolution with a non-quadratic loss (sum of tanh): the analytic
    * weight gradient from autograd matches central differences of the engine's own forward pass.
    */

@@ -1,0 +1,197 @@
+package io.ticketlab.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * TicketLab's one training loop, for every task: for each iteration, zero the gradients, forward
+ * the batch and sum the loss terms, backward, {@link StepHook#afterBackward} (mask gradients),
+ * {@link Sgd#step} with the scheduled learning rate, {@link StepHook#afterStep} (re-apply the weight
+ * mask), then record the losses and save a checkpoint when the iteration is one of the requested
+ * points (rewind points and the end).
+ *
+ * <p>DJL's {@code EasyTrain} is not used on purpose: its listeners run before the optimizer step,
+ * where a mask would be undone by the update.
+ *
+ * @param <B> the batch type
+ */
+public final class TrainingLoop<B> {
+  /** Computes the loss terms of a batch in training mode. */
+  @FunctionalInterface
+  public interface LossFunction<B> {
+    Losses losses(ParameterStore ps, B batch);
+  }
+
+  /** Saves the state of training at the end of iteration {@code iteration}. */
+  @FunctionalInterface
+  public interface CheckpointSink {
+    void save(long iteration, Sgd optimizer);
+  }
+
+  /** One row of the training log. */
+  public record Record(long iteration, double lr, Map<String, Double> losses, double total) {}
+
+  private final Engine engine;
+  private final NDManager manager;
+  private final Sgd sgd;
+  private final LrSchedule schedule;
+  private final LossFunction<B> lossFunction;
+  private final List<StepHook> hooks;
+  private final TreeSet<Long> checkpointAt;
+  private final CheckpointSink sink;
+  private final PrintStream progressOut;
+  private final String label;
+
+  private TrainingLoop(Builder<B> b) {
+    this.engine = Objects.requireNonNull(b.engine, "engine");
+    this.manager = Objects.requireNonNull(b.manager, "manager");
+    this.sgd = Objects.requireNonNull(b.sgd, "optimizer");
+    this.schedule = Objects.requireNonNull(b.schedule, "schedule");
+    this.lossFunction = Objects.requireNonNull(b.lossFunction, "loss function");
+    this.hooks = List.copyOf(b.hooks);
+    this.checkpointAt = new TreeSet<>(b.checkpointAt);
+    this.sink = b.sink;
+    this.progressOut = b.progressOut;
+    this.label = b.label;
+  }
+
+  public static <B> Builder<B> builder() {
+    return new Builder<>();
+  }
+
+  /**
+   * Trains from iteration {@code from} (0, or the iteration of the checkpoint being resumed) to
+   * {@code to} (exclusive) and returns the log of these iterations.
+   */
+  public List<Record> run(BatchSource<B> data, long from, long to) {
+    if (from < 0 || to < from) {
+      throw new IllegalArgumentException("Invalid iteration range: " + from + ".." + to);
+    }
+    ParameterStore ps = new ParameterStore(manager, false);
+    List<Record> log = new ArrayList<>();
+    Progress progress = new Progress(progressOut, label, from, to);
+    for (long it = from; it < to; it++) {
+      double lr = schedule.at(it);
+      Map<String, Double> values = new LinkedHashMap<>();
+      double total;
+      try (NDScope scope = new NDScope()) {
+        B batch = data.batch(it, manager);
+        sgd.zeroGradients();
+        Losses losses;
+        NDArray sum;
+        try (GradientCollector collector = engine.newGradientCollector()) {
+          losses = lossFunction.losses(ps, batch);
+          sum = losses.total();
+          collector.backward(sum);
+        }
+        for (StepHook h : hooks) {
+          h.afterBackward(it);
+        }
+        sgd.step((float) lr);
+        for (StepHook h : hooks) {
+          h.afterStep(it);
+        }
+        for (Map.Entry<String, NDArray> e : losses.terms().entrySet()) {
+          values.put(e.getKey(), (double) e.getValue().getFloat());
+        }
+        total = sum.getFloat();
+      }
+      if (!Double.isFinite(total)) {
+        progress.finish();
+        throw new TrainingDivergedException(
+            "the loss became " + total + " at iteration " + it + " (learning rate " + lr + ")");
+      }
+      log.add(new Record(it, lr, values, total));
+      progress.update(it + 1, total);
+      if (sink != null && checkpointAt.contains(it + 1)) {
+        sink.save(it + 1, sgd);
+      }
+    }
+    progress.finish();
+    return log;
+  }
+
+  /** The loss became NaN or infinite. */
+  public static final class TrainingDivergedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public TrainingDivergedException(String message) {
+      super(message);
+    }
+  }
+
+  /** Options of a {@link TrainingLoop}. */
+  public static final class Builder<B> {
+    private Engine engine;
+    private NDManager manager;
+    private Sgd sgd;
+    private LrSchedule schedule;
+    private LossFunction<B> lossFunction;
+    private final List<StepHook> hooks = new ArrayList<>();
+    private final List<Long> checkpointAt = new ArrayList<>();
+    private CheckpointSink sink;
+    private PrintStream progressOut;
+    private String label = "train";
+
+    public Builder<B> setEngine(Engine engine) {
+      this.engine = engine;
+      return this;
+    }
+
+    /** The manager that holds the model's parameters; batches are attached to it per iteration. */
+    public Builder<B> setManager(NDManager manager) {
+      this.manager = manager;
+      return this;
+    }
+
+    public Builder<B> setOptimizer(Sgd sgd) {
+      this.sgd = sgd;
+      return this;
+    }
+
+    public Builder<B> setSchedule(LrSchedule schedule) {
+      this.schedule = schedule;
+      return this;
+    }
+
+    public Builder<B> setLossFunction(LossFunction<B> f) {
+      this.lossFunction = f;
+      return this;
+    }
+
+    public Builder<B> addHook(StepHook hook) {
+      hooks.add(hook);
+      return this;
+    }
+
+    /** Saves through {@code sink} at the end of each of these iterations (1-based counts). */
+    public Builder<B> optCheckpoints(CheckpointSink sink, long... iterations) {
+      this.sink = sink;
+      for (long it : iterations) {
+        checkpointAt.add(it);
+      }
+      return this;
+    }
+
+    public Builder<B> optProgress(PrintStream out, String label) {
+      this.progressOut = out;
+      this.label = label;
+      return this;
+    }
+
+    public TrainingLoop<B> build() {
+      return new TrainingLoop<>(this);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.ticketlab.train.classify;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.ticketlab.data.folder.ImageFolder;
+import io.ticketlab.data.folder.ImageTransforms;
+import io.ticketlab.train.BatchSource;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Training batches from an {@link ImageFolder}: each epoch visits the images in a fresh permutation
+ * (seeded by run seed and epoch), incomplete last batches are dropped, and each image gets
+ * RandomResizedCrop + flip from its own random stream (seed, epoch, position). The batch of an
+ * iteration therefore never depends on what ran before, which resuming needs.
+ */
+public final class ClassificationData implements BatchSource<ClassificationData.Batch> {
+  /** Images [N, 3, size, size] (normalised) and labels [N] (int64). */
+  public record Batch(NDArray images, NDArray labels) {}
+
+  private final ImageFolder folder;
+  private final int batchSize;
+  private final int size;
+  private final long seed;
+
+  public ClassificationData(ImageFolder folder, int batchSize, int size, long seed) {
+    if (batchSize < 1 || size < 8) {
+      throw new IllegalArgumentException("Invalid batch size / image size: " + batchSize + "/" + size);
+    }
+    this.folder = folder;
+    this.batchSize = batchSize;
+    this.size = size;
+    this.seed = seed;
+  }
+
+  @Override
+  public long iterationsPerEpoch() {
+    return Math.max(1, folder.size() / batchSize);
+  }
+
+  @Override
+  public Batch batch(long iteration, NDManager manager) {
+    long epoch = iteration / iterationsPerEpoch();
+    long offset = (iteration % iterationsPerEpoch()) * batchSize;
+    int[] order = permutation(epoch);
+    List<ImageFolder.Sample> samples = folder.samples();
+    int plane = 3 * size * size;
+    float[] pixels = new float[batchSize * plane];
+    long[] labels = new long[batchSize];
+    IntStream.range(0, batchSize)
+        .parallel()
+        .forEach(
+            i -> {
+              int position = (int) ((offset + i) % order.length);
+              ImageFolder.Sample s = samples.get(order[position]);
+              SplittableRandom rng = new SplittableRandom(mix(seed, epoch, position));
+              float[] img = ImageTransforms.trainCrop(ImageTransforms.read(s.path()), size, rng);
+              System.arraycopy(img, 0, pixels, i * plane, plane);
+              labels[i] = s.label();
+            });
+    return new Batch(
+        manager.create(pixels, new Shape(batchSize, 3, size, size)),
+        manager.create(labels, new Shape(batchSize)).toType(DataType.INT64, false));
+  }
+
+  private int[] permutation(long epoch) {
+    int n = folder.size();
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    SplittableRandom rng = new SplittableRandom(mix(seed, epoch, -1));
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  static long mix(long seed, long epoch, long position) {
+    long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + position * 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 31)) * 0xD6E8FEB86659FD93L;
+    return z ^ (z >>> 32);
+  }
+}
