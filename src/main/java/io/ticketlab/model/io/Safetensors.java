@@ -16,7 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -87,8 +86,7 @@ public final class Safetensors {
       long dataSize = fileSize - dataStart;
       Map<String, String> metadata = new LinkedHashMap<>();
       Map<String, Entry> entries = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : header.properties()) {
         if (e.getKey().equals(METADATA)) {
           readMetadata(file, e.getValue(), metadata);
         } else {
@@ -167,8 +165,7 @@ public final class Safetensors {
     if (!node.isObject()) {
       throw BadInputException.of(file, METADATA, null, node, "not a JSON object");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!e.getValue().isTextual()) {
         throw BadInputException.of(file, METADATA, e.getKey(), e.getValue(),
             "metadata values must be strings");

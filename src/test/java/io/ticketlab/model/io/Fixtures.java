@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -49,8 +48,7 @@ final class Fixtures {
    */
   static void assertMatches(StateDict actual, JsonNode section, Map<String, DType> dtypes) {
     assertThat(actual.names()).containsExactlyElementsOf(names(section));
-    for (Iterator<Map.Entry<String, JsonNode>> it = section.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : section.properties()) {
       StoredTensor t = actual.get(e.getKey());
       JsonNode shape = e.getValue().get("shape");
       int[] expectedShape = new int[shape.size()];
