@@ -172,6 +172,8 @@ def main():
     save_both(sd, "tiny")
     expected["tiny"] = describe(sd)
 
+    torch.save(sd, os.path.join(OUT, "tiny_protocol4_zip.pth"), pickle_protocol=4)
+
     dp = nn.DataParallel(model).state_dict()
     assert all(k.startswith("module.") for k in dp)
     torch.save(dp, os.path.join(OUT, "tiny_dataparallel_zip.pth"))
@@ -190,6 +192,9 @@ def main():
     expected["dtypes"] = describe(dt)
 
     torch.save(model, os.path.join(OUT, "whole_module_zip.pth"))
+    loop = []
+    loop.append(loop)
+    torch.save({"w": torch.ones(1), "loop": loop}, os.path.join(OUT, "recursive_zip.pth"))
     save_both({"conv.weight": torch.ones(2), "payload": EvilSystem()}, "malicious_system")
     torch.save({"payload": EvilEval()}, os.path.join(OUT, "malicious_eval_zip.pth"))
 

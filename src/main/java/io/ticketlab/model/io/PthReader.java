@@ -149,8 +149,11 @@ public final class PthReader {
    * set → LinkedHashSet, tensor → {@link StoredTensor}.
    */
   public static Object readObject(Path file) {
-    return materialiseAll(file, "", readRaw(file));
+    return materialiseAll(file, "", readRaw(file), 0);
   }
+
+  /** Nesting deeper than this (or a container that holds itself) is refused. */
+  static final int MAX_DEPTH = 500;
 
   /** Whether the file starts like a PyTorch checkpoint (zip archive or legacy pickle stream). */
   static boolean looksLikePth(byte[] head) {
@@ -494,7 +497,12 @@ public final class PthReader {
     return new StoredTensor(s.dtype(), ref.size(), data);
   }
 
-  private static Object materialiseAll(Path file, String path, Object o) {
+  private static Object materialiseAll(Path file, String path, Object o, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw BadInputException.of(file, path.length() > 80 ? path.substring(0, 80) + "..." : path,
+          null, null, "values nested deeper than " + MAX_DEPTH + " levels (or a container that"
+              + " contains itself)");
+    }
     if (o instanceof TensorRef ref) {
       return materialise(file, path, ref);
     }
@@ -502,21 +510,21 @@ public final class PthReader {
       LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : map.entrySet()) {
         String child = path.isEmpty() ? String.valueOf(e.getKey()) : path + "." + e.getKey();
-        out.put(e.getKey(), materialiseAll(file, child, e.getValue()));
+        out.put(e.getKey(), materialiseAll(file, child, e.getValue(), depth + 1));
       }
       return out;
     }
     if (o instanceof List<?> list) {
       List<Object> out = new ArrayList<>(list.size());
       for (int i = 0; i < list.size(); i++) {
-        out.add(materialiseAll(file, path + "[" + i + "]", list.get(i)));
+        out.add(materialiseAll(file, path + "[" + i + "]", list.get(i), depth + 1));
       }
       return out;
     }
     if (o instanceof PyTuple t) {
       List<Object> out = new ArrayList<>(t.size());
       for (int i = 0; i < t.size(); i++) {
-        out.add(materialiseAll(file, path + "[" + i + "]", t.get(i)));
+        out.add(materialiseAll(file, path + "[" + i + "]", t.get(i), depth + 1));
       }
       return new PyTuple(out);
     }
