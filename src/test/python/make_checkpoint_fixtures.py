@@ -15,6 +15,7 @@ import copy
 import io
 import json
 import os
+import pickle
 import struct
 import zipfile
 from collections import OrderedDict
@@ -135,6 +136,36 @@ def write_safetensors(path, tensors, metadata):
             f.write(b)
 
 
+def write_big_endian_copy(src, dst):
+    """Copies a zip-format checkpoint as a big-endian machine would write it (byteorder 'big')."""
+    sizes = {"FloatStorage": 4, "LongStorage": 8, "HalfStorage": 2, "DoubleStorage": 8,
+             "IntStorage": 4, "BFloat16Storage": 2, "ShortStorage": 2}
+    element_size = {}
+
+    class Peek(pickle.Unpickler):  # our own file: only reads which storage has which type
+        def persistent_load(self, pid):
+            element_size[pid[2]] = sizes.get(pid[1].__name__, 1)
+
+        def find_class(self, module, name):
+            if name.endswith("Storage"):
+                return type(name, (), {})
+            if module == "collections":
+                return OrderedDict
+            return lambda *args: None
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        top = zin.namelist()[0].split("/")[0]
+        Peek(io.BytesIO(zin.read(top + "/data.pkl"))).load()
+        for name in zin.namelist():
+            data = zin.read(name)
+            key = name.split("/data/")[-1] if "/data/" in name else None
+            if key is not None:
+                n = element_size[key]
+                data = b"".join(data[i:i + n][::-1] for i in range(0, len(data), n))
+            zout.writestr(name.replace(top, "big_endian_archive", 1), data)
+        zout.writestr("big_endian_archive/byteorder", "big")
+
+
 def write_npz(path):
     rng = np.random.default_rng(3)
     arrays = OrderedDict([
@@ -173,6 +204,7 @@ def main():
     expected["tiny"] = describe(sd)
 
     torch.save(sd, os.path.join(OUT, "tiny_protocol4_zip.pth"), pickle_protocol=4)
+    write_big_endian_copy(os.path.join(OUT, "tiny_zip.pth"), os.path.join(OUT, "tiny_big_endian_zip.pth"))
 
     dp = nn.DataParallel(model).state_dict()
     assert all(k.startswith("module.") for k in dp)
