@@ -16,10 +16,8 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -183,10 +181,8 @@ public final class PthReader {
   private static Object readZip(Path file) {
     try (ZipFile zip = new ZipFile(file.toFile())) {
       String prefix = null;
-      Set<String> names = new LinkedHashSet<>();
       for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
         String name = en.nextElement().getName();
-        names.add(name);
         if (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - "/data.pkl".length()) {
           if (prefix != null) {
             throw BadInputException.of(file, name, null, null,

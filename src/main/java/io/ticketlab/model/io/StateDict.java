@@ -74,6 +74,16 @@ public final class StateDict {
     return get(name).toFloat();
   }
 
+  /**
+   * Every tensor as float32, in file order (see {@link StoredTensor#toFloat()}: float arrays are
+   * shared, integer and bool tensors such as {@code num_batches_tracked} are converted).
+   */
+  public Map<String, FloatTensor> toFloatTensors() {
+    LinkedHashMap<String, FloatTensor> out = new LinkedHashMap<>();
+    tensors.forEach((k, v) -> out.put(k, v.toFloat()));
+    return out;
+  }
+
   /** The shapes by name, in file order. */
   public Map<String, int[]> shapes() {
     LinkedHashMap<String, int[]> out = new LinkedHashMap<>();

@@ -43,6 +43,8 @@ class PthReaderTest {
     StoredTensor tracked = sd.get("bn.num_batches_tracked");
     assertThat(tracked.isScalar()).isTrue();
     assertThat(tracked.longs()).containsExactly(7L);
+    assertThat(sd.toFloatTensors().get("bn.num_batches_tracked").data()).containsExactly(7f);
+    assertThat(sd.toFloatTensors().get("conv.weight").data()).isSameAs(sd.get("conv.weight").floats());
   }
 
   @ParameterizedTest
