@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -92,10 +91,8 @@ public final class Checkpoints {
         }
       }
       return false;
-    } catch (ZipException e) {
-      throw BadInputException.of(file, null, null, null, "damaged zip archive: " + e.getMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw PthReader.zipFailure(file, null, e);
     }
   }
 

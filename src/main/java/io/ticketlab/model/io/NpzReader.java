@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -55,11 +54,8 @@ public final class NpzReader {
         String key = name.substring(0, name.length() - ".npy".length());
         tensors.put(key, parseNpy(file, key, bytes));
       }
-    } catch (ZipException e) {
-      throw BadInputException.of(file, null, null, null,
-          "not a readable .npz (zip) archive: " + e.getMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw PthReader.zipFailure(file, null, e);
     }
     return StateDict.of(tensors);
   }

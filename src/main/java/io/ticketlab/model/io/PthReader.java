@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -235,11 +234,24 @@ public final class PthReader {
         ((LazyStorage) s).load();
       }
       return top0;
-    } catch (ZipException e) {
-      throw BadInputException.of(file, null, null, null, "damaged zip archive: " + e.getMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw zipFailure(file, null, e);
     }
+  }
+
+  /**
+   * The exception for an I/O failure while reading a zip archive: a missing or unreadable file is
+   * an I/O problem; anything else (bad central directory, bad offsets, CRC mismatch) means the
+   * archive is damaged, which is bad input.
+   */
+  static RuntimeException zipFailure(Path file, String entry, IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException
+        || e instanceof java.nio.file.AccessDeniedException
+        || e instanceof java.io.FileNotFoundException) {
+      return new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return BadInputException.of(file, entry, null, null, "damaged zip archive: " + why);
   }
 
   private static byte[] readEntry(ZipFile zip, ZipEntry entry, Path file) {
@@ -249,11 +261,8 @@ public final class PthReader {
     }
     try (InputStream in = zip.getInputStream(entry)) {
       return in.readAllBytes();
-    } catch (ZipException e) {
-      throw BadInputException.of(file, entry.getName(), null, null,
-          "damaged zip entry: " + e.getMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw zipFailure(file, entry.getName(), e);
     }
   }
 
