@@ -57,6 +57,25 @@ public final class Sgd {
     return params;
   }
 
+  /**
+   * Restores momentum buffers saved from {@link #momentumBuffers} (resuming, or rewinding weights
+   * and optimizer together). Names must be parameters of this optimizer.
+   */
+  public void loadMomentumBuffers(Map<String, float[]> saved) {
+    for (Map.Entry<String, float[]> e : saved.entrySet()) {
+      Parameter p = params.get(e.getKey());
+      if (p == null) {
+        throw new IllegalArgumentException("No parameter named " + e.getKey() + " in this optimizer");
+      }
+      NDArray w = p.getArray();
+      NDArray buf = w.getManager().create(e.getValue(), w.getShape());
+      NDArray old = buffers.put(e.getKey(), buf);
+      if (old != null) {
+        old.close();
+      }
+    }
+  }
+
   /** Momentum buffers by parameter name (empty before the first step). */
   public Map<String, NDArray> momentumBuffers() {
     return Collections.unmodifiableMap(buffers);

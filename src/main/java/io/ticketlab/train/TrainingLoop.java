@@ -52,6 +52,7 @@ public final class TrainingLoop<B> {
   private final CheckpointSink sink;
   private final PrintStream progressOut;
   private final String label;
+  private final java.util.function.Consumer<Record> recordListener;
 
   private TrainingLoop(Builder<B> b) {
     this.engine = Objects.requireNonNull(b.engine, "engine");
@@ -64,6 +65,7 @@ public final class TrainingLoop<B> {
     this.sink = b.sink;
     this.progressOut = b.progressOut;
     this.label = b.label;
+    this.recordListener = b.recordListener;
   }
 
   public static <B> Builder<B> builder() {
@@ -112,7 +114,11 @@ public final class TrainingLoop<B> {
         throw new TrainingDivergedException(
             "the loss became " + total + " at iteration " + it + " (learning rate " + lr + ")");
       }
-      log.add(new Record(it, lr, values, total));
+      Record record = new Record(it, lr, values, total);
+      log.add(record);
+      if (recordListener != null) {
+        recordListener.accept(record);
+      }
       progress.update(it + 1, total);
       if (sink != null && checkpointAt.contains(it + 1)) {
         sink.save(it + 1, sgd);
@@ -143,6 +149,13 @@ public final class TrainingLoop<B> {
     private CheckpointSink sink;
     private PrintStream progressOut;
     private String label = "train";
+    private java.util.function.Consumer<Record> recordListener;
+
+    /** Receives each iteration's record as soon as it is done (before its checkpoint). */
+    public Builder<B> optRecordListener(java.util.function.Consumer<Record> listener) {
+      this.recordListener = listener;
+      return this;
+    }
 
     public Builder<B> setEngine(Engine engine) {
       this.engine = engine;

@@ -57,7 +57,8 @@ public final class ClassificationTrainer {
       List<StepHook> hooks,
       TrainingLoop.CheckpointSink sink,
       long[] checkpointAt,
-      PrintStream progress) {
+      PrintStream progress,
+      java.util.function.Consumer<TrainingLoop.Record> recordListener) {
     TrainingLoop.Builder<ClassificationData.Batch> b =
         TrainingLoop.<ClassificationData.Batch>builder()
             .setEngine(engine)
@@ -69,7 +70,8 @@ public final class ClassificationTrainer {
                     Losses.single(
                         "loss_classifier",
                         crossEntropy(model.logits(ps, batch.images(), true), batch.labels())))
-            .optProgress(progress, "train");
+            .optProgress(progress, "train")
+            .optRecordListener(recordListener);
     for (StepHook h : hooks) {
       b.addHook(h);
     }

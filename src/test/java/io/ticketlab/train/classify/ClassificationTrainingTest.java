@@ -31,43 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ClassificationTrainingTest {
   @TempDir Path dir;
 
-  /** Three classes of coloured shapes on grey noise, in ImageFolder layout. */
-  static void writeShapes(Path root, int perClass, long seed) throws IOException {
-    Random r = new Random(seed);
-    String[] classes = {"disc", "square", "triangle"};
-    Color[] colors = {new Color(220, 40, 40), new Color(40, 200, 60), new Color(40, 70, 230)};
-    for (int c = 0; c < 3; c++) {
-      Path folder = Files.createDirectories(root.resolve(classes[c]));
-      for (int i = 0; i < perClass; i++) {
-        BufferedImage img = new BufferedImage(40, 36, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < img.getHeight(); y++) {
-          for (int x = 0; x < img.getWidth(); x++) {
-            int g = 100 + r.nextInt(60);
-            img.setRGB(x, y, new Color(g, g, g).getRGB());
-          }
-        }
-        Graphics2D g = img.createGraphics();
-        g.setColor(colors[c]);
-        int s = 14 + r.nextInt(12);
-        int x = r.nextInt(40 - s);
-        int y = r.nextInt(36 - s);
-        if (c == 0) {
-          g.fillOval(x, y, s, s);
-        } else if (c == 1) {
-          g.fillRect(x, y, s, s);
-        } else {
-          g.fillPolygon(new int[] {x, x + s, x + s / 2}, new int[] {y + s, y + s, y}, 3);
-        }
-        g.dispose();
-        ImageIO.write(img, "png", folder.resolve(i + ".png").toFile());
-      }
-    }
-  }
-
   @Test
   void tinyResNet_learnsShapesWellAboveChance() throws IOException {
-    writeShapes(dir.resolve("train"), 24, 1);
-    writeShapes(dir.resolve("val"), 10, 2);
+    ClassificationTrainingTestData.writeShapes(dir.resolve("train"), 24, 1);
+    ClassificationTrainingTestData.writeShapes(dir.resolve("val"), 10, 2);
     ImageFolder train = ImageFolder.scan(dir.resolve("train"));
     ImageFolder val = ImageFolder.scan(dir.resolve("val"));
     assertThat(train.classes()).containsExactly("disc", "square", "triangle");
@@ -83,7 +50,7 @@ class ClassificationTrainingTest {
       List<TrainingLoop.Record> log =
           ClassificationTrainer.train(
               engine, manager, model, data, sgd, LrSchedule.cosine(0.01, 5, total), 0, total,
-              List.of(), null, new long[0], null);
+              List.of(), null, new long[0], null, r -> {});
       assertThat(log).hasSize((int) total);
       double early = log.subList(0, 10).stream().mapToDouble(TrainingLoop.Record::total).average().orElseThrow();
       double late = log.subList(50, 60).stream().mapToDouble(TrainingLoop.Record::total).average().orElseThrow();
@@ -98,7 +65,7 @@ class ClassificationTrainingTest {
 
   @Test
   void sameIteration_givesTheSameBatch() throws IOException {
-    writeShapes(dir.resolve("train"), 5, 1);
+    ClassificationTrainingTestData.writeShapes(dir.resolve("train"), 5, 1);
     ImageFolder train = ImageFolder.scan(dir.resolve("train"));
     ClassificationData data = new ClassificationData(train, 4, 16, 11);
     try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
