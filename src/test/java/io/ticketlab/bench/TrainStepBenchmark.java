@@ -13,7 +13,7 @@ import io.ticketlab.engine.EngineSettings;
 import io.ticketlab.engine.Engines;
 import io.ticketlab.model.backbone.ResNet;
 import io.ticketlab.model.backbone.ResNetConfig;
-import io.ticketlab.model.nn.StateDict;
+import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.train.Sgd;
 import java.util.Arrays;
 import java.util.Locale;
@@ -43,7 +43,7 @@ public final class TrainStepBenchmark {
       engine.setRandomSeed(0);
       model.initialize(manager, DataType.FLOAT32, new Shape(batch, 3, size, size));
       ParameterStore ps = new ParameterStore(manager, false);
-      Sgd sgd = new Sgd(StateDict.of(model), 0.9f, 1e-4f, name -> !name.contains("bn"));
+      Sgd sgd = new Sgd(ModelParameters.of(model), 0.9f, 1e-4f, name -> !name.contains("bn"));
       NDArray x = manager.randomNormal(new Shape(batch, 3, size, size));
       NDArray labels = manager.randomInteger(0, 1000, new Shape(batch), DataType.INT64);
       NDArray oneHot = labels.oneHot(1000);

@@ -12,7 +12,7 @@ import io.ticketlab.model.nn.BatchNormLayer;
 import io.ticketlab.model.nn.ConvLayer;
 import io.ticketlab.model.nn.Init;
 import io.ticketlab.model.nn.LinearLayer;
-import io.ticketlab.model.nn.StateDict;
+import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.nn.TorchBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +87,7 @@ public final class ResNet extends TorchBlock {
     if (stages < 0 || stages > 4) {
       throw new IllegalArgumentException("Invalid number of frozen stages: " + stages);
     }
-    for (var e : StateDict.of(this).entrySet()) {
+    for (var e : ModelParameters.of(this).entrySet()) {
       String name = e.getKey();
       boolean inFrozen = name.startsWith("conv1.") || name.startsWith("bn1.");
       for (int i = 1; i <= stages; i++) {

@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <p>Every parameter of a TicketLab model has its shape fixed at construction, so initialisation
  * does not depend on input shapes: {@link #initialize} just fills the parameters with their
- * initialisers. Use {@link StateDict#of(Block)} for the name → parameter view.
+ * initialisers. Use {@link ModelParameters#of(Block)} for the name → parameter view.
  */
 public abstract class TorchBlock extends AbstractBlock {
   private final Map<String, Block> namedChildren = new LinkedHashMap<>();

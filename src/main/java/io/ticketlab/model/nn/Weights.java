@@ -54,7 +54,7 @@ public final class Weights {
       String source,
       boolean strict,
       String... ignoredSuffixes) {
-    Map<String, Parameter> params = StateDict.of(model);
+    Map<String, Parameter> params = ModelParameters.of(model);
     List<String> missing = new ArrayList<>();
     List<String> unexpected = new ArrayList<>();
     List<String> misShaped = new ArrayList<>();
@@ -102,7 +102,7 @@ public final class Weights {
   /** The model's parameters and buffers as named float tensors (copies). */
   public static Map<String, FloatTensor> read(Block model) {
     Map<String, FloatTensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Parameter> e : StateDict.of(model).entrySet()) {
+    for (Map.Entry<String, Parameter> e : ModelParameters.of(model).entrySet()) {
       NDArray a = e.getValue().getArray();
       int[] shape = Arrays.stream(a.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
       out.put(e.getKey(), new FloatTensor(shape, a.toFloatArray()));

@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 import io.ticketlab.data.folder.ImageFolder;
 import io.ticketlab.data.folder.ImageTransforms;
 import io.ticketlab.model.backbone.ResNet;
-import io.ticketlab.model.nn.StateDict;
+import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.train.Losses;
 import io.ticketlab.train.LrSchedule;
 import io.ticketlab.train.Sgd;
@@ -83,7 +83,7 @@ public final class ClassificationTrainer {
 
   /** An SGD optimizer with the paper's conventions: no weight decay on batch-norm parameters. */
   public static Sgd optimizer(ResNet model, float momentum, float weightDecay) {
-    return new Sgd(StateDict.of(model), momentum, weightDecay, ClassificationTrainer::decays);
+    return new Sgd(ModelParameters.of(model), momentum, weightDecay, ClassificationTrainer::decays);
   }
 
   /** Whether a parameter gets weight decay: convolution and linear weights and biases, not norms. */

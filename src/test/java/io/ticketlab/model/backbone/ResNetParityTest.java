@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticketlab.common.FloatTensor;
 import io.ticketlab.engine.Engines;
-import io.ticketlab.model.nn.StateDict;
+import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.nn.Weights;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,13 +41,13 @@ class ResNetParityTest {
     ResNet model = new ResNet(new ResNetConfig(depth, 1.0, 1000, frozen, 3));
     try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
       model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
-      Map<String, Parameter> params = StateDict.of(model);
+      Map<String, Parameter> params = ModelParameters.of(model);
 
       List<String> keys = new ArrayList<>();
       fx.get("keys").forEach(k -> keys.add(k.asText()));
       assertThat(new ArrayList<>(params.keySet())).containsExactlyElementsOf(keys);
       if (!frozen) {
-        assertThat(StateDict.countTrainable(model)).isEqualTo(fx.get("parameterCount").asLong());
+        assertThat(ModelParameters.countTrainable(model)).isEqualTo(fx.get("parameterCount").asLong());
       }
 
       Map<String, FloatTensor> weights = new LinkedHashMap<>();

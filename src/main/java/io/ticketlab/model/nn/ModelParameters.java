@@ -12,8 +12,8 @@ import java.util.Map;
  * module's own entries first, then its children's, recursively). Masks, checkpoints and transfers
  * all address weights through these names.
  */
-public final class StateDict {
-  private StateDict() {}
+public final class ModelParameters {
+  private ModelParameters() {}
 
   /** Name → parameter for every parameter and buffer below {@code root}. */
   public static Map<String, Parameter> of(Block root) {
