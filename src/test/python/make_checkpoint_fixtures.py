@@ -217,7 +217,8 @@ def main():
     nested = {"epoch": 3, "arch": "tiny", "best_acc1": 0.25, "state_dict": snapshot,
               "optimizer": opt.state_dict(), "flags": [True, None, (1, 2.5, "x")], "blob": b"\x00\x01"}
     save_both(nested, "tiny_nested")
-    torch.save({"model": snapshot, "iteration": 10}, os.path.join(OUT, "tiny_model_key_zip.pth"))
+    torch.save({"model": snapshot, "iteration": 10,
+                "args": argparse.Namespace(lr=0.02, arch="tiny", epochs=26)}, os.path.join(OUT, "tiny_model_key_zip.pth"))
 
     dt = dtype_tensors()
     save_both(dt, "dtypes")

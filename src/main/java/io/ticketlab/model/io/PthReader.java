@@ -143,7 +143,8 @@ public final class PthReader {
    * next to its state dict. Python values map to Java as {@link RestrictedUnpickler} describes:
    * None → null, bool → Boolean, int → Long (BigInteger if larger), float → Double, str → String,
    * bytes → byte[], tuple → {@link PyTuple}, list → List, dict/OrderedDict → LinkedHashMap,
-   * set → LinkedHashSet, tensor → {@link StoredTensor}.
+   * set → LinkedHashSet, argparse.Namespace → LinkedHashMap of its attributes, tensor →
+   * {@link StoredTensor}.
    */
   public static Object readObject(Path file) {
     return materialiseAll(file, "", readRaw(file), 0);

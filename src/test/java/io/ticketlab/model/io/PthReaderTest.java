@@ -96,6 +96,15 @@ class PthReaderTest {
     assertThat(((Map<?, ?>) groups.get(0)).get("momentum")).isEqualTo(0.9);
   }
 
+  @Test
+  void trainingScriptArgs_areReadAsAMapOfAttributes() {
+    Map<?, ?> top = (Map<?, ?>) PthReader.readObject(Fixtures.path("tiny_model_key_zip.pth"));
+    @SuppressWarnings("unchecked")
+    Map<Object, Object> args = (Map<Object, Object>) top.get("args");
+    assertThat(args).containsEntry("lr", 0.02).containsEntry("arch", "tiny")
+        .containsEntry("epochs", 26L);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"malicious_system_zip.pth", "malicious_system_legacy.pth"})
   void osSystemPickle_isRefusedWithoutRunningIt(String file) throws IOException {
