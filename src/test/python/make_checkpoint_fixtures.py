@@ -136,15 +136,17 @@ def write_safetensors(path, tensors, metadata):
             f.write(b)
 
 
-def write_big_endian_copy(src, dst):
-    """Copies a zip-format checkpoint as a big-endian machine would write it (byteorder 'big')."""
-    sizes = {"FloatStorage": 4, "LongStorage": 8, "HalfStorage": 2, "DoubleStorage": 8,
-             "IntStorage": 4, "BFloat16Storage": 2, "ShortStorage": 2}
+STORAGE_SIZES = {"FloatStorage": 4, "LongStorage": 8, "HalfStorage": 2, "DoubleStorage": 8,
+                 "IntStorage": 4, "BFloat16Storage": 2, "ShortStorage": 2}
+
+
+def storage_element_sizes(stream):
+    """Reads (only) which storage key has which element size from one of our own pickles."""
     element_size = {}
 
-    class Peek(pickle.Unpickler):  # our own file: only reads which storage has which type
+    class Peek(pickle.Unpickler):
         def persistent_load(self, pid):
-            element_size[pid[2]] = sizes.get(pid[1].__name__, 1)
+            element_size[pid[2]] = STORAGE_SIZES.get(pid[1].__name__, 1)
 
         def find_class(self, module, name):
             if name.endswith("Storage"):
@@ -153,15 +155,51 @@ def write_big_endian_copy(src, dst):
                 return OrderedDict
             return lambda *args: None
 
+    Peek(stream).load()
+    return element_size
+
+
+def swap(data, n):
+    return b"".join(data[i:i + n][::-1] for i in range(0, len(data), n))
+
+
+def write_big_endian_legacy_copy(src, dst):
+    """Copies a legacy checkpoint as a big-endian machine would write it (little_endian False)."""
+    with open(src, "rb") as f:
+        data = f.read()
+    stream = io.BytesIO(data)
+    magic = pickle.load(stream)
+    protocol = pickle.load(stream)
+    sys_info = pickle.load(stream)
+    start = stream.tell()
+    element_size = storage_element_sizes(stream)
+    main = data[start:stream.tell()]
+    start = stream.tell()
+    keys = pickle.load(stream)
+    key_pickle = data[start:stream.tell()]
+    out = io.BytesIO()
+    for value in (magic, protocol, dict(sys_info, little_endian=False)):
+        pickle.dump(value, out, protocol=2)
+    out.write(main)
+    out.write(key_pickle)
+    for key in keys:
+        count = struct.unpack("<q", stream.read(8))[0]
+        out.write(struct.pack(">q", count))
+        out.write(swap(stream.read(count * element_size[key]), element_size[key]))
+    with open(dst, "wb") as f:
+        f.write(out.getvalue())
+
+
+def write_big_endian_copy(src, dst):
+    """Copies a zip-format checkpoint as a big-endian machine would write it (byteorder 'big')."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         top = zin.namelist()[0].split("/")[0]
-        Peek(io.BytesIO(zin.read(top + "/data.pkl"))).load()
+        element_size = storage_element_sizes(io.BytesIO(zin.read(top + "/data.pkl")))
         for name in zin.namelist():
             data = zin.read(name)
             key = name.split("/data/")[-1] if "/data/" in name else None
             if key is not None:
-                n = element_size[key]
-                data = b"".join(data[i:i + n][::-1] for i in range(0, len(data), n))
+                data = swap(data, element_size[key])
             zout.writestr(name.replace(top, "big_endian_archive", 1), data)
         zout.writestr("big_endian_archive/byteorder", "big")
 
@@ -205,6 +243,8 @@ def main():
 
     torch.save(sd, os.path.join(OUT, "tiny_protocol4_zip.pth"), pickle_protocol=4)
     write_big_endian_copy(os.path.join(OUT, "tiny_zip.pth"), os.path.join(OUT, "tiny_big_endian_zip.pth"))
+    write_big_endian_legacy_copy(os.path.join(OUT, "tiny_legacy.pth"),
+                                 os.path.join(OUT, "tiny_big_endian_legacy.pth"))
 
     dp = nn.DataParallel(model).state_dict()
     assert all(k.startswith("module.") for k in dp)

@@ -36,7 +36,14 @@ class PthReaderTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny_zip.pth", "tiny_legacy.pth", "tiny_protocol4_zip.pth", "tiny_big_endian_zip.pth"})
+  @ValueSource(
+      strings = {
+        "tiny_zip.pth",
+        "tiny_legacy.pth",
+        "tiny_protocol4_zip.pth",
+        "tiny_big_endian_zip.pth",
+        "tiny_big_endian_legacy.pth"
+      })
   void tinyStateDict_loadsWithNamesShapesAndValues(String file) {
     StateDict sd = PthReader.readStateDict(Fixtures.path(file));
     Fixtures.assertMatches(sd, Fixtures.expected("tiny"), DTYPES);
