@@ -3,12 +3,14 @@
 
 Run with Debian's python3-torch (1.13) and numpy:
 
-    /usr/bin/python3 src/test/python/make_checkpoint_fixtures.py [--resnet18 /tmp/resnet18.pth]
+    /usr/bin/python3 src/test/python/make_checkpoint_fixtures.py [--resnet18 /tmp/ticketlab_resnet18.pth]
 
 Everything goes to src/test/resources/checkpoints/ (a few kB in all) together with expected.json,
 which lists for every fixture file the tensor names, dtypes, shapes and row-major values.
-With --resnet18 PATH it also writes torchvision's resnet18() state dict (random init, seed 0,
-~45 MB) to PATH for a manual test; that file is never committed.
+With --resnet18 PATH (or --resnet50 PATH) it also writes torchvision's resnet18() (resnet50())
+state dict (random init, seed 0, 45 MB / 100 MB) to PATH for a manual test; those files are never
+committed. PthReaderTest reads /tmp/ticketlab_resnet18.pth and /tmp/ticketlab_resnet50.pth when
+they exist and is skipped otherwise.
 """
 import argparse
 import copy
@@ -233,6 +235,7 @@ def write_npz(path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--resnet18", help="also write torchvision resnet18() state dict here")
+    parser.add_argument("--resnet50", help="also write torchvision resnet50() state dict here")
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     expected = OrderedDict()
@@ -291,6 +294,12 @@ def main():
         r = torchvision.models.resnet18()
         torch.save(r.state_dict(), args.resnet18)
         print("resnet18 parameters:", sum(p.numel() for p in r.parameters()))
+    if args.resnet50:
+        import torchvision
+        torch.manual_seed(0)
+        r = torchvision.models.resnet50()
+        torch.save(r.state_dict(), args.resnet50)
+        print("resnet50 parameters:", sum(p.numel() for p in r.parameters()))
 
 
 if __name__ == "__main__":
