@@ -12,7 +12,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 /** Random state dicts of every dtype survive the formats TicketLab writes. */
-class RoundTripProperties {
+class RoundTripPropertiesTest {
 
   static StateDict randomStateDict(long seed) {
     Random r = new Random(seed);
