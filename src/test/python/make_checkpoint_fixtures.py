@@ -3,12 +3,14 @@
 
 Run with Debian's python3-torch (1.13) and numpy:
 
-    /usr/bin/python3 src/test/python/make_checkpoint_fixtures.py [--resnet18 /tmp/resnet18.pth]
+    /usr/bin/python3 src/test/python/make_checkpoint_fixtures.py [--resnet18 /tmp/ticketlab_resnet18.pth]
 
 Everything goes to src/test/resources/checkpoints/ (a few kB in all) together with expected.json,
 which lists for every fixture file the tensor names, dtypes, shapes and row-major values.
-With --resnet18 PATH it also writes torchvision's resnet18() state dict (random init, seed 0,
-~45 MB) to PATH for a manual test; that file is never committed.
+With --resnet18 PATH (or --resnet50 PATH) it also writes torchvision's resnet18() (resnet50())
+state dict (random init, seed 0, 45 MB / 100 MB) to PATH for a manual test; those files are never
+committed. PthReaderTest reads /tmp/ticketlab_resnet18.pth and /tmp/ticketlab_resnet50.pth when
+they exist and is skipped otherwise.
 """
 import argparse
 import copy
@@ -136,15 +138,17 @@ def write_safetensors(path, tensors, metadata):
             f.write(b)
 
 
-def write_big_endian_copy(src, dst):
-    """Copies a zip-format checkpoint as a big-endian machine would write it (byteorder 'big')."""
-    sizes = {"FloatStorage": 4, "LongStorage": 8, "HalfStorage": 2, "DoubleStorage": 8,
-             "IntStorage": 4, "BFloat16Storage": 2, "ShortStorage": 2}
+STORAGE_SIZES = {"FloatStorage": 4, "LongStorage": 8, "HalfStorage": 2, "DoubleStorage": 8,
+                 "IntStorage": 4, "BFloat16Storage": 2, "ShortStorage": 2}
+
+
+def storage_element_sizes(stream):
+    """Reads (only) which storage key has which element size from one of our own pickles."""
     element_size = {}
 
-    class Peek(pickle.Unpickler):  # our own file: only reads which storage has which type
+    class Peek(pickle.Unpickler):
         def persistent_load(self, pid):
-            element_size[pid[2]] = sizes.get(pid[1].__name__, 1)
+            element_size[pid[2]] = STORAGE_SIZES.get(pid[1].__name__, 1)
 
         def find_class(self, module, name):
             if name.endswith("Storage"):
@@ -153,15 +157,51 @@ def write_big_endian_copy(src, dst):
                 return OrderedDict
             return lambda *args: None
 
+    Peek(stream).load()
+    return element_size
+
+
+def swap(data, n):
+    return b"".join(data[i:i + n][::-1] for i in range(0, len(data), n))
+
+
+def write_big_endian_legacy_copy(src, dst):
+    """Copies a legacy checkpoint as a big-endian machine would write it (little_endian False)."""
+    with open(src, "rb") as f:
+        data = f.read()
+    stream = io.BytesIO(data)
+    magic = pickle.load(stream)
+    protocol = pickle.load(stream)
+    sys_info = pickle.load(stream)
+    start = stream.tell()
+    element_size = storage_element_sizes(stream)
+    main = data[start:stream.tell()]
+    start = stream.tell()
+    keys = pickle.load(stream)
+    key_pickle = data[start:stream.tell()]
+    out = io.BytesIO()
+    for value in (magic, protocol, dict(sys_info, little_endian=False)):
+        pickle.dump(value, out, protocol=2)
+    out.write(main)
+    out.write(key_pickle)
+    for key in keys:
+        count = struct.unpack("<q", stream.read(8))[0]
+        out.write(struct.pack(">q", count))
+        out.write(swap(stream.read(count * element_size[key]), element_size[key]))
+    with open(dst, "wb") as f:
+        f.write(out.getvalue())
+
+
+def write_big_endian_copy(src, dst):
+    """Copies a zip-format checkpoint as a big-endian machine would write it (byteorder 'big')."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         top = zin.namelist()[0].split("/")[0]
-        Peek(io.BytesIO(zin.read(top + "/data.pkl"))).load()
+        element_size = storage_element_sizes(io.BytesIO(zin.read(top + "/data.pkl")))
         for name in zin.namelist():
             data = zin.read(name)
             key = name.split("/data/")[-1] if "/data/" in name else None
             if key is not None:
-                n = element_size[key]
-                data = b"".join(data[i:i + n][::-1] for i in range(0, len(data), n))
+                data = swap(data, element_size[key])
             zout.writestr(name.replace(top, "big_endian_archive", 1), data)
         zout.writestr("big_endian_archive/byteorder", "big")
 
@@ -195,6 +235,7 @@ def write_npz(path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--resnet18", help="also write torchvision resnet18() state dict here")
+    parser.add_argument("--resnet50", help="also write torchvision resnet50() state dict here")
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     expected = OrderedDict()
@@ -205,6 +246,8 @@ def main():
 
     torch.save(sd, os.path.join(OUT, "tiny_protocol4_zip.pth"), pickle_protocol=4)
     write_big_endian_copy(os.path.join(OUT, "tiny_zip.pth"), os.path.join(OUT, "tiny_big_endian_zip.pth"))
+    write_big_endian_legacy_copy(os.path.join(OUT, "tiny_legacy.pth"),
+                                 os.path.join(OUT, "tiny_big_endian_legacy.pth"))
 
     dp = nn.DataParallel(model).state_dict()
     assert all(k.startswith("module.") for k in dp)
@@ -217,7 +260,8 @@ def main():
     nested = {"epoch": 3, "arch": "tiny", "best_acc1": 0.25, "state_dict": snapshot,
               "optimizer": opt.state_dict(), "flags": [True, None, (1, 2.5, "x")], "blob": b"\x00\x01"}
     save_both(nested, "tiny_nested")
-    torch.save({"model": snapshot, "iteration": 10}, os.path.join(OUT, "tiny_model_key_zip.pth"))
+    torch.save({"model": snapshot, "iteration": 10,
+                "args": argparse.Namespace(lr=0.02, arch="tiny", epochs=26)}, os.path.join(OUT, "tiny_model_key_zip.pth"))
 
     dt = dtype_tensors()
     save_both(dt, "dtypes")
@@ -250,6 +294,12 @@ def main():
         r = torchvision.models.resnet18()
         torch.save(r.state_dict(), args.resnet18)
         print("resnet18 parameters:", sum(p.numel() for p in r.parameters()))
+    if args.resnet50:
+        import torchvision
+        torch.manual_seed(0)
+        r = torchvision.models.resnet50()
+        torch.save(r.state_dict(), args.resnet50)
+        print("resnet50 parameters:", sum(p.numel() for p in r.parameters()))
 
 
 if __name__ == "__main__":

@@ -143,7 +143,8 @@ public final class PthReader {
    * next to its state dict. Python values map to Java as {@link RestrictedUnpickler} describes:
    * None → null, bool → Boolean, int → Long (BigInteger if larger), float → Double, str → String,
    * bytes → byte[], tuple → {@link PyTuple}, list → List, dict/OrderedDict → LinkedHashMap,
-   * set → LinkedHashSet, tensor → {@link StoredTensor}.
+   * set → LinkedHashSet, argparse.Namespace → LinkedHashMap of its attributes, tensor →
+   * {@link StoredTensor}.
    */
   public static Object readObject(Path file) {
     return materialiseAll(file, "", readRaw(file), 0);
@@ -226,7 +227,7 @@ public final class PthReader {
               s = new LazyStorage(file, entryName, id.key, id.dtype, id.numel, byteOrder, bytes);
               storages.put(id.key, s);
             }
-            return id.view(s);
+            return id.view(file, s);
           };
       Object top0 = new RestrictedUnpickler(file, top + "data.pkl", pickle, 0, loader).load();
       // Copy everything the object needs while the archive is open.
@@ -295,7 +296,6 @@ public final class PthReader {
     }
     ByteOrder byteOrder = order;
     Map<String, LazyStorage> storages = new LinkedHashMap<>();
-    Map<String, byte[]> raw = new HashMap<>();
     RestrictedUnpickler main =
         new RestrictedUnpickler(file, "main pickle", data, sysInfo.position(),
             pid -> {
@@ -305,16 +305,12 @@ public final class PthReader {
                 String key = id.key;
                 s = new LazyStorage(file, "storage " + key, key, id.dtype, id.numel, byteOrder,
                     () -> {
-                      byte[] bytes = raw.get(key);
-                      if (bytes == null) {
-                        throw BadInputException.of(file, "storage " + key, null, null,
-                            "storage not in the file's storage list");
-                      }
-                      return bytes;
+                      throw BadInputException.of(file, "storage " + key, null, null,
+                          "storage not in the file's storage list");
                     });
                 storages.put(key, s);
               }
-              return id.view(s);
+              return id.view(file, s);
             });
     Object top = main.load();
     RestrictedUnpickler keysPickle =
@@ -345,7 +341,7 @@ public final class PthReader {
         at += length; // a storage no tensor uses
         continue;
       }
-      raw.put(key, Arrays.copyOfRange(data, at, at + length));
+      s.load(data, at, length);
       at += length;
     }
     for (LazyStorage s : storages.values()) {
@@ -391,7 +387,7 @@ public final class PthReader {
       return new StorageId(key, dtype, numel, viewOffset, viewNumel);
     }
 
-    Storage view(Storage root) {
+    Storage view(Path file, Storage root) {
       if (viewNumel < 0) {
         return root;
       }
@@ -416,7 +412,8 @@ public final class PthReader {
           Object all = root.values();
           int total = java.lang.reflect.Array.getLength(all);
           if (viewOffset < 0 || viewOffset + viewNumel > total) {
-            throw new BadInputException("storage view " + key() + " outside storage of " + total);
+            throw BadInputException.of(file, "storage " + key(), null, null,
+                "storage view outside its storage of " + total + " elements");
           }
           Object out = java.lang.reflect.Array.newInstance(
               all.getClass().getComponentType(), (int) viewNumel);
@@ -449,21 +446,26 @@ public final class PthReader {
       this.bytes = bytes;
     }
 
+    /** Decodes the storage from the bytes the supplier gives (a zip entry). */
     void load() {
-      if (values != null) {
-        return;
+      if (values == null) {
+        byte[] b = bytes.get();
+        load(b, 0, b.length);
       }
+    }
+
+    /** Decodes the storage from {@code length} bytes of {@code b} at {@code offset}. */
+    void load(byte[] b, int offset, int length) {
       if (numel > Integer.MAX_VALUE / Math.max(1, dtype.byteSize())) {
         throw BadInputException.of(file, part, null, numel, "storage too large (over 2 GB)");
       }
-      byte[] b = bytes.get();
       long needed = numel * dtype.byteSize();
-      if (b.length < needed) {
-        throw BadInputException.of(file, part, null, b.length + " bytes",
+      if (length < needed) {
+        throw BadInputException.of(file, part, null, length + " bytes",
             "truncated storage: " + numel + " " + dtype.id() + " elements need " + needed
                 + " bytes");
       }
-      values = RawTensors.decode(b, 0, (int) numel, dtype, order);
+      values = RawTensors.decode(b, offset, (int) numel, dtype, order);
     }
 
     @Override

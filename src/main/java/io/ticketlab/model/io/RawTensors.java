@@ -106,17 +106,22 @@ final class RawTensors {
 
   /**
    * The elements of the view {@code (offset, size, stride)} of {@code storage} (a primitive array
-   * of {@code storageNumel} elements), copied to a new row-major array; null when the view reaches
-   * outside the storage.
+   * of {@code storageNumel} elements) in row-major order; null when the view reaches outside the
+   * storage. A contiguous view of the whole storage returns the storage array itself (no copy);
+   * any other view is copied.
    */
   static Object gather(Object storage, int storageNumel, long offset, int[] size, long[] stride) {
     long numel = 1;
     for (int d : size) {
       numel *= d;
     }
-    Object out = java.lang.reflect.Array.newInstance(storage.getClass().getComponentType(), (int) numel);
+    Class<?> type = storage.getClass().getComponentType();
+    if (numel > Integer.MAX_VALUE) {
+      return null;
+    }
     if (numel == 0) {
-      return offset >= 0 && offset <= storageNumel ? out : null;
+      return offset >= 0 && offset <= storageNumel ? java.lang.reflect.Array.newInstance(type, 0)
+          : null;
     }
     long last = offset;
     boolean contiguous = true;
@@ -134,6 +139,10 @@ final class RawTensors {
     if (offset < 0 || last >= storageNumel) {
       return null;
     }
+    if (contiguous && offset == 0 && numel == storageNumel) {
+      return storage;
+    }
+    Object out = java.lang.reflect.Array.newInstance(type, (int) numel);
     if (contiguous) {
       System.arraycopy(storage, (int) offset, out, 0, (int) numel);
       return out;

@@ -27,8 +27,8 @@ import java.util.Set;
  * <p>Python values become: None → {@code null}, bool → {@link Boolean}, int → {@link Long} (or
  * {@link BigInteger} when it does not fit), float → {@link Double}, str → {@link String}, bytes →
  * {@code byte[]}, tuple → {@link PyTuple}, list → {@link ArrayList}, dict and OrderedDict →
- * {@link LinkedHashMap}, set → {@link LinkedHashSet}, tensor → {@link TensorRef} (materialised
- * later, when its name is known).
+ * {@link LinkedHashMap}, set → {@link LinkedHashSet}, {@code argparse.Namespace} → a map of its
+ * attributes, tensor → {@link TensorRef} (materialised later, when its name is known).
  */
 final class RestrictedUnpickler {
 
@@ -83,6 +83,7 @@ final class RestrictedUnpickler {
             "torch._tensor._rebuild_from_type_v2",
             "torch.Tensor",
             "torch.nn.parameter.Parameter",
+            "argparse.Namespace",
             "builtins.set",
             "builtins.frozenset",
             "_codecs.encode"));
@@ -378,14 +379,33 @@ final class RestrictedUnpickler {
     }
   }
 
+  /**
+   * The attributes of an {@code argparse.Namespace}, which training scripts save next to the
+   * state dict ({@code {'model': ..., 'args': args}}): plain data, read as a map.
+   */
+  static final class Namespace extends LinkedHashMap<Object, Object> {
+    private static final long serialVersionUID = 1L;
+  }
+
   private Object newObject(Object cls, Object args) {
     if (cls instanceof Global g && g.qualifiedName().equals("collections.OrderedDict")) {
       return new LinkedHashMap<Object, Object>();
     }
-    throw bad(String.valueOf(cls), "refused NEWOBJ: only OrderedDict may be built this way");
+    if (cls instanceof Global g && g.qualifiedName().equals("argparse.Namespace")) {
+      return new Namespace();
+    }
+    throw bad(String.valueOf(cls),
+        "refused NEWOBJ: only OrderedDict and argparse.Namespace may be built this way");
   }
 
   private void build(Object target, Object state) {
+    if (target instanceof Namespace ns) {
+      if (!(state instanceof Map<?, ?> attributes)) {
+        throw bad(typeName(state), "argparse.Namespace state is not a dict");
+      }
+      ns.putAll(attributes);
+      return;
+    }
     // OrderedDict carries instance attributes (state_dict's _metadata): not needed, ignored.
     if (target instanceof Map<?, ?> || target instanceof TensorRef) {
       return;

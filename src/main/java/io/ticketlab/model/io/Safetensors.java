@@ -36,7 +36,10 @@ public final class Safetensors {
   static final long MAX_HEADER_BYTES = 100L << 20;
 
   private static final String METADATA = "__metadata__";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   /** A safetensors file's tensors (in header order) and its {@code __metadata__}. */
   public record Contents(StateDict tensors, Map<String, String> metadata) {

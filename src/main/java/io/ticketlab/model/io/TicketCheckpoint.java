@@ -291,8 +291,12 @@ public record TicketCheckpoint(
       throw BadInputException.of(file, "header", null, null,
           "missing configHash or tensors");
     }
-    Map<String, Object> metadata = header.has("metadata")
-        ? JSON.convertValue(header.get("metadata"), new TypeReference<Map<String, Object>>() {})
+    JsonNode metadataNode = header.path("metadata");
+    if (!metadataNode.isMissingNode() && !metadataNode.isObject()) {
+      throw BadInputException.of(file, "header", "metadata", metadataNode, "not a JSON object");
+    }
+    Map<String, Object> metadata = metadataNode.isObject()
+        ? JSON.convertValue(metadataNode, new TypeReference<Map<String, Object>>() {})
         : Map.of();
     LinkedHashMap<String, StoredTensor> weights = new LinkedHashMap<>();
     LinkedHashMap<String, StoredTensor> optimizer = new LinkedHashMap<>();
@@ -342,6 +346,11 @@ public record TicketCheckpoint(
       if (crc(bytes, 0, bytes.length) != entry.path("crc32").asLong(-1)) {
         throw BadInputException.of(file, where, null, null,
             "checksum mismatch: the tensor's bytes are damaged");
+      }
+      if (weights.containsKey(name) && section.equals(WEIGHTS)
+          || optimizer.containsKey(name) && section.equals(OPTIMIZER)
+          || masks.containsKey(name) && section.equals(MASKS)) {
+        throw BadInputException.of(file, where, null, null, "tensor listed twice");
       }
       switch (section) {
         case WEIGHTS -> weights.put(name, decode(dtype, shape, bytes, file, where));

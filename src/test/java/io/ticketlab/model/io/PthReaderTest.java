@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PthReaderTest {
@@ -36,7 +37,14 @@ class PthReaderTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny_zip.pth", "tiny_legacy.pth", "tiny_protocol4_zip.pth", "tiny_big_endian_zip.pth"})
+  @ValueSource(
+      strings = {
+        "tiny_zip.pth",
+        "tiny_legacy.pth",
+        "tiny_protocol4_zip.pth",
+        "tiny_big_endian_zip.pth",
+        "tiny_big_endian_legacy.pth"
+      })
   void tinyStateDict_loadsWithNamesShapesAndValues(String file) {
     StateDict sd = PthReader.readStateDict(Fixtures.path(file));
     Fixtures.assertMatches(sd, Fixtures.expected("tiny"), DTYPES);
@@ -94,6 +102,15 @@ class PthReaderTest {
     assertThat(((StoredTensor) first.get("momentum_buffer")).shape()).containsExactly(4, 3, 3, 3);
     List<?> groups = (List<?>) optimizer.get("param_groups");
     assertThat(((Map<?, ?>) groups.get(0)).get("momentum")).isEqualTo(0.9);
+  }
+
+  @Test
+  void trainingScriptArgs_areReadAsAMapOfAttributes() {
+    Map<?, ?> top = (Map<?, ?>) PthReader.readObject(Fixtures.path("tiny_model_key_zip.pth"));
+    @SuppressWarnings("unchecked")
+    Map<Object, Object> args = (Map<Object, Object>) top.get("args");
+    assertThat(args).containsEntry("lr", 0.02).containsEntry("arch", "tiny")
+        .containsEntry("epochs", 26L);
   }
 
   @ParameterizedTest
@@ -168,10 +185,17 @@ class PthReaderTest {
     assertThat(v).isEqualTo(new BigInteger("1950a86a20f9469cfc6c", 16));
   }
 
-  @Test
-  void resnet18FromTorchvision_loadsWhenGenerated() {
-    // Manual check: /usr/bin/python3 src/test/python/make_checkpoint_fixtures.py --resnet18 PATH
-    Path file = Path.of("/tmp/ticketlab_resnet18.pth");
+  /**
+   * Manual check against torchvision's real architectures: generate the files with
+   * {@code /usr/bin/python3 src/test/python/make_checkpoint_fixtures.py --resnet18
+   * /tmp/ticketlab_resnet18.pth --resnet50 /tmp/ticketlab_resnet50.pth}; skipped without them.
+   */
+  @ParameterizedTest
+  @CsvSource({"/tmp/ticketlab_resnet18.pth, 11689512, 122, 512",
+      "/tmp/ticketlab_resnet50.pth, 25557032, 320, 2048"})
+  void torchvisionResNet_loadsWithItsParameterCountAndNames(
+      String path, long expectedParameters, int expectedTensors, int features) {
+    Path file = Path.of(path);
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(file), "no " + file);
     StateDict sd = PthReader.readStateDict(file);
     long parameters =
@@ -181,14 +205,15 @@ class PthReaderTest {
                 && !e.getKey().endsWith("num_batches_tracked"))
             .mapToLong(e -> e.getValue().numel())
             .sum();
-    assertThat(parameters).isEqualTo(11_689_512L);
-    assertThat(sd.size()).isEqualTo(122);
+    assertThat(parameters).isEqualTo(expectedParameters);
+    assertThat(sd.size()).isEqualTo(expectedTensors);
     assertThat(sd.names())
         .contains("conv1.weight", "bn1.running_mean", "bn1.num_batches_tracked",
             "layer1.0.conv1.weight", "layer2.0.downsample.0.weight", "layer4.1.bn2.bias",
             "fc.weight", "fc.bias");
     assertThat(sd.get("conv1.weight").shape()).containsExactly(64, 3, 7, 7);
-    assertThat(sd.get("fc.weight").shape()).containsExactly(1000, 512);
+    assertThat(sd.get("fc.weight").shape()).containsExactly(1000, features);
     assertThat(sd.get("layer1.0.bn1.num_batches_tracked").dtype()).isEqualTo(DType.INT64);
+    assertThat(sd.get("layer1.0.bn1.num_batches_tracked").isScalar()).isTrue();
   }
 }

@@ -70,6 +70,17 @@ class RawTensorsTest {
   }
 
   @Test
+  void gather_wholeContiguousStorage_isNotCopied_partsAre() {
+    float[] storage = {0, 1, 2, 3, 4, 5};
+    assertThat(RawTensors.gather(storage, 6, 0, new int[] {2, 3}, new long[] {3, 1}))
+        .isSameAs(storage);
+    assertThat((float[]) RawTensors.gather(storage, 6, 2, new int[] {2, 2}, new long[] {2, 1}))
+        .containsExactly(2, 3, 4, 5);
+    assertThat((float[]) RawTensors.gather(storage, 6, 1, new int[] {2, 3}, new long[] {0, 1}))
+        .containsExactly(1, 2, 3, 1, 2, 3);
+  }
+
+  @Test
   void gather_viewOutsideTheStorage_isNull() {
     float[] storage = {0, 1, 2};
     assertThat(RawTensors.gather(storage, 3, 1, new int[] {3}, new long[] {1})).isNull();

@@ -92,6 +92,15 @@ class SafetensorsTest {
   }
 
   @Test
+  void duplicateTensorName_isRefused() throws IOException {
+    String entry = "{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}";
+    Path f = file("{\"w\":" + entry + ",\"w\":" + entry + "}", 1);
+    assertThatThrownBy(() -> Safetensors.read(f))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("Duplicate field 'w'");
+  }
+
+  @Test
   void malformedJson_isRefused() throws IOException {
     Path f = file("{\"w\": [", 0);
     assertThatThrownBy(() -> Safetensors.read(f))
