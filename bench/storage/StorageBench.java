@@ -1,0 +1,160 @@
+import io.ticketlab.common.FloatTensor;
+import io.ticketlab.storage.Architecture;
+import io.ticketlab.storage.Architectures;
+import io.ticketlab.storage.LossyError;
+import io.ticketlab.storage.MacCounter;
+import io.ticketlab.storage.SizeReport;
+import io.ticketlab.storage.SparseCheckpoint;
+import io.ticketlab.storage.SparseFormat;
+import io.ticketlab.storage.SparseFormats;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Storage benchmark: a ResNet-50 Mask R-CNN-sized state dict (torchvision's shapes and names,
+ * Gaussian values with Kaiming-like per-tensor scales), a global-magnitude mask over the paper's
+ * prunable set at 80/90/95%, then bytes per format against the entropy bound and encode/decode
+ * times at 80%. Run with bench/storage/run.sh; not a unit test.
+ */
+public class StorageBench {
+  public static void main(String[] args) {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    Architecture arch = Architectures.maskRcnnFpn(50, 800, 1333, 1000, 100);
+    LinkedHashMap<String, FloatTensor> dense = stateDict(arch, 42);
+    List<String> prunable = prunable(arch, dense);
+    long total = dense.values().stream().mapToLong(FloatTensor::size).sum();
+    System.out.printf("parameter set: %s state dict, %d tensors, %d float32 values; prunable %d tensors%n",
+        arch.name(), dense.size(), total, prunable.size());
+    System.out.printf("cpus: %d, java %s%n%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+
+    System.out.println("| prune % | network sparsity | bound MB | dense | paper | bitmap | delta | entropy | entropy-fp16 | paper / entropy |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+    Map<Double, LinkedHashMap<String, FloatTensor>> pruned = new LinkedHashMap<>();
+    for (double p : new double[] {0.8, 0.9, 0.95}) {
+      LinkedHashMap<String, FloatTensor> t = globalMagnitude(dense, prunable, p);
+      pruned.put(p, t);
+      SizeReport r = SizeReport.of(t, SparseFormats.all());
+      StringBuilder row = new StringBuilder(String.format("| %.0f | %.2f%% | %.2f |", 100 * p, 100 * r.sparsity(), r.boundBytes() / 1e6));
+      for (String f : r.formats()) {
+        row.append(String.format(" %.2f MB (%.3f×) |", r.fileBytes().get(f) / 1e6, r.ratioToBound(f)));
+      }
+      row.append(String.format(" %.2f× |", (double) r.fileBytes().get("paper") / r.fileBytes().get("entropy")));
+      System.out.println(row);
+    }
+    System.out.println();
+    LossyError e = LossyError.ofFloat16(pruned.get(0.8));
+    System.out.printf("entropy-fp16 at 80%%: max abs error %.3g, max rel error %.3g, rms error %.3g, overflowed %d, flushed to zero %d%n%n",
+        e.maxAbsError(), e.maxRelError(), e.rmsError(), e.overflowed(), e.flushedToZero());
+
+    MacCounter.Report macs = MacCounter.count(arch, pruned.get(0.9), null);
+    System.out.printf("MACs %s: dense %.2f G, 90%% pruned %.2f G (%.1f%%)%n%n", arch.input(), macs.denseMacs() / 1e9,
+        macs.sparseMacs() / 1e9, 100 * macs.ratio());
+
+    LinkedHashMap<String, FloatTensor> t80 = pruned.get(0.8);
+    System.out.println("| format (80%) | encode best s | encode median s | decode best s | decode median s |");
+    System.out.println("|---|---|---|---|---|");
+    for (SparseFormat f : SparseFormats.all()) {
+      double[] enc = new double[runs];
+      double[] dec = new double[runs];
+      byte[] file = null;
+      for (int i = -2; i < runs; i++) {
+        long t0 = System.nanoTime();
+        file = SparseCheckpoint.encode(t80, f).toByteArray();
+        long t1 = System.nanoTime();
+        SparseCheckpoint.Contents c = SparseCheckpoint.decode(file, null);
+        long t2 = System.nanoTime();
+        if (c.tensors().size() != t80.size()) {
+          throw new AssertionError();
+        }
+        if (i >= 0) {
+          enc[i] = (t1 - t0) / 1e9;
+          dec[i] = (t2 - t1) / 1e9;
+        }
+      }
+      if (f.lossless() && !SparseCheckpoint.decode(file, null).tensors().equals(t80)) {
+        throw new AssertionError("round trip failed for " + f.name());
+      }
+      Arrays.sort(enc);
+      Arrays.sort(dec);
+      System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f |%n", f.name(), enc[0], enc[runs / 2], dec[0], dec[runs / 2]);
+    }
+  }
+
+  /** The state dict with Gaussian values: weights std sqrt(2/fan_in), biases 0.01, BN near 1/0. */
+  static LinkedHashMap<String, FloatTensor> stateDict(Architecture arch, long seed) {
+    List<Map.Entry<String, int[]>> entries = new ArrayList<>(arch.parameterShapes().entrySet());
+    FloatTensor[] out = new FloatTensor[entries.size()];
+    IntStream.range(0, entries.size()).parallel().forEach(k -> {
+      String name = entries.get(k).getKey();
+      int[] shape = entries.get(k).getValue();
+      SplittableRandom random = new SplittableRandom(seed * 1_000_003L + k);
+      FloatTensor t = FloatTensor.zeros(shape);
+      float[] d = t.data();
+      double std;
+      double mean = 0;
+      if (shape.length >= 2) {
+        long fanIn = t.size() / shape[0];
+        std = Math.sqrt(2.0 / fanIn);
+      } else if (name.endsWith("running_var")) {
+        std = 0.1;
+        mean = 1;
+      } else if (name.contains("bn") || name.contains("downsample.1")) {
+        std = 0.1;
+        mean = name.endsWith(".weight") ? 1 : 0;
+      } else {
+        std = 0.01;
+      }
+      for (int i = 0; i < d.length; i++) {
+        d[i] = (float) (mean + std * random.nextGaussian());
+      }
+      out[k] = t;
+    });
+    LinkedHashMap<String, FloatTensor> m = new LinkedHashMap<>();
+    for (int k = 0; k < out.length; k++) {
+      m.put(entries.get(k).getKey(), out[k]);
+    }
+    return m;
+  }
+
+  /** The paper's prunable set: conv/linear weights but shortcuts and final predictors. */
+  static List<String> prunable(Architecture arch, Map<String, FloatTensor> dense) {
+    return arch.layers().stream().map(l -> l.weightName()).distinct()
+        .filter(n -> !n.contains("downsample") && !n.contains("rpn.head.cls_logits") && !n.contains("rpn.head.bbox_pred")
+            && !n.contains("box_predictor") && !n.contains("mask_fcn_logits") && !n.contains("keypoint_predictor"))
+        .toList();
+  }
+
+  /** Zeroes the fraction {@code prune} of smallest-magnitude weights over all prunable tensors. */
+  static LinkedHashMap<String, FloatTensor> globalMagnitude(Map<String, FloatTensor> dense, List<String> prunable, double prune) {
+    long n = prunable.stream().mapToLong(k -> dense.get(k).size()).sum();
+    float[] all = new float[(int) n];
+    int p = 0;
+    for (String k : prunable) {
+      for (float v : dense.get(k).data()) {
+        all[p++] = Math.abs(v);
+      }
+    }
+    Arrays.parallelSort(all);
+    float threshold = all[(int) Math.round(prune * n)];
+    LinkedHashMap<String, FloatTensor> out = new LinkedHashMap<>();
+    for (Map.Entry<String, FloatTensor> e : dense.entrySet()) {
+      if (!prunable.contains(e.getKey())) {
+        out.put(e.getKey(), e.getValue());
+        continue;
+      }
+      float[] d = e.getValue().data().clone();
+      for (int i = 0; i < d.length; i++) {
+        if (Math.abs(d[i]) < threshold) {
+          d[i] = 0f;
+        }
+      }
+      out.put(e.getKey(), new FloatTensor(e.getValue().shape(), d));
+    }
+    return out;
+  }
+}
