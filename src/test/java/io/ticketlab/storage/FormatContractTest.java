@@ -130,7 +130,6 @@ class FormatContractTest {
     SparseCheckpoint.Encoded encoded = SparseCheckpoint.encode(tensors, format);
     byte[] good = encoded.toByteArray();
     long payloadStart = encoded.headerBytes();
-    long secondStart = payloadStart + tensors.values().iterator().next().size() * 0L;
     List<SparseCheckpoint.Entry> entries = encoded.entries();
     long firstEnd = payloadStart + entries.get(0).payloadBytes();
     for (int i = 0; i < good.length; i++) {
@@ -148,7 +147,6 @@ class FormatContractTest {
         }
       }
     }
-    assertThat(secondStart).isPositive();
   }
 
   @ParameterizedTest
