@@ -58,6 +58,8 @@ public class StorageBench {
     }
     System.out.println();
 
+    figures(arch, dense, prunable, java.nio.file.Path.of(args.length > 1 ? args[1] : "target/bench-storage"));
+
     LinkedHashMap<String, FloatTensor> t80 = pruned.get(0.8);
     System.out.println("| format (80%) | encode best s | encode median s | decode best s | decode median s |");
     System.out.println("|---|---|---|---|---|");
@@ -105,6 +107,37 @@ public class StorageBench {
       System.out.println(row);
     }
     return pruned;
+  }
+
+  /** The paper's supplementary Figure 4 (disk space and MACs vs sparsity) for the prunable-set masks. */
+  static void figures(Architecture arch, LinkedHashMap<String, FloatTensor> dense, List<String> prunable,
+      java.nio.file.Path dir) {
+    List<SizeReport> sizes = new ArrayList<>();
+    List<MacCounter.Report> macs = new ArrayList<>();
+    List<Double> sparsity = new ArrayList<>();
+    for (double p : new double[] {0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98}) {
+      LinkedHashMap<String, FloatTensor> t = p == 0 ? dense : globalMagnitude(dense, prunable, p);
+      SizeReport r = SizeReport.of(t, List.of(SparseFormats.DENSE, SparseFormats.PAPER, SparseFormats.ENTROPY));
+      sizes.add(r);
+      sparsity.add(r.sparsity());
+      macs.add(MacCounter.count(arch, t, null));
+    }
+    try {
+      io.ticketlab.report.StoragePlots.savePng(io.ticketlab.report.StoragePlots.diskSizeChart(sizes), dir.resolve("disk-vs-sparsity.png"));
+      io.ticketlab.report.StoragePlots.savePng(io.ticketlab.report.StoragePlots.macsChart(sparsity, macs), dir.resolve("macs-vs-sparsity.png"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    System.out.println("| prune % of prunable set | network sparsity | paper MB | entropy MB | dense GMACs | sparse GMACs |");
+    System.out.println("|---|---|---|---|---|---|");
+    double[] prunes = {0, 20, 40, 50, 60, 70, 80, 90, 95, 98};
+    for (int i = 0; i < sizes.size(); i++) {
+      System.out.printf("| %.0f | %.2f%% | %.2f | %.2f | %.2f | %.2f |%n", prunes[i], 100 * sparsity.get(i),
+          sizes.get(i).fileBytes().get("paper") / 1e6, sizes.get(i).fileBytes().get("entropy") / 1e6,
+          macs.get(i).denseMacs() / 1e9, macs.get(i).sparseMacs() / 1e9);
+    }
+    System.out.println("figures: " + dir.resolve("disk-vs-sparsity.png") + ", " + dir.resolve("macs-vs-sparsity.png"));
+    System.out.println();
   }
 
   /** Mask cost in bits per position: entropy, the arithmetic coder, Rice-coded gaps, a bitmap. */

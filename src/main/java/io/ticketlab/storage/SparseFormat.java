@@ -35,7 +35,8 @@ public interface SparseFormat {
   /**
    * The values of one tensor from its payload {@code buf[off, off + len)}.
    *
-   * @throws PayloadException when the payload is malformed
+   * @throws RuntimeException when the payload is malformed ({@link SparseCheckpoint} reports it as
+   *     bad input naming the tensor)
    */
   float[] decode(byte[] buf, int off, int len, int[] shape);
 
