@@ -32,35 +32,15 @@ public class StorageBench {
         arch.name(), dense.size(), total, prunable.size());
     System.out.printf("cpus: %d, java %s%n%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
+    boolean timingOnly = args.length > 2 && args[2].equals("--timing-only");
     List<String> everything = new ArrayList<>(dense.keySet());
-    System.out.println("Global-magnitude mask over the whole state dict (sparsity = fraction of all values that are zero):");
-    Map<Double, LinkedHashMap<String, FloatTensor>> pruned = sizeTable(dense, everything, "sparsity");
-    System.out.println();
-    System.out.println("Global-magnitude mask over the paper's prunable set only (shortcut convs, RPN outputs, final"
-        + " predictors, biases and norms stay dense):");
-    Map<Double, LinkedHashMap<String, FloatTensor>> prunedPaper = sizeTable(dense, prunable, "prune %");
-    System.out.println();
-    System.out.println("Mask only (values excluded), bits per position, whole state dict:");
-    System.out.println("| sparsity | n·H(density) | adaptive arithmetic (entropy format) | Rice-coded gaps, best k per tensor | bitmap |");
-    System.out.println("|---|---|---|---|---|");
-    for (Map.Entry<Double, LinkedHashMap<String, FloatTensor>> e : pruned.entrySet()) {
-      maskRow(e.getKey(), e.getValue());
+    LinkedHashMap<String, FloatTensor> t80;
+    if (timingOnly) {
+      t80 = globalMagnitude(dense, everything, 0.8);
+    } else {
+      t80 = sizesAndFigures(arch, dense, everything, prunable, args.length > 1 ? args[1] : "target/bench-storage");
     }
-    System.out.println();
-    LossyError e = LossyError.ofFloat16(pruned.get(0.8));
-    System.out.printf("entropy-fp16 at 80%%: max abs error %.3g, max rel error %.3g, rms error %.3g, overflowed %d, flushed to zero %d%n%n",
-        e.maxAbsError(), e.maxRelError(), e.rmsError(), e.overflowed(), e.flushedToZero());
-
-    for (double p : new double[] {0.8, 0.9, 0.95}) {
-      MacCounter.Report macs = MacCounter.count(arch, prunedPaper.get(p), null);
-      System.out.printf("MACs %s: dense %.2f G, %.0f%% of the prunable set pruned: %.2f G (%.1f%%)%n", arch.input(),
-          macs.denseMacs() / 1e9, 100 * p, macs.sparseMacs() / 1e9, 100 * macs.ratio());
-    }
-    System.out.println();
-
-    figures(arch, dense, prunable, java.nio.file.Path.of(args.length > 1 ? args[1] : "target/bench-storage"));
-
-    LinkedHashMap<String, FloatTensor> t80 = pruned.get(0.8);
+    System.out.println("load average before timing: " + loadAverage());
     System.out.println("| format (80%) | encode best s | encode median s | decode best s | decode median s |");
     System.out.println("|---|---|---|---|---|");
     for (SparseFormat f : SparseFormats.all()) {
@@ -88,6 +68,48 @@ public class StorageBench {
       Arrays.sort(dec);
       System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f |%n", f.name(), enc[0], enc[runs / 2], dec[0], dec[runs / 2]);
     }
+    System.out.println("load average after timing: " + loadAverage());
+  }
+
+  static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** The size tables, the mask-coder comparison, the float16 error, MACs and the figures. */
+  static LinkedHashMap<String, FloatTensor> sizesAndFigures(Architecture arch, LinkedHashMap<String, FloatTensor> dense,
+      List<String> everything, List<String> prunable, String figureDir) {
+    System.out.println("Global-magnitude mask over the whole state dict (sparsity = fraction of all values that are zero):");
+    Map<Double, LinkedHashMap<String, FloatTensor>> pruned = sizeTable(dense, everything, "sparsity");
+    System.out.println();
+    System.out.println("Global-magnitude mask over the paper's prunable set only (shortcut convs, RPN outputs, final"
+        + " predictors, biases and norms stay dense):");
+    Map<Double, LinkedHashMap<String, FloatTensor>> prunedPaper = sizeTable(dense, prunable, "prune %");
+    System.out.println();
+    System.out.println("Mask only (values excluded), bits per position, whole state dict:");
+    System.out.println("| sparsity | n·H(density) | adaptive arithmetic (entropy format) | Rice-coded gaps, best k per tensor | bitmap |");
+    System.out.println("|---|---|---|---|---|");
+    for (Map.Entry<Double, LinkedHashMap<String, FloatTensor>> e : pruned.entrySet()) {
+      maskRow(e.getKey(), e.getValue());
+    }
+    System.out.println();
+    LossyError e = LossyError.ofFloat16(pruned.get(0.8));
+    System.out.printf("entropy-fp16 at 80%%: max abs error %.3g, max rel error %.3g, rms error %.3g, overflowed %d, flushed to zero %d%n%n",
+        e.maxAbsError(), e.maxRelError(), e.rmsError(), e.overflowed(), e.flushedToZero());
+
+    for (double p : new double[] {0.8, 0.9, 0.95}) {
+      MacCounter.Report macs = MacCounter.count(arch, prunedPaper.get(p), null);
+      System.out.printf("MACs %s: dense %.2f G, %.0f%% of the prunable set pruned: %.2f G (%.1f%%)%n", arch.input(),
+          macs.denseMacs() / 1e9, 100 * p, macs.sparseMacs() / 1e9, 100 * macs.ratio());
+    }
+    System.out.println();
+
+    figures(arch, dense, prunable, java.nio.file.Path.of(figureDir));
+    return pruned.get(0.8);
+
   }
 
   static Map<Double, LinkedHashMap<String, FloatTensor>> sizeTable(
