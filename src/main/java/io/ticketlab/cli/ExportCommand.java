@@ -35,7 +35,7 @@ final class ExportCommand implements Callable<Integer> {
       names = "--format",
       required = true,
       paramLabel = "FORMAT",
-      description = "One of: dense, paper, bitmap, delta, entropy, entropy-fp16.")
+      description = "One of: dense, paper, bitmap, delta, entropy, entropy-context, entropy-fp16.")
   String format;
 
   @Option(

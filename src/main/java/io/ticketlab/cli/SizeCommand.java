@@ -39,7 +39,7 @@ final class SizeCommand implements Callable<Integer> {
       names = "--format",
       paramLabel = "FORMAT",
       split = ",",
-      description = "all (default) or a comma-separated list of: dense, paper, bitmap, delta, entropy, entropy-fp16.")
+      description = "all (default) or a comma-separated list of: dense, paper, bitmap, delta, entropy, entropy-context, entropy-fp16.")
   List<String> formats = List.of("all");
 
   @Option(names = "--per-tensor", description = "Also print one row per tensor.")

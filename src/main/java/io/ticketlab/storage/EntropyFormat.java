@@ -4,34 +4,49 @@ import io.ticketlab.common.FloatTensor;
 import java.util.stream.IntStream;
 
 /**
- * The mask coded by adaptive binary arithmetic coding ({@link MaskCoder}), then the non-zero values
- * as float32 (lossless, {@code entropy}) or as float16 ({@code entropy-fp16}, lossy: see {@link
- * LossyError}). The mask is cut into chunks of {@value #CHUNK} positions coded independently, so a
- * large tensor encodes and decodes on all cores; a chunk that is all zeros or all non-zeros costs
- * no coded bytes.
+ * The mask entropy-coded, then the non-zero values as float32 (lossless) or float16 (lossy: see
+ * {@link LossyError}). Two mask coders, measured in {@code docs/benchmarks.md}: {@link NibbleRans}
+ * (static nibble model, rANS; formats {@code entropy} and {@code entropy-fp16}), within 0.1% of
+ * n·H(density) on unstructured masks and several times faster; and {@link MaskCoder} (adaptive
+ * binary arithmetic coding with the previous and the row-above bit as context; format {@code
+ * entropy-context}), which also exploits pruned channels and filters. The mask is cut into chunks
+ * of {@value #CHUNK} positions coded independently, so a large tensor encodes and decodes on all
+ * cores; a chunk that is all zeros or all non-zeros costs no coded bytes.
  *
  * <p>Payload: u8 value dtype code, varint chunk size, varint count of non-zeros, per chunk (varint
  * non-zeros, varint coded length), the coded chunks, then the values.
  */
 final class EntropyFormat implements SparseFormat {
-  static final int ID_FLOAT32 = 5;
-  static final int ID_FLOAT16 = 6;
   static final int CHUNK = 1 << 20;
 
-  private final StoredDtype values;
+  /** How the mask is coded. */
+  enum MaskCoding {
+    /** {@link NibbleRans}. */
+    NIBBLE_RANS,
+    /** {@link MaskCoder}. */
+    CONTEXT_ARITHMETIC
+  }
 
-  EntropyFormat(StoredDtype values) {
+  private final String name;
+  private final int id;
+  private final StoredDtype values;
+  private final MaskCoding coding;
+
+  EntropyFormat(String name, int id, StoredDtype values, MaskCoding coding) {
+    this.name = name;
+    this.id = id;
     this.values = values;
+    this.coding = coding;
   }
 
   @Override
   public String name() {
-    return values == StoredDtype.FLOAT32 ? "entropy" : "entropy-fp16";
+    return name;
   }
 
   @Override
   public int id() {
-    return values == StoredDtype.FLOAT32 ? ID_FLOAT32 : ID_FLOAT16;
+    return id;
   }
 
   @Override
@@ -41,9 +56,10 @@ final class EntropyFormat implements SparseFormat {
 
   @Override
   public String description() {
-    return values == StoredDtype.FLOAT32
-        ? "mask by adaptive binary arithmetic coding + float32 values (lossless)"
-        : "mask by adaptive binary arithmetic coding + float16 values (lossy)";
+    return (coding == MaskCoding.NIBBLE_RANS
+            ? "mask by rANS over nibbles"
+            : "mask by context-adaptive binary arithmetic coding")
+        + (values == StoredDtype.FLOAT32 ? " + float32 values (lossless)" : " + float16 values (lossy)");
   }
 
   /** Distance to the same position in the previous output channel, 0 for vectors. */
@@ -73,7 +89,9 @@ final class EntropyFormat implements SparseFormat {
               coded[c] =
                   nnz == 0 || nnz == end - start
                       ? new byte[0]
-                      : MaskCoder.encode(d, start, end, rowLength);
+                      : coding == MaskCoding.NIBBLE_RANS
+                          ? NibbleRans.encode(d, start, end)
+                          : MaskCoder.encode(d, start, end, rowLength);
             });
     long nnz = 0;
     long codedBytes = 0;
@@ -163,14 +181,11 @@ final class EntropyFormat implements SparseFormat {
                 return;
               }
               byte[] bits = new byte[length];
-              int ones =
-                  MaskCoder.decode(
-                      buf,
-                      codedStart + codedOffset[c],
-                      codedOffset[c + 1] - codedOffset[c],
-                      length,
-                      rowLength(shape),
-                      bits);
+              int codedFrom = codedStart + codedOffset[c];
+              int codedLength = codedOffset[c + 1] - codedOffset[c];
+              int ones = coding == MaskCoding.NIBBLE_RANS
+                  ? NibbleRans.decode(buf, codedFrom, codedLength, length, bits)
+                  : MaskCoder.decode(buf, codedFrom, codedLength, length, rowLength(shape), bits);
               if (ones != nonZero) {
                 throw new PayloadException(
                     "chunk " + c + " decodes to " + ones + " non-zeros, expected " + nonZero);

@@ -14,13 +14,19 @@ public final class SparseFormats {
   public static final SparseFormat BITMAP = new BitmapFormat();
   /** Variable-length gaps + values. */
   public static final SparseFormat DELTA = new DeltaFormat();
-  /** Arithmetic-coded mask + float32 values, lossless. */
-  public static final SparseFormat ENTROPY = new EntropyFormat(SparseFormat.StoredDtype.FLOAT32);
-  /** Arithmetic-coded mask + float16 values, lossy. */
-  public static final SparseFormat ENTROPY_FP16 = new EntropyFormat(SparseFormat.StoredDtype.FLOAT16);
+  /** rANS-coded mask + float32 values, lossless: the fast format near the entropy bound. */
+  public static final SparseFormat ENTROPY =
+      new EntropyFormat("entropy", 5, SparseFormat.StoredDtype.FLOAT32, EntropyFormat.MaskCoding.NIBBLE_RANS);
+  /** Context-adaptive arithmetic-coded mask + float32 values, lossless: for channel-structured masks. */
+  public static final SparseFormat ENTROPY_CONTEXT =
+      new EntropyFormat("entropy-context", 7, SparseFormat.StoredDtype.FLOAT32,
+          EntropyFormat.MaskCoding.CONTEXT_ARITHMETIC);
+  /** rANS-coded mask + float16 values, lossy. */
+  public static final SparseFormat ENTROPY_FP16 =
+      new EntropyFormat("entropy-fp16", 6, SparseFormat.StoredDtype.FLOAT16, EntropyFormat.MaskCoding.NIBBLE_RANS);
 
   private static final List<SparseFormat> ALL =
-      List.of(DENSE, PAPER, BITMAP, DELTA, ENTROPY, ENTROPY_FP16);
+      List.of(DENSE, PAPER, BITMAP, DELTA, ENTROPY, ENTROPY_CONTEXT, ENTROPY_FP16);
 
   private SparseFormats() {}
 

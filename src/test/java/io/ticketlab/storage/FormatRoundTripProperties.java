@@ -94,6 +94,38 @@ class FormatRoundTripProperties {
   }
 
   @Property(tries = 200)
+  void nibbleRans_decodesWhatItEncodes(
+      @ForAll @IntRange(min = 0, max = 5000) int n, @ForAll("densities") double density, @ForAll long seed) {
+    float[] d = randomTensor(new int[] {n}, density, seed, false).data();
+    byte[] coded = NibbleRans.encode(d, 0, n);
+    byte[] bits = new byte[n];
+    int ones = NibbleRans.decode(coded, 0, coded.length, n, bits);
+    Assertions.assertThat(ones).isEqualTo(Masks.countNonZero(d, 0, n));
+    for (int i = 0; i < n; i++) {
+      Assertions.assertThat(bits[i] != 0).isEqualTo(Masks.isNonZero(d[i]));
+    }
+  }
+
+  @Property(tries = 200)
+  void nibbleFrequencies_sumToTheScaleAndKeepEveryOccurringSymbol(
+      @ForAll("counts") long[] counts) {
+    net.jqwik.api.Assume.that(java.util.Arrays.stream(counts).sum() > 0);
+    int[] freq = NibbleRans.normalize(counts);
+    Assertions.assertThat(java.util.Arrays.stream(freq).sum()).isEqualTo(1 << 14);
+    for (int s = 0; s < 16; s++) {
+      Assertions.assertThat(freq[s] > 0).as("symbol %d", s).isEqualTo(counts[s] > 0);
+    }
+  }
+
+  @Provide
+  Arbitrary<long[]> counts() {
+    return Arbitraries.oneOf(
+            Arbitraries.longs().between(0, 5), Arbitraries.longs().between(0, 1_000_000),
+            Arbitraries.of(0L, 1L, 1_000_000_000L))
+        .array(long[].class).ofSize(16);
+  }
+
+  @Property(tries = 200)
   void maskCoder_decodesWhatItEncodes(
       @ForAll @IntRange(min = 0, max = 5000) int n,
       @ForAll @IntRange(min = 0, max = 100) int rowLength,

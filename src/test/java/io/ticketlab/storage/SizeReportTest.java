@@ -36,7 +36,7 @@ class SizeReportTest {
   void report_measuresEveryFormatPerTensorAndInTotal() {
     LinkedHashMap<String, FloatTensor> set = sparseSet(0.1, 1);
     SizeReport r = SizeReport.of(set, SparseFormats.all());
-    assertThat(r.formats()).containsExactly("dense", "paper", "bitmap", "delta", "entropy", "entropy-fp16");
+    assertThat(r.formats()).containsExactly("dense", "paper", "bitmap", "delta", "entropy", "entropy-context", "entropy-fp16");
     SizeReport.TensorSize w = r.tensors().get(0);
     assertThat(w.payloadBytes().get("dense")).isEqualTo(4L * w.numel());
     assertThat(w.payloadBytes().get("paper")).isEqualTo(1 + 4 + 8L * w.nonZero());
@@ -53,9 +53,31 @@ class SizeReportTest {
   @Test
   void entropyFormat_isWithinTwoPercentOfTheBoundOnARandomMask() {
     for (double density : new double[] {0.05, 0.1, 0.2, 0.5}) {
-      SizeReport r = SizeReport.of(sparseSet(density, 2), java.util.List.of(SparseFormats.ENTROPY, SparseFormats.PAPER));
+      SizeReport r = SizeReport.of(sparseSet(density, 2),
+          java.util.List.of(SparseFormats.ENTROPY, SparseFormats.ENTROPY_CONTEXT, SparseFormats.PAPER));
       assertThat(r.ratioToBound("entropy")).as("density %s", density).isBetween(0.99, 1.02);
+      assertThat(r.ratioToBound("entropy-context")).as("density %s", density).isBetween(0.99, 1.02);
     }
+  }
+
+  @Test
+  void contextCoder_exploitsPrunedInputChannels() {
+    // every second input channel pruned entirely, the rest at 90%: the row-above context sees it
+    Random random = new Random(4);
+    FloatTensor w = FloatTensor.zeros(128, 64, 3, 3);
+    for (int i = 0; i < w.size(); i++) {
+      int inChannel = (i / 9) % 64;
+      if (inChannel % 2 == 0 && random.nextDouble() < 0.9) {
+        w.data()[i] = 1f + random.nextFloat();
+      }
+    }
+    LinkedHashMap<String, FloatTensor> set = new LinkedHashMap<>();
+    set.put("conv.weight", w);
+    SizeReport r = SizeReport.of(set, java.util.List.of(SparseFormats.ENTROPY, SparseFormats.ENTROPY_CONTEXT));
+    long values = 4L * r.nonZero();
+    long rans = r.tensors().get(0).payloadBytes().get("entropy") - values;
+    long context = r.tensors().get(0).payloadBytes().get("entropy-context") - values;
+    assertThat((double) context).as("context %d vs rANS %d bytes", context, rans).isLessThan(0.8 * rans);
   }
 
   @Test
