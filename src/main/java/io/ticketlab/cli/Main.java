@@ -31,6 +31,10 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       TrainCommand.class,
       ClassifyCommand.class,
+      SizeCommand.class,
+      MacsCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

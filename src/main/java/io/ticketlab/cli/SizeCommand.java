@@ -1,0 +1,103 @@
+package io.ticketlab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ticketlab.storage.SizeReport;
+import io.ticketlab.storage.SparseCheckpoint;
+import io.ticketlab.storage.SparseFormat;
+import io.ticketlab.storage.SparseFormats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ticketlab size}: bytes of a checkpoint in each sparse format against the entropy bound. */
+@Command(
+    name = "size",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure a checkpoint in each sparse storage format: bytes per format in total (and per tensor"
+          + " with --per-tensor) against the entropy bound, n*H(density) bits for each tensor's mask"
+          + " + 32 bits per non-zero value.",
+      "CHECKPOINT is a TicketLab sparse checkpoint in any format (see 'ticketlab export'); 'dense' is"
+          + " the interchange format. Model checkpoints (.pth, safetensors) are not read here yet."
+    })
+final class SizeCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A TicketLab sparse checkpoint file.")
+  Path checkpoint;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      split = ",",
+      description = "all (default) or a comma-separated list of: dense, paper, bitmap, delta, entropy, entropy-context, entropy-fp16.")
+  List<String> formats = List.of("all");
+
+  @Option(names = "--per-tensor", description = "Also print one row per tensor.")
+  boolean perTensor;
+
+  @Option(names = "--json", description = "Print the full report (totals and every tensor) as JSON.")
+  boolean json;
+
+  static List<SparseFormat> parseFormats(List<String> names) {
+    List<SparseFormat> out = new ArrayList<>();
+    for (String n : names) {
+      if (n.equalsIgnoreCase("all")) {
+        return SparseFormats.all();
+      }
+      out.add(SparseFormats.byName(n.strip()));
+    }
+    return out;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    List<SparseFormat> chosen = parseFormats(formats);
+    SparseCheckpoint.Contents contents = SparseCheckpoint.read(checkpoint);
+    SizeReport report = SizeReport.of(contents.tensors(), chosen);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+      out.flush();
+      return 0;
+    }
+    out.printf("%s: %s format, %d tensors, %d values, sparsity %.2f%%, entropy bound %s%n",
+        checkpoint, contents.format().name(), report.tensors().size(), report.numel(), 100 * report.sparsity(),
+        bytes(report.boundBytes()));
+    out.printf("%-14s %14s %10s%n", "format", "bytes", "x bound");
+    for (String f : report.formats()) {
+      out.printf("%-14s %14d %10.3f%n", f, report.fileBytes().get(f), report.ratioToBound(f));
+    }
+    if (perTensor) {
+      out.println();
+      StringBuilder head = new StringBuilder(String.format("%-48s %10s %9s %12s", "tensor", "values", "sparsity", "bound"));
+      for (String f : report.formats()) {
+        head.append(String.format(" %12s", f));
+      }
+      out.println(head);
+      for (SizeReport.TensorSize t : report.tensors()) {
+        StringBuilder row = new StringBuilder(String.format("%-48s %10d %8.2f%% %12.0f", t.name(), t.numel(),
+            100 * t.sparsity(), t.boundBytes()));
+        for (String f : report.formats()) {
+          row.append(String.format(" %12d", t.payloadBytes().get(f)));
+        }
+        out.println(row);
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  static String bytes(double b) {
+    return String.format("%.0f bytes (%.2f MB)", b, b / 1e6);
+  }
+}

@@ -1,0 +1,257 @@
+package io.ticketlab.storage;
+
+import io.ticketlab.common.BadInputException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builders of the networks of the paper as {@link Architecture}s with torchvision's parameter
+ * names: ResNet-18/34/50/101 classifiers (1000 classes) and the ResNet-FPN Faster, Mask and
+ * Keypoint R-CNN detectors.
+ *
+ * <p>MAC convention: only convolutions, transposed convolutions and linear layers count
+ * (batch norm, activations, pooling, RoIAlign, upsampling, anchor decoding and NMS do not). A
+ * detector's input is the resized image (e.g. 800x1333), padded as torchvision does to a multiple
+ * of 32; the RPN runs on the five FPN levels P2–P6 (P6 by max-pooling P5); the box head and box
+ * predictor run on {@code proposals} RoIs (torchvision's eval default: 1000 per image), the mask and
+ * keypoint heads on {@code detections} RoIs (torchvision's eval default: 100 per image).
+ */
+public final class Architectures {
+  /** torchvision's eval defaults. */
+  public static final int DEFAULT_PROPOSALS = 1000;
+
+  public static final int DEFAULT_DETECTIONS = 100;
+
+  private static final List<String> NAMES =
+      List.of(
+          "resnet18", "resnet34", "resnet50", "resnet101",
+          "fasterrcnn_resnet18_fpn", "fasterrcnn_resnet50_fpn",
+          "maskrcnn_resnet18_fpn", "maskrcnn_resnet50_fpn",
+          "keypointrcnn_resnet18_fpn", "keypointrcnn_resnet50_fpn");
+
+  private Architectures() {}
+
+  /** The names {@link #byName} knows. */
+  public static List<String> names() {
+    return NAMES;
+  }
+
+  /**
+   * An architecture by name for an input of {@code height}×{@code width} pixels; {@code proposals}
+   * and {@code detections} matter for the detectors only.
+   */
+  public static Architecture byName(String name, int height, int width, int proposals, int detections) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (!NAMES.contains(n)) {
+      throw BadInputException.of(null, null, "--arch", name, "expected one of " + String.join(", ", NAMES));
+    }
+    if (height <= 0 || width <= 0 || proposals < 0 || detections < 0) {
+      throw BadInputException.of(null, null, "--input", height + "x" + width, "sizes must be positive");
+    }
+    if (n.startsWith("resnet")) {
+      return resnet(Integer.parseInt(n.substring("resnet".length())), height, width);
+    }
+    int depth = Integer.parseInt(n.replaceAll("^[a-z]+_resnet(\\d+)_fpn$", "$1"));
+    if (n.startsWith("fasterrcnn")) {
+      return fasterRcnnFpn(depth, height, width, proposals);
+    }
+    if (n.startsWith("maskrcnn")) {
+      return maskRcnnFpn(depth, height, width, proposals, detections);
+    }
+    return keypointRcnnFpn(depth, height, width, proposals, detections);
+  }
+
+  /** torchvision's {@code resnetN} classifier (1000 classes) for a 3×height×width input. */
+  public static Architecture resnet(int depth, int height, int width) {
+    Net net = new Net(false);
+    Stage[] stages = body(net, "", depth, height, width);
+    Stage last = stages[stages.length - 1];
+    net.linear("fc", "fc", last.channels, 1000, 1, true);
+    return net.build("resnet" + depth, "3x" + height + "x" + width);
+  }
+
+  /** torchvision's {@code fasterrcnn_resnetN_fpn} (91 COCO classes). */
+  public static Architecture fasterRcnnFpn(int depth, int height, int width, int proposals) {
+    Net net = detector(depth, height, width, proposals, 91);
+    return net.build("fasterrcnn_resnet" + depth + "_fpn", input(height, width, proposals, -1));
+  }
+
+  /** torchvision's {@code maskrcnn_resnetN_fpn} (91 COCO classes). */
+  public static Architecture maskRcnnFpn(int depth, int height, int width, int proposals, int detections) {
+    Net net = detector(depth, height, width, proposals, 91);
+    int size = 14;
+    for (int i = 0; i < 4; i++) {
+      net.conv("roi_heads.mask_head." + i + ".0", "mask_head", 256, 256, 3, 1, 1, 1, size, size, detections, true);
+    }
+    Layer up = net.convTranspose("roi_heads.mask_predictor.conv5_mask", "mask_predictor", 256, 256, 2, 2, 0,
+        size, size, detections);
+    net.conv("roi_heads.mask_predictor.mask_fcn_logits", "mask_predictor", 256, 91, 1, 1, 0, 1,
+        up.outputHeight(), up.outputWidth(), detections, true);
+    return net.build("maskrcnn_resnet" + depth + "_fpn", input(height, width, proposals, detections));
+  }
+
+  /** torchvision's {@code keypointrcnn_resnetN_fpn} (person + background, 17 keypoints). */
+  public static Architecture keypointRcnnFpn(int depth, int height, int width, int proposals, int detections) {
+    Net net = detector(depth, height, width, proposals, 2);
+    int size = 14;
+    int in = 256;
+    for (int i = 0; i < 8; i++) {
+      net.conv("roi_heads.keypoint_head." + (2 * i), "keypoint_head", in, 512, 3, 1, 1, 1, size, size, detections, true);
+      in = 512;
+    }
+    net.convTranspose("roi_heads.keypoint_predictor.kps_score_lowres", "keypoint_predictor", 512, 17, 4, 2, 1,
+        size, size, detections);
+    return net.build("keypointrcnn_resnet" + depth + "_fpn", input(height, width, proposals, detections));
+  }
+
+  private static String input(int height, int width, int proposals, int detections) {
+    return "3x" + height + "x" + width + " (padded " + pad32(height) + "x" + pad32(width) + "), "
+        + proposals + " proposals" + (detections >= 0 ? ", " + detections + " detections" : "");
+  }
+
+  private static int pad32(int x) {
+    return (x + 31) / 32 * 32;
+  }
+
+  private static Net detector(int depth, int height, int width, int proposals, int classes) {
+    Net net = new Net(true);
+    Stage[] c = body(net, "backbone.body.", depth, pad32(height), pad32(width));
+    int[] levelH = new int[5];
+    int[] levelW = new int[5];
+    for (int i = 0; i < 4; i++) {
+      net.conv("backbone.fpn.inner_blocks." + i + ".0", "fpn", c[i].channels, 256, 1, 1, 0, 1,
+          c[i].height, c[i].width, 1, true);
+    }
+    for (int i = 0; i < 4; i++) {
+      net.conv("backbone.fpn.layer_blocks." + i + ".0", "fpn", 256, 256, 3, 1, 1, 1,
+          c[i].height, c[i].width, 1, true);
+      levelH[i] = c[i].height;
+      levelW[i] = c[i].width;
+    }
+    levelH[4] = (levelH[3] - 1) / 2 + 1; // max pool, kernel 1, stride 2
+    levelW[4] = (levelW[3] - 1) / 2 + 1;
+    int anchors = 3;
+    for (int l = 0; l < 5; l++) {
+      net.conv("rpn.head.conv.0.0", "rpn", 256, 256, 3, 1, 1, 1, levelH[l], levelW[l], 1, true);
+      net.conv("rpn.head.cls_logits", "rpn", 256, anchors, 1, 1, 0, 1, levelH[l], levelW[l], 1, true);
+      net.conv("rpn.head.bbox_pred", "rpn", 256, 4 * anchors, 1, 1, 0, 1, levelH[l], levelW[l], 1, true);
+    }
+    net.linear("roi_heads.box_head.fc6", "box_head", 256 * 7 * 7, 1024, proposals, true);
+    net.linear("roi_heads.box_head.fc7", "box_head", 1024, 1024, proposals, true);
+    net.linear("roi_heads.box_predictor.cls_score", "box_predictor", 1024, classes, proposals, true);
+    net.linear("roi_heads.box_predictor.bbox_pred", "box_predictor", 1024, 4 * classes, proposals, true);
+    return net;
+  }
+
+  private record Stage(int channels, int height, int width) {}
+
+  /** Stem and layer1–4 of torchvision's ResNet; returns the outputs of layer1–4. */
+  private static Stage[] body(Net net, String prefix, int depth, int height, int width) {
+    int[] blocks;
+    boolean bottleneck;
+    switch (depth) {
+      case 18 -> { blocks = new int[] {2, 2, 2, 2}; bottleneck = false; }
+      case 34 -> { blocks = new int[] {3, 4, 6, 3}; bottleneck = false; }
+      case 50 -> { blocks = new int[] {3, 4, 6, 3}; bottleneck = true; }
+      case 101 -> { blocks = new int[] {3, 4, 23, 3}; bottleneck = true; }
+      case 152 -> { blocks = new int[] {3, 8, 36, 3}; bottleneck = true; }
+      default -> throw BadInputException.of(null, null, "ResNet depth", depth, "expected 18, 34, 50, 101 or 152");
+    }
+    Layer stem = net.conv(prefix + "conv1", "stem", 3, 64, 7, 2, 3, 1, height, width, 1, false);
+    net.batchNorm(prefix + "bn1", 64);
+    int h = (stem.outputHeight() + 2 - 3) / 2 + 1; // max pool 3x3, stride 2, padding 1
+    int w = (stem.outputWidth() + 2 - 3) / 2 + 1;
+    int in = 64;
+    int expansion = bottleneck ? 4 : 1;
+    Stage[] out = new Stage[4];
+    for (int s = 0; s < 4; s++) {
+      int planes = 64 << s;
+      String group = "layer" + (s + 1);
+      for (int b = 0; b < blocks[s]; b++) {
+        int stride = b == 0 && s > 0 ? 2 : 1;
+        String p = prefix + group + "." + b + ".";
+        Layer last;
+        if (bottleneck) {
+          Layer c1 = net.conv(p + "conv1", group, in, planes, 1, 1, 0, 1, h, w, 1, false);
+          net.batchNorm(p + "bn1", planes);
+          Layer c2 = net.conv(p + "conv2", group, planes, planes, 3, stride, 1, 1, c1.outputHeight(), c1.outputWidth(), 1, false);
+          net.batchNorm(p + "bn2", planes);
+          last = net.conv(p + "conv3", group, planes, planes * 4, 1, 1, 0, 1, c2.outputHeight(), c2.outputWidth(), 1, false);
+          net.batchNorm(p + "bn3", planes * 4);
+        } else {
+          Layer c1 = net.conv(p + "conv1", group, in, planes, 3, stride, 1, 1, h, w, 1, false);
+          net.batchNorm(p + "bn1", planes);
+          last = net.conv(p + "conv2", group, planes, planes, 3, 1, 1, 1, c1.outputHeight(), c1.outputWidth(), 1, false);
+          net.batchNorm(p + "bn2", planes);
+        }
+        if (stride != 1 || in != planes * expansion) {
+          net.conv(p + "downsample.0", group, in, planes * expansion, 1, stride, 0, 1, h, w, 1, false);
+          net.batchNorm(p + "downsample.1", planes * expansion);
+        }
+        in = planes * expansion;
+        h = last.outputHeight();
+        w = last.outputWidth();
+      }
+      out[s] = new Stage(in, h, w);
+    }
+    return out;
+  }
+
+  /** Collects layers and state-dict shapes in order. */
+  private static final class Net {
+    private final boolean frozenNorm;
+    private final List<Layer> layers = new ArrayList<>();
+    private final Map<String, int[]> shapes = new LinkedHashMap<>();
+    private long learnable;
+
+    Net(boolean frozenNorm) {
+      this.frozenNorm = frozenNorm;
+    }
+
+    private void parameter(String name, int[] shape, boolean isLearnable) {
+      if (shapes.putIfAbsent(name, shape) == null && isLearnable) {
+        long n = 1;
+        for (int d : shape) {
+          n *= d;
+        }
+        learnable += n;
+      }
+    }
+
+    private Layer add(Layer layer, String prefix, boolean bias) {
+      layers.add(layer);
+      parameter(prefix + ".weight", layer.weightShape(), true);
+      if (bias) {
+        parameter(prefix + ".bias", new int[] {layer.outChannels()}, true);
+      }
+      return layer;
+    }
+
+    Layer conv(String prefix, String group, int in, int out, int k, int s, int p, int d, int h, int w,
+        long instances, boolean bias) {
+      return add(Layer.conv(prefix + ".weight", group, in, out, k, s, p, d, 1, h, w, instances), prefix, bias);
+    }
+
+    Layer convTranspose(String prefix, String group, int in, int out, int k, int s, int p, int h, int w, long instances) {
+      return add(Layer.convTranspose(prefix + ".weight", group, in, out, k, s, p, h, w, instances), prefix, true);
+    }
+
+    Layer linear(String prefix, String group, int in, int out, long instances, boolean bias) {
+      return add(Layer.linear(prefix + ".weight", group, in, out, instances), prefix, bias);
+    }
+
+    void batchNorm(String prefix, int channels) {
+      parameter(prefix + ".weight", new int[] {channels}, !frozenNorm);
+      parameter(prefix + ".bias", new int[] {channels}, !frozenNorm);
+      parameter(prefix + ".running_mean", new int[] {channels}, false);
+      parameter(prefix + ".running_var", new int[] {channels}, false);
+    }
+
+    Architecture build(String name, String input) {
+      return new Architecture(name, input, layers, shapes, learnable);
+    }
+  }
+}
