@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       TrainCommand.class,
       ClassifyCommand.class,
+      SparsityCommand.class,
       SizeCommand.class,
       MacsCommand.class,
       ExportCommand.class,
