@@ -2,7 +2,9 @@ package io.ticketlab.eval.coco;
 
 import io.ticketlab.data.coco.CocoCategory;
 import io.ticketlab.data.coco.CocoDataset;
+import io.ticketlab.data.coco.CocoReader;
 import io.ticketlab.data.coco.CocoResult;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -49,6 +51,16 @@ public final class CocoEvaluator {
       System.err.printf("prepare %.3f match %.3f accumulate %.3f%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
     }
     return e;
+  }
+
+  /**
+   * Reads a ground-truth and a results file and evaluates them with pycocotools' default
+   * parameters for the IoU type (for keypoints: the categories that define keypoints).
+   */
+  public static Evaluation evaluate(Path groundTruthFile, Path resultsFile, IouType iouType) {
+    CocoDataset gt = CocoReader.readDataset(groundTruthFile);
+    List<CocoResult> results = CocoReader.readResults(resultsFile, gt);
+    return evaluate(gt, results, EvalParams.defaults(iouType));
   }
 
   /**
