@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
+    subcommands = {EvalVocCommand.class},
     sortOptions = false,
     description = {
       "Evaluate COCO detections (boxes, masks or keypoints) against a ground-truth file and print"
