@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * COCO evaluation (pycocotools' {@code COCOeval}: {@code evaluate}, {@code accumulate} and {@code
@@ -31,6 +33,7 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class CocoEvaluator {
+  private static final Logger LOG = LoggerFactory.getLogger(CocoEvaluator.class);
   private static final byte FALSE_POSITIVE = 0;
   private static final byte TRUE_POSITIVE = 1;
   private static final byte IGNORED = 2;
@@ -47,8 +50,9 @@ public final class CocoEvaluator {
     long t2 = System.nanoTime();
     Evaluation e = accumulate(prepared, groups);
     long t3 = System.nanoTime();
-    if (Boolean.getBoolean("ticketlab.timing")) {
-      System.err.printf("prepare %.3f match %.3f accumulate %.3f%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("COCO {} evaluation: prepare {} s, match {} s, accumulate {} s", params.iouType().cocoName(),
+          (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
     }
     return e;
   }
