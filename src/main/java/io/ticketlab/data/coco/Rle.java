@@ -212,6 +212,58 @@ public record Rle(int height, int width, int[] counts) {
   }
 
   /**
+   * Number of common pixels of two masks of the same size among the pixels {@code [from, to)}
+   * (column-major indices).
+   */
+  static long intersectionArea(Rle a, Rle b, long from, long to) {
+    int[] ac = a.counts;
+    int[] bc = b.counts;
+    int ia = 0;
+    long posA = 0;
+    while (ia < ac.length && posA + (ac[ia] & 0xffffffffL) <= from) {
+      posA += ac[ia++] & 0xffffffffL;
+    }
+    int ib = 0;
+    long posB = 0;
+    while (ib < bc.length && posB + (bc[ib] & 0xffffffffL) <= from) {
+      posB += bc[ib++] & 0xffffffffL;
+    }
+    if (ia >= ac.length || ib >= bc.length) {
+      return 0;
+    }
+    long remainingA = posA + (ac[ia] & 0xffffffffL) - from;
+    long remainingB = posB + (bc[ib] & 0xffffffffL) - from;
+    boolean va = (ia & 1) == 1;
+    boolean vb = (ib & 1) == 1;
+    long pos = from;
+    long inter = 0;
+    while (pos < to) {
+      long c = Math.min(remainingA, remainingB);
+      if (va && vb) {
+        inter += Math.min(c, to - pos);
+      }
+      pos += c;
+      remainingA -= c;
+      if (remainingA == 0) {
+        if (++ia >= ac.length) {
+          break;
+        }
+        remainingA = ac[ia] & 0xffffffffL;
+        va = !va;
+      }
+      remainingB -= c;
+      if (remainingB == 0) {
+        if (++ib >= bc.length) {
+          break;
+        }
+        remainingB = bc[ib] & 0xffffffffL;
+        vb = !vb;
+      }
+    }
+    return inter;
+  }
+
+  /**
    * Intersection over union of a detection mask and a ground-truth mask, as pycocotools computes
    * it: for a crowd ground truth the union is the detection's area; masks of different sizes give
    * -1; disjoint masks give 0.
@@ -239,7 +291,12 @@ public record Rle(int height, int width, int[] counts) {
     if (detection.height != groundTruth.height || detection.width != groundTruth.width) {
       return -1;
     }
-    long inter = intersectionArea(detection, groundTruth);
+    // Only the columns where both boxes lie can hold common pixels.
+    long h = detection.height;
+    long firstColumn = (long) Math.max(detectionBox[0], groundTruthBox[0]);
+    long lastColumn = (long) Math.min(detectionBox[0] + detectionBox[2],
+        groundTruthBox[0] + groundTruthBox[2]) - 1;
+    long inter = intersectionArea(detection, groundTruth, firstColumn * h, (lastColumn + 1) * h);
     long union;
     if (inter == 0) {
       union = 1;
