@@ -86,6 +86,45 @@ public record Rle(int height, int width, int[] counts) {
    * whenever a run wraps from one column to the next).
    */
   public double[] toBbox() {
+    int m = (counts.length / 2) * 2;
+    if (m == 0 || height == 0) {
+      return new double[4];
+    }
+    if ((long) height * width >= Integer.MAX_VALUE) {
+      return toBboxUnsigned();
+    }
+    // The common case in int arithmetic (much faster divisions than long).
+    int h = height;
+    int xs = width;
+    int ys = h;
+    int xe = 0;
+    int ye = 0;
+    int cc = 0;
+    int xp = 0;
+    for (int j = 0; j < m; j++) {
+      cc += counts[j];
+      int t = cc - (j & 1);
+      if (t < 0 || cc < 0) {
+        return toBboxUnsigned(); // zero-length runs at the start: C's unsigned wrap-around
+      }
+      int x = t / h;
+      int y = t - x * h;
+      if ((j & 1) == 0) {
+        xp = x;
+      } else if (xp < x) {
+        ys = 0;
+        ye = h - 1;
+      }
+      xs = Math.min(xs, x);
+      xe = Math.max(xe, x);
+      ys = Math.min(ys, y);
+      ye = Math.max(ye, y);
+    }
+    return new double[] {xs, ys, xe - xs + 1, ye - ys + 1};
+  }
+
+  /** {@link #toBbox()} with pycocotools' unsigned 32-bit arithmetic, wrap-around included. */
+  private double[] toBboxUnsigned() {
     long h = height & 0xffffffffL;
     int m = (counts.length / 2) * 2;
     if (m == 0 || h == 0) {
