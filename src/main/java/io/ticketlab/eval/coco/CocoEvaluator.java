@@ -1,5 +1,6 @@
 package io.ticketlab.eval.coco;
 
+import io.ticketlab.common.BadInputException;
 import io.ticketlab.data.coco.CocoCategory;
 import io.ticketlab.data.coco.CocoDataset;
 import io.ticketlab.data.coco.CocoReader;
@@ -64,7 +65,19 @@ public final class CocoEvaluator {
   public static Evaluation evaluate(Path groundTruthFile, Path resultsFile, IouType iouType) {
     CocoDataset gt = CocoReader.readDataset(groundTruthFile);
     List<CocoResult> results = CocoReader.readResults(resultsFile, gt);
-    return evaluate(gt, results, EvalParams.defaults(iouType));
+    try {
+      return evaluate(gt, results, EvalParams.defaults(iouType));
+    } catch (BadInputException e) {
+      // Name the file that holds the offending record.
+      String message = e.getMessage();
+      if (message.startsWith("results[")) {
+        throw new BadInputException(resultsFile + ": " + message.substring("results".length()), e);
+      }
+      if (message.startsWith("annotations[") || message.startsWith("categories[")) {
+        throw new BadInputException(groundTruthFile + ": " + message, e);
+      }
+      throw e;
+    }
   }
 
   /**
