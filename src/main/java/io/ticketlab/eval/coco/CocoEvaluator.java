@@ -388,10 +388,11 @@ public final class CocoEvaluator {
         sortedPosition[j] = pos;
         maxPosition = Math.max(maxPosition, pos);
       }
-      double[] rc = new double[total];
-      double[] pr = new double[total];
       int[] picked = new int[total];
       byte[] statusRow = new byte[total];
+      // Per threshold: the position of the i-th true positive (1-based) and the precision there.
+      int[] tpPosition = new int[total + 1];
+      double[] tpPrecision = new double[total + 2];
       for (int a = 0; a < numA; a++) {
         int npig = 0;
         for (GroupResult g : mine) {
@@ -399,6 +400,11 @@ public final class CocoEvaluator {
         }
         if (npig == 0) {
           continue;
+        }
+        // Recall after i true positives, as numpy computes tp / npig.
+        double[] recallAfter = new double[npig + 1];
+        for (int i = 0; i <= npig; i++) {
+          recallAfter[i] = (double) i / npig;
         }
         for (int m = 0; m < numM; m++) {
           int maxDet = maxDets[m];
@@ -424,35 +430,41 @@ public final class CocoEvaluator {
               row = statusRow;
               rowStart = 0;
             }
-            long tp = 0;
-            long fp = 0;
+            int tp = 0;
+            int fp = 0;
             for (int j = 0; j < nd; j++) {
               byte s = row[rowStart + j];
               if (s == TRUE_POSITIVE) {
                 tp++;
+                tpPosition[tp] = j;
+                double tpd = tp;
+                tpPrecision[tp] = tpd / ((double) fp + tpd + eps);
               } else if (s == FALSE_POSITIVE) {
                 fp++;
               }
-              double tpd = tp;
-              rc[j] = tpd / npig;
-              pr[j] = tpd / ((double) fp + tpd + eps);
             }
             int recallIndex = ((t * numK + k) * numA + a) * numM + m;
-            recall[recallIndex] = nd > 0 ? rc[nd - 1] : 0;
-            for (int j = nd - 1; j > 0; j--) {
-              if (pr[j] > pr[j - 1]) {
-                pr[j - 1] = pr[j];
+            recall[recallIndex] = nd > 0 ? recallAfter[tp] : 0;
+            // The precision envelope (running maximum from the end) only rises at true
+            // positives: precision falls at false positives and stays at ignored detections.
+            tpPrecision[tp + 1] = 0;
+            for (int i = tp; i >= 1; i--) {
+              if (tpPrecision[i + 1] > tpPrecision[i]) {
+                tpPrecision[i] = tpPrecision[i + 1];
               }
             }
-            int j = 0;
+            // searchsorted(rc, recThrs, 'left'): the first detection whose recall reaches the
+            // threshold is the i-th true positive for the smallest i with i / npig >= threshold.
+            int i = 0;
             for (int r = 0; r < numR; r++) {
               double threshold = p.recallThresholds[r];
-              while (j < nd && rc[j] < threshold) {
-                j++;
+              while (i <= tp && recallAfter[i] < threshold) {
+                i++;
               }
               int cell = (((t * numR + r) * numK + k) * numA + a) * numM + m;
+              int j = i > tp ? nd : i == 0 ? 0 : tpPosition[i];
               if (j < nd) {
-                precision[cell] = pr[j];
+                precision[cell] = i == 0 ? (tp > 0 ? tpPrecision[1] : 0) : tpPrecision[i];
                 scores[cell] = sortedScores[all ? j : picked[j]];
               } else {
                 precision[cell] = 0;
