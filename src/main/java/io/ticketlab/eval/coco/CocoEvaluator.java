@@ -116,8 +116,11 @@ public final class CocoEvaluator {
   // ---------------------------------------------------------------------------------------------
   // evaluate(): per-image matching, in parallel over images
 
-  /** What accumulate needs from one image/category pair. */
-  record GroupResult(double[] scores, byte[] status, int[] nonIgnoredGt) {
+  /**
+   * What accumulate needs from one image/category pair: per area range and detection, the status
+   * at every threshold packed 2 bits each ({@code status[a * D + d] >>> 2t & 3}).
+   */
+  record GroupResult(double[] scores, long[] status, int[] nonIgnoredGt) {
     int numDetections() {
       return scores.length;
     }
@@ -245,7 +248,7 @@ public final class CocoEvaluator {
       int nd = dts.length;
       int ng = gts.length;
       int numA = p.areaRanges.size();
-      byte[] status = new byte[numA * numT * nd];
+      long[] status = new long[numA * nd];
       int[] nonIgnored = new int[numA];
       double[] scores = new double[nd];
       for (int d = 0; d < nd; d++) {
@@ -265,15 +268,14 @@ public final class CocoEvaluator {
         }
         nonIgnored[a] = count;
         match(order, ignoreSorted, dtMatch, gtMatch);
-        int base = a * numT * nd;
         for (int t = 0; t < numT; t++) {
           for (int d = 0; d < nd; d++) {
             int m = dtMatch[t * nd + d];
             boolean matched = m >= 0 && p.gtId[gts[order[m]]] != 0;
             boolean ignored = (m >= 0 && ignoreSorted[m])
                 || (!matched && !range.contains(p.dtArea[dts[d]]));
-            status[base + t * nd + d] =
-                ignored ? IGNORED : matched ? TRUE_POSITIVE : FALSE_POSITIVE;
+            long value = ignored ? IGNORED : matched ? TRUE_POSITIVE : FALSE_POSITIVE;
+            status[a * nd + d] |= value << (2 * t);
           }
         }
       }
@@ -369,27 +371,27 @@ public final class CocoEvaluator {
         }
       }
       int[] order = StableSort.descending(allScores);
-      // Statuses in global score order, laid out [area][threshold][rank], read sequentially below.
-      int numAT = numA * numT;
-      byte[] sorted = new byte[numAT * total];
+      // Packed statuses in global score order, laid out [area][rank], read sequentially below.
       double[] sortedScores = new double[total];
       int[] sortedPosition = new int[total];
+      GroupResult[] sortedOwner = new GroupResult[total];
       int maxPosition = 0;
       for (int j = 0; j < total; j++) {
         int idx = order[j];
-        GroupResult g = mine.get(owner[idx]);
-        int nDet = g.numDetections();
-        int pos = position[idx];
-        byte[] st = g.status();
-        for (int at = 0; at < numAT; at++) {
-          sorted[at * total + j] = st[at * nDet + pos];
-        }
+        sortedOwner[j] = mine.get(owner[idx]);
         sortedScores[j] = allScores[idx];
-        sortedPosition[j] = pos;
-        maxPosition = Math.max(maxPosition, pos);
+        sortedPosition[j] = position[idx];
+        maxPosition = Math.max(maxPosition, position[idx]);
+      }
+      long[] sorted = new long[numA * total];
+      for (int a = 0; a < numA; a++) {
+        for (int j = 0; j < total; j++) {
+          GroupResult g = sortedOwner[j];
+          sorted[a * total + j] = g.status()[a * g.numDetections() + sortedPosition[j]];
+        }
       }
       int[] picked = new int[total];
-      byte[] statusRow = new byte[total];
+      long[] statusRow = new long[total];
       // Per threshold: the position of the i-th true positive (1-based) and the precision there.
       int[] tpPosition = new int[total + 1];
       double[] tpPrecision = new double[total + 2];
@@ -418,22 +420,24 @@ public final class CocoEvaluator {
               }
             }
           }
-          for (int t = 0; t < numT; t++) {
-            int rowStart = (a * numT + t) * total;
-            byte[] row;
-            if (all) {
-              row = sorted;
-            } else {
-              for (int j = 0; j < nd; j++) {
-                statusRow[j] = sorted[rowStart + picked[j]];
-              }
-              row = statusRow;
-              rowStart = 0;
+          long[] row;
+          int rowStart;
+          if (all) {
+            row = sorted;
+            rowStart = a * total;
+          } else {
+            for (int j = 0; j < nd; j++) {
+              statusRow[j] = sorted[a * total + picked[j]];
             }
+            row = statusRow;
+            rowStart = 0;
+          }
+          for (int t = 0; t < numT; t++) {
+            int shift = 2 * t;
             int tp = 0;
             int fp = 0;
             for (int j = 0; j < nd; j++) {
-              byte s = row[rowStart + j];
+              int s = (int) (row[rowStart + j] >>> shift) & 3;
               if (s == TRUE_POSITIVE) {
                 tp++;
                 tpPosition[tp] = j;
