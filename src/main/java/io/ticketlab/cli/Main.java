@@ -36,6 +36,8 @@ import picocli.CommandLine.Command;
       MacsCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      EvalCommand.class,
+      DataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
