@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
+    header = "Evaluate COCO boxes, masks or keypoints (equal to pycocotools) or VOC detections.",
     subcommands = {EvalVocCommand.class},
     sortOptions = false,
     description = {

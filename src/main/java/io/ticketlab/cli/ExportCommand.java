@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
+    header = "Write a checkpoint in a sparse storage format (paper, bitmap, delta, entropy).",
     description = {
       "Write a checkpoint in a sparse storage format (bit-exact for every format but entropy-fp16,"
           + " whose float16 error is printed).",

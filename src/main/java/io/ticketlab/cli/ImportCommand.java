@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "import",
     mixinStandardHelpOptions = true,
+    header = "Read a sparse-format checkpoint back into the dense interchange format.",
     description = {
       "Read a TicketLab sparse checkpoint in any format (as written by 'ticketlab export') and write"
           + " it in the dense interchange format, checking every tensor's CRC."

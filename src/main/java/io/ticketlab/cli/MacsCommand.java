@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "macs",
     mixinStandardHelpOptions = true,
+    header = "Multiply-accumulates of a model per image, dense and sparse.",
     description = {
       "Count multiply-accumulates per image (conv, transposed conv and linear layers only), dense and,"
           + " with --checkpoint, sparse: each layer's dense MACs times its weight density. Totals per"

@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       DoctorCommand.class,
+      DataCommand.class,
+      EvalCommand.class,
       TrainCommand.class,
       ClassifyCommand.class,
       SparsityCommand.class,
@@ -36,8 +38,6 @@ import picocli.CommandLine.Command;
       MacsCommand.class,
       ExportCommand.class,
       ImportCommand.class,
-      EvalCommand.class,
-      DataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "size",
     mixinStandardHelpOptions = true,
+    header = "Bytes of a checkpoint in each sparse storage format vs the entropy bound.",
     description = {
       "Measure a checkpoint in each sparse storage format: bytes per format in total (and per tensor"
           + " with --per-tensor) against the entropy bound, n*H(density) bits for each tensor's mask"

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "sparsity",
     mixinStandardHelpOptions = true,
-    header = "Prune % of the prunable set and network sparsity (zeros over all parameters) of weights.",
+    header = "Prune %% of the prunable set and network sparsity (zeros over all parameters) of weights.",
     description = {
       "Reads any weights file (.pth, safetensors, .npz, TicketLab checkpoint). Batch-norm running"
           + " statistics are buffers, not parameters, and are not counted. Presets: paper-coco,"
