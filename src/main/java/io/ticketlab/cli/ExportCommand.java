@@ -21,15 +21,15 @@ import picocli.CommandLine.Parameters;
     description = {
       "Write a checkpoint in a sparse storage format (bit-exact for every format but entropy-fp16,"
           + " whose float16 error is printed).",
-      "CHECKPOINT is a TicketLab sparse checkpoint in any format; 'dense' is the interchange format"
-          + " ('ticketlab import' converts back to it). Model checkpoints (.pth, safetensors) are not"
-          + " read here yet."
+      "CHECKPOINT is any weights file: a TicketLab sparse checkpoint in any format, a TicketLab"
+          + " training checkpoint, a PyTorch .pth, safetensors or .npz; 'dense' is the interchange"
+          + " format ('ticketlab import' converts back to it)."
     })
 final class ExportCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A TicketLab sparse checkpoint file.")
+  @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A weights file (sparse or training checkpoint, .pth, safetensors, .npz).")
   Path checkpoint;
 
   @Option(

@@ -39,13 +39,15 @@ final class ImportCommand implements Callable<Integer> {
 
   /** Reads {@code in}, writes it to {@code target} in {@code format} and prints one summary line. */
   static int convert(PrintWriter printer, Path in, SparseFormat format, Path target) throws IOException {
-    SparseCheckpoint.Contents contents = SparseCheckpoint.read(in);
-    SparseCheckpoint.Encoded written = SparseCheckpoint.write(target, contents.tensors(), format);
+    WeightFiles.Loaded loaded = WeightFiles.read(in);
+    java.util.Map<String, io.ticketlab.common.FloatTensor> tensors = loaded.tensors();
+    long inBytes = java.nio.file.Files.size(in);
+    SparseCheckpoint.Encoded written = SparseCheckpoint.write(target, tensors, format);
     printer.printf("%s: %d tensors, %s (%d bytes) -> %s (%d bytes, %.2fx smaller)%n", target,
-        contents.tensors().size(), contents.format().name(), contents.fileBytes(), format.name(),
-        written.fileBytes(), (double) contents.fileBytes() / written.fileBytes());
+        tensors.size(), loaded.format(), inBytes, format.name(),
+        written.fileBytes(), (double) inBytes / written.fileBytes());
     if (!format.lossless()) {
-      ExportCommand.printLossy(printer, LossyError.ofFloat16(contents.tensors()));
+      ExportCommand.printLossy(printer, LossyError.ofFloat16(tensors));
     }
     printer.flush();
     return 0;

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
       "Architectures: resnet18/34/50/101 (classifiers, default input 224x224) and"
           + " fasterrcnn/maskrcnn/keypointrcnn_resnet18/50_fpn (default input 800x1333, padded to a"
           + " multiple of 32). Model configs will be accepted once the model package exists.",
-      "CHECKPOINT is a TicketLab sparse checkpoint in any format, with torchvision parameter names;"
+      "CHECKPOINT is any weights file (sparse or training checkpoint, .pth, safetensors, .npz) with"
+          + " torchvision parameter names;"
           + " layers whose weight it lacks count as dense and are listed."
     })
 final class MacsCommand implements Callable<Integer> {
@@ -84,7 +85,7 @@ final class MacsCommand implements Callable<Integer> {
     Architecture a = Architectures.byName(arch, hw[0], hw[1], proposals, detections);
     MacCounter.Report report = checkpoint == null
         ? MacCounter.dense(a)
-        : MacCounter.count(a, SparseCheckpoint.read(checkpoint).tensors(), checkpoint);
+        : MacCounter.count(a, WeightFiles.readFloats(checkpoint), checkpoint);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));

@@ -26,14 +26,14 @@ import picocli.CommandLine.Parameters;
       "Measure a checkpoint in each sparse storage format: bytes per format in total (and per tensor"
           + " with --per-tensor) against the entropy bound, n*H(density) bits for each tensor's mask"
           + " + 32 bits per non-zero value.",
-      "CHECKPOINT is a TicketLab sparse checkpoint in any format (see 'ticketlab export'); 'dense' is"
-          + " the interchange format. Model checkpoints (.pth, safetensors) are not read here yet."
+      "CHECKPOINT is any weights file: a TicketLab sparse checkpoint (any format, see 'ticketlab"
+          + " export'), a TicketLab training checkpoint, a PyTorch .pth, safetensors or .npz."
     })
 final class SizeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A TicketLab sparse checkpoint file.")
+  @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A weights file (sparse or training checkpoint, .pth, safetensors, .npz).")
   Path checkpoint;
 
   @Option(
@@ -63,16 +63,15 @@ final class SizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<SparseFormat> chosen = parseFormats(formats);
-    SparseCheckpoint.Contents contents = SparseCheckpoint.read(checkpoint);
-    SizeReport report = SizeReport.of(contents.tensors(), chosen);
+    SizeReport report = SizeReport.of(WeightFiles.readFloats(checkpoint), chosen);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
       out.flush();
       return 0;
     }
-    out.printf("%s: %s format, %d tensors, %d values, sparsity %.2f%%, entropy bound %s%n",
-        checkpoint, contents.format().name(), report.tensors().size(), report.numel(), 100 * report.sparsity(),
+    out.printf("%s: %d tensors, %d values, sparsity %.2f%%, entropy bound %s%n",
+        checkpoint, report.tensors().size(), report.numel(), 100 * report.sparsity(),
         bytes(report.boundBytes()));
     out.printf("%-14s %14s %10s%n", "format", "bytes", "x bound");
     for (String f : report.formats()) {
