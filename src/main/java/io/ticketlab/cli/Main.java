@@ -27,7 +27,9 @@ import picocli.CommandLine.Command;
       "Exit codes: 0 success, 1 internal failure (see the log), 2 bad usage or bad input.",
       "Run 'ticketlab COMMAND --help' for the options of one command."
     },
-    subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DoctorCommand.class, EvalCommand.class, DataCommand.class, CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Mixin GlobalOptions global;

@@ -2,7 +2,9 @@ package io.ticketlab.eval.coco;
 
 import io.ticketlab.data.coco.CocoCategory;
 import io.ticketlab.data.coco.CocoDataset;
+import io.ticketlab.data.coco.CocoReader;
 import io.ticketlab.data.coco.CocoResult;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -38,9 +40,27 @@ public final class CocoEvaluator {
   /** Evaluates the detections against the ground truth and accumulates the result. */
   public static Evaluation evaluate(
       CocoDataset groundTruth, List<CocoResult> results, EvalParams params) {
+    long t0 = System.nanoTime();
     PreparedEvaluation prepared = PreparedEvaluation.of(groundTruth, results, params);
+    long t1 = System.nanoTime();
     GroupResult[] groups = matchAll(prepared);
-    return accumulate(prepared, groups);
+    long t2 = System.nanoTime();
+    Evaluation e = accumulate(prepared, groups);
+    long t3 = System.nanoTime();
+    if (Boolean.getBoolean("ticketlab.timing")) {
+      System.err.printf("prepare %.3f match %.3f accumulate %.3f%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+    }
+    return e;
+  }
+
+  /**
+   * Reads a ground-truth and a results file and evaluates them with pycocotools' default
+   * parameters for the IoU type (for keypoints: the categories that define keypoints).
+   */
+  public static Evaluation evaluate(Path groundTruthFile, Path resultsFile, IouType iouType) {
+    CocoDataset gt = CocoReader.readDataset(groundTruthFile);
+    List<CocoResult> results = CocoReader.readResults(resultsFile, gt);
+    return evaluate(gt, results, EvalParams.defaults(iouType));
   }
 
   /**
@@ -332,9 +352,29 @@ public final class CocoEvaluator {
         }
       }
       int[] order = StableSort.descending(allScores);
+      // Statuses in global score order, laid out [area][threshold][rank], read sequentially below.
+      int numAT = numA * numT;
+      byte[] sorted = new byte[numAT * total];
+      double[] sortedScores = new double[total];
+      int[] sortedPosition = new int[total];
+      int maxPosition = 0;
+      for (int j = 0; j < total; j++) {
+        int idx = order[j];
+        GroupResult g = mine.get(owner[idx]);
+        int nDet = g.numDetections();
+        int pos = position[idx];
+        byte[] st = g.status();
+        for (int at = 0; at < numAT; at++) {
+          sorted[at * total + j] = st[at * nDet + pos];
+        }
+        sortedScores[j] = allScores[idx];
+        sortedPosition[j] = pos;
+        maxPosition = Math.max(maxPosition, pos);
+      }
       double[] rc = new double[total];
       double[] pr = new double[total];
       int[] picked = new int[total];
+      byte[] statusRow = new byte[total];
       for (int a = 0; a < numA; a++) {
         int npig = 0;
         for (GroupResult g : mine) {
@@ -345,21 +385,32 @@ public final class CocoEvaluator {
         }
         for (int m = 0; m < numM; m++) {
           int maxDet = maxDets[m];
-          int nd = 0;
-          for (int j = 0; j < total; j++) {
-            int idx = order[j];
-            if (position[idx] < maxDet) {
-              picked[nd++] = idx;
+          boolean all = maxPosition < maxDet;
+          int nd = total;
+          if (!all) {
+            nd = 0;
+            for (int j = 0; j < total; j++) {
+              if (sortedPosition[j] < maxDet) {
+                picked[nd++] = j;
+              }
             }
           }
           for (int t = 0; t < numT; t++) {
+            int rowStart = (a * numT + t) * total;
+            byte[] row;
+            if (all) {
+              row = sorted;
+            } else {
+              for (int j = 0; j < nd; j++) {
+                statusRow[j] = sorted[rowStart + picked[j]];
+              }
+              row = statusRow;
+              rowStart = 0;
+            }
             long tp = 0;
             long fp = 0;
             for (int j = 0; j < nd; j++) {
-              int idx = picked[j];
-              GroupResult g = mine.get(owner[idx]);
-              int nDet = g.numDetections();
-              byte s = g.status()[(a * numT + t) * nDet + position[idx]];
+              byte s = row[rowStart + j];
               if (s == TRUE_POSITIVE) {
                 tp++;
               } else if (s == FALSE_POSITIVE) {
@@ -385,7 +436,7 @@ public final class CocoEvaluator {
               int cell = (((t * numR + r) * numK + k) * numA + a) * numM + m;
               if (j < nd) {
                 precision[cell] = pr[j];
-                scores[cell] = allScores[picked[j]];
+                scores[cell] = sortedScores[all ? j : picked[j]];
               } else {
                 precision[cell] = 0;
                 scores[cell] = 0;

@@ -317,7 +317,7 @@ public final class Evaluation {
       String iouText = iou == null
           ? String.format(Locale.ROOT, "%.2f:%.2f", thr[0], thr[thr.length - 1])
           : String.format(Locale.ROOT, "%.2f", iou);
-      sb.append(String.format(Locale.ROOT, " %-18s %s @[ IoU=%-10s | area=%6s | maxDets=%3d ] = %.3f%n",
+      sb.append(String.format(Locale.ROOT, " %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %.3f%n",
           ap ? "Average Precision" : "Average Recall", ap ? "(AP)" : "(AR)", iouText,
           rows[i][2], (int) rows[i][3], stats[i]));
     }

@@ -1,16 +1,16 @@
 package io.ticketlab.eval.coco;
 
 /**
- * Summation in numpy's order (pairwise, with 8 partial sums per block of up to 128 values), so
+ * Public helper for the evaluators: summation in numpy's order (pairwise, with 8 partial sums per block of up to 128 values), so
  * that means equal numpy's to the last bit rather than only approximately.
  */
-final class NumpyMath {
+public final class NumpyMath {
   private static final int BLOCK = 128;
 
   private NumpyMath() {}
 
   /** {@code np.sum} of {@code a[from, from + n)}. */
-  static double sum(double[] a, int from, int n) {
+  public static double sum(double[] a, int from, int n) {
     if (n < 8) {
       double res = 0.;
       for (int i = 0; i < n; i++) {
@@ -50,7 +50,7 @@ final class NumpyMath {
   }
 
   /** {@code np.mean} of the values, or -1 when there are none (COCO's "undefined"). */
-  static double meanOrMinusOne(double[] values, int n) {
+  public static double meanOrMinusOne(double[] values, int n) {
     if (n == 0) {
       return -1;
     }

@@ -78,7 +78,7 @@ final class PreparedEvaluation {
     this.imageIds = imgList.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
     List<Integer> catList = params.categoryIds() != null
         ? params.categoryIds()
-        : gt.categories().stream().map(c -> c.id()).toList();
+        : defaultCategories(gt, iouType);
     this.categoryIds = catList.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
     this.numCategories = categoryIds.length;
     Map<Long, Integer> imageIndex = new HashMap<>(imageIds.length * 2);
@@ -155,6 +155,17 @@ final class PreparedEvaluation {
         categoryVariances[k] = Oks.variances(sigmas != null ? sigmas : Oks.cocoPersonSigmas());
       }
     }
+  }
+
+  /**
+   * Every category of the ground truth; for keypoints only those that define keypoints (when any
+   * does), since COCOeval needs {@code num_keypoints} on every GT it loads.
+   */
+  static List<Integer> defaultCategories(CocoDataset gt, IouType iouType) {
+    if (iouType == IouType.KEYPOINTS && gt.categories().stream().anyMatch(c -> c.hasKeypoints())) {
+      return gt.categories().stream().filter(c -> c.hasKeypoints()).map(c -> c.id()).toList();
+    }
+    return gt.categories().stream().map(c -> c.id()).toList();
   }
 
   static PreparedEvaluation of(CocoDataset gt, List<CocoResult> results, EvalParams params) {
