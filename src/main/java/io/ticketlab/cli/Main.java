@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
       "Run 'ticketlab COMMAND --help' for the options of one command."
     },
     subcommands = {
-      DoctorCommand.class, EvalCommand.class, DataCommand.class, CommandLine.HelpCommand.class
+      DoctorCommand.class, EvalCommand.class, DataCommand.class, AnalyzeCommand.class,
+      CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
 

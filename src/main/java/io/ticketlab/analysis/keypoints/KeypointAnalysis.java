@@ -274,33 +274,37 @@ public final class KeypointAnalysis {
         isolated.put(s, new LinkedHashMap<>());
       }
       Map<String, int[][]> background = new LinkedHashMap<>();
-      double[][] basePrecision = null;
-      double[][] baseRecall = new double[numA][];
+      Map<KeypointAnalysisStep, double[][]> curves = new EnumMap<>(KeypointAnalysisStep.class);
       for (int a = 0; a < numA; a++) {
         String area = AREAS.get(a);
         Accumulated base = ap(origScores, origKpts, a);
-        if (a == 0) {
-          basePrecision = base.precision();
-        }
-        baseRecall[a] = base.recall();
         double[] baseAuc = aucs(base);
         cumulative.get(KeypointAnalysisStep.BASELINE).put(area, baseAuc);
         isolated.get(KeypointAnalysisStep.BASELINE).put(area, baseAuc);
+        if (a == 0) {
+          curves.put(KeypointAnalysisStep.BASELINE, base.precision());
+        }
         double[][] kp = origKpts;
         for (KeypointError e : KEYPOINT_ERRORS_FIXED) {
           kp = correct(kp, errors[a], new KeypointError[] {e});
-          cumulative.get(step(e)).put(area, aucs(ap(origScores, kp, a)));
+          Accumulated acc = ap(origScores, kp, a);
+          cumulative.get(step(e)).put(area, aucs(acc));
+          if (a == 0) {
+            curves.put(step(e), acc.precision());
+          }
           isolated.get(step(e)).put(area,
               aucs(ap(origScores, correct(origKpts, errors[a], new KeypointError[] {e}), a)));
         }
-        cumulative.get(KeypointAnalysisStep.SCORE).put(area,
-            aucs(ap(optScores[a], corrected[a], a)));
-        double[][] bkg = backgroundSteps(optScores[a], corrected[a], a, background, area);
-        cumulative.get(KeypointAnalysisStep.BACKGROUND_FALSE_POSITIVE).put(area, bkg[0]);
-        cumulative.get(KeypointAnalysisStep.FALSE_NEGATIVE).put(area, bkg[1]);
-      }
-      if (basePrecision == null) {
-        throw new IllegalStateException("no area range");
+        Accumulated scored = ap(optScores[a], corrected[a], a);
+        cumulative.get(KeypointAnalysisStep.SCORE).put(area, aucs(scored));
+        double[][][] bkg = backgroundSteps(optScores[a], corrected[a], a, background, area);
+        cumulative.get(KeypointAnalysisStep.BACKGROUND_FALSE_POSITIVE).put(area, bkg[0][0]);
+        cumulative.get(KeypointAnalysisStep.FALSE_NEGATIVE).put(area, bkg[1][0]);
+        if (a == 0) {
+          curves.put(KeypointAnalysisStep.SCORE, scored.precision());
+          curves.put(KeypointAnalysisStep.BACKGROUND_FALSE_POSITIVE, bkg[2]);
+          curves.put(KeypointAnalysisStep.FALSE_NEGATIVE, bkg[3]);
+        }
       }
 
       // 4. isolated score and background errors (no keypoint correction)
@@ -312,9 +316,9 @@ public final class KeypointAnalysis {
         String area = AREAS.get(a);
         double[] scores = softNms(isoMaxOks[a], origKpts);
         isolated.get(KeypointAnalysisStep.SCORE).put(area, aucs(ap(scores, origKpts, a)));
-        double[][] bkg = backgroundSteps(origScores, origKpts, a, null, area);
-        isolated.get(KeypointAnalysisStep.BACKGROUND_FALSE_POSITIVE).put(area, bkg[0]);
-        isolated.get(KeypointAnalysisStep.FALSE_NEGATIVE).put(area, bkg[1]);
+        double[][][] bkg = backgroundSteps(origScores, origKpts, a, null, area);
+        isolated.get(KeypointAnalysisStep.BACKGROUND_FALSE_POSITIVE).put(area, bkg[0][0]);
+        isolated.get(KeypointAnalysisStep.FALSE_NEGATIVE).put(area, bkg[1][0]);
       }
 
       // 5. counts and per-detection results (area "all")
@@ -342,7 +346,7 @@ public final class KeypointAnalysis {
       }
       double[] stats = baselineStats(origScores, origKpts);
       return new KeypointAnalysisResult(cumulative, isolated, counts, perKeypoint, data.numDets,
-          matched, background, stats, dets);
+          matched, background, stats, dets, curves);
     }
 
     private static KeypointAnalysisStep step(KeypointError e) {
@@ -369,8 +373,11 @@ public final class KeypointAnalysis {
       return out;
     }
 
-    /** Steps bckgd_false_pos and false_neg (with the false_neg row-order bug). */
-    private double[][] backgroundSteps(double[] scores, double[][] kpts, int a,
+    /**
+     * Steps bckgd_false_pos and false_neg (with the false_neg row-order bug): {{bfp AUCs}, {fn
+     * AUCs as labelled}, bfp precision [T][R], fn precision [T][R] at the right thresholds}.
+     */
+    private double[][][] backgroundSteps(double[] scores, double[][] kpts, int a,
         Map<String, int[][]> countsOut, String area) {
       int numT = OKS_THRESHOLDS.length;
       double lo = AREA_BOUNDS[a][0];
@@ -419,9 +426,11 @@ public final class KeypointAnalysis {
           }
         }
       }
-      double[] bfp = aucs(eval.accumulate(e, numT, scores));
+      Accumulated bfpAcc = eval.accumulate(e, numT, scores);
+      double[] bfp = aucs(bfpAcc);
       // then the false negatives, cumulatively; row t is kept at its ascending position
       double[] byRow = new double[numT];
+      double[][] fnRows = new double[numT][];
       for (int t = 0; t < numT; t++) {
         for (ImageEval ie : e) {
           if (ie == null) {
@@ -433,14 +442,16 @@ public final class KeypointAnalysis {
             }
           }
         }
-        byRow[t] = eval.accumulate(e, numT, scores).auc(t);
+        Accumulated acc = eval.accumulate(e, numT, scores);
+        byRow[t] = acc.auc(t);
+        fnRows[t] = acc.precision()[t];
       }
       // coco-analyze labels row t with the t-th threshold in descending order
       double[] fnAuc = new double[numT];
       for (int t = 0; t < numT; t++) {
         fnAuc[numT - 1 - t] = byRow[t];
       }
-      return new double[][] {bfp, fnAuc};
+      return new double[][][] {{bfp}, {fnAuc}, bfpAcc.precision(), fnRows};
     }
 
     /** Each detection's best OKS with a non-ignored GT of the area range at threshold 0.5. */

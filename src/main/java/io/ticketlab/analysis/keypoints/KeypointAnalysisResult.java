@@ -22,6 +22,9 @@ import java.util.Map;
  * @param baselineStats coco-analyze's 10 keypoint stats (AP, AP50, AP75, APm, APl, AR, AR50,
  *     AR75, ARm, ARl) with its area ranges
  * @param detections the per-detection analysis, in kept order
+ * @param precisionCurves for area "all", the interpolated precision {@code [oks][101 recalls]}
+ *     after each cumulative step (at the right thresholds, without the false_neg row-order bug);
+ *     rows of -1 where there is no GT
  */
 public record KeypointAnalysisResult(
     Map<KeypointAnalysisStep, Map<String, double[]>> cumulative,
@@ -32,13 +35,15 @@ public record KeypointAnalysisResult(
     int numMatched,
     Map<String, int[][]> backgroundCounts,
     double[] baselineStats,
-    List<KeypointDetectionErrors> detections) {
+    List<KeypointDetectionErrors> detections,
+    Map<KeypointAnalysisStep, double[][]> precisionCurves) {
 
   public KeypointAnalysisResult {
     cumulative = Collections.unmodifiableMap(new EnumMap<>(cumulative));
     isolated = Collections.unmodifiableMap(new EnumMap<>(isolated));
     errorCounts = Collections.unmodifiableMap(new EnumMap<>(errorCounts));
     detections = List.copyOf(detections);
+    precisionCurves = Collections.unmodifiableMap(new EnumMap<>(precisionCurves));
   }
 
   /** The mean over the OKS thresholds of the cumulative AP of a step in an area range. */
