@@ -80,6 +80,8 @@ public final class Tide {
     // per kept detection, in push order
     int total;
     int[] evalResult;
+    int[] evalClass;
+    double[] evalScore;
     byte[][] status;
     byte[] errType;
     int[] errTarget;
@@ -204,6 +206,8 @@ public final class Tide {
       }
       total = offset;
       evalResult = new int[total];
+      evalClass = new int[total];
+      evalScore = new double[total];
       status = new byte[thresholds.length][total];
       errType = new byte[total];
       errTarget = new int[total];
@@ -214,8 +218,15 @@ public final class Tide {
     }
 
     TideResult result() {
+      long t0 = System.nanoTime();
       IntStream.range(0, images.length).parallel().forEach(this::evaluateImage);
-      return assemble();
+      long t1 = System.nanoTime();
+      TideResult r = assemble();
+      if (Boolean.getBoolean("ticketlab.timing")) {
+        System.err.printf("tide: match+errors %.3f s, APs and fixes %.3f s%n", (t1 - t0) / 1e9,
+            (System.nanoTime() - t1) / 1e9);
+      }
+      return r;
     }
 
     // -------------------------------------------------------------------------------------------
@@ -238,6 +249,8 @@ public final class Tide {
       for (int d = 0; d < nd; d++) {
         dets[d] = w.dets[order[d]];
         evalResult[w.offset + d] = dets[d];
+        evalClass[w.offset + d] = dtClass[dets[d]];
+        evalScore[w.offset + d] = sc[order[d]];
       }
       int ng = w.gts.length;
       int nc = w.crowds.length;
@@ -470,9 +483,6 @@ public final class Tide {
       }
       List<TideDetectionError> detectionErrors = new ArrayList<>();
       List<Integer> ignored = new ArrayList<>();
-      // error order: per image, detection errors then misses
-      int numErrors = 0;
-      int[] errorPos = new int[total + anns.size()]; // >= 0: detection position; < 0: ~gt index
       for (ImageWork w : images) {
         for (int j : w.gts) {
           gtCount[gtClass[j]]++;
@@ -488,7 +498,6 @@ public final class Tide {
             counts.merge(type, 1, Integer::sum);
             detectionErrors.add(new TideDetectionError(evalResult[p], type,
                 errTarget[p] >= 0 ? anns.get(errTarget[p]).id() : -1, status[0][p] == IGNORED));
-            errorPos[numErrors++] = p;
           }
         }
         for (int g = 0; g < w.gts.length; g++) {
@@ -500,92 +509,140 @@ public final class Tide {
         for (int j : w.missed) {
           counts.merge(TideErrorType.MISS, 1, Integer::sum);
           missedIds.add(anns.get(j).id());
-          errorPos[numErrors++] = ~j;
         }
       }
 
+      // One stable sort of every kept detection by descending score (push order on ties)
+      // serves every AP below: see variantAp.
+      int[] byScore = StableOrder.descending(evalScore);
+      int[] order = new int[total];
+      int[] cls = new int[total];
+      boolean[] tp = new boolean[total];
+      byte[] group = new byte[total];
+
       double[] apByIoU = new double[thresholds.length - 1];
-      double ap = originalAp(0, gtCount);
+      double ap = originalAp(0, gtCount, byScore, order, tp);
       for (int t = 1; t < thresholds.length; t++) {
-        apByIoU[t - 1] = thresholds[t] == thresholds[0] ? ap : originalAp(t, gtCount);
+        apByIoU[t - 1] = thresholds[t] == thresholds[0]
+            ? ap
+            : originalAp(t, gtCount, byScore, order, tp);
       }
 
       Map<TideErrorType, Double> main = new EnumMap<>(TideErrorType.class);
+      byte[] st = status[0];
       for (TideErrorType fixed : TideErrorType.values()) {
         int[] counts2 = gtCount.clone();
-        TideAp points = new TideAp(total);
-        for (int e = 0; e < numErrors; e++) {
-          int p = errorPos[e];
-          if (p < 0) {
-            if (fixed == TideErrorType.MISS) {
-              counts2[gtClass[~p]]--;
+        if (fixed == TideErrorType.MISS) {
+          for (ImageWork w : images) {
+            for (int j : w.missed) {
+              counts2[gtClass[j]]--;
             }
-            continue;
-          }
-          TideErrorType type = TideErrorType.values()[errType[p]];
-          double score = results.get(evalResult[p]).score();
-          if (type == fixed) {
-            if (fixClass[p] >= 0) {
-              points.push(fixClass[p], score, true);
-            }
-          } else if (status[0][p] != IGNORED) {
-            points.push(dtClass[evalResult[p]], score, false);
           }
         }
-        pushTruePositives(points, false);
-        main.put(fixed, Math.max(points.meanAp(counts2) - ap, 0));
+        java.util.Arrays.fill(group, (byte) -1);
+        for (int p = 0; p < total; p++) {
+          int type = errType[p];
+          if (type >= 0 && type == fixed.ordinal()) {
+            if (fixClass[p] >= 0) {
+              cls[p] = fixClass[p];
+              tp[p] = true;
+              group[p] = 0;
+            }
+          } else if (type >= 0) {
+            if (st[p] != IGNORED) {
+              cls[p] = evalClass[p];
+              tp[p] = false;
+              group[p] = 0;
+            }
+          } else if (st[p] == TRUE_POSITIVE) {
+            cls[p] = evalClass[p];
+            tp[p] = true;
+            group[p] = 1;
+          }
+        }
+        main.put(fixed, Math.max(variantAp(byScore, group, order, cls, tp, counts2) - ap, 0));
       }
 
-      // FalsePos: true positives score 1, false positives 0.
-      TideAp fp = new TideAp(total);
-      for (int e = 0; e < numErrors; e++) {
-        int p = errorPos[e];
-        if (p >= 0 && status[0][p] != IGNORED) {
-          fp.push(dtClass[evalResult[p]], 0, false);
+      // FalsePos: true positives score 1 (pushed last), false positives 0: TPs come first.
+      int n = 0;
+      for (int p = 0; p < total; p++) {
+        if (st[p] == TRUE_POSITIVE) {
+          order[n++] = p;
+          cls[p] = evalClass[p];
+          tp[p] = true;
         }
       }
-      pushTruePositives(fp, true);
-      double falsePos = fp.meanAp(gtCount) - ap;
+      for (int p = 0; p < total; p++) {
+        if (errType[p] >= 0 && st[p] != IGNORED) {
+          order[n++] = p;
+          cls[p] = evalClass[p];
+          tp[p] = false;
+        }
+      }
+      double falsePos = TideAp.meanAp(order, n, cls, tp, gtCount) - ap;
 
       // FalseNeg: every unmatched GT leaves its class's count.
-      TideAp fn = new TideAp(total);
-      for (int e = 0; e < numErrors; e++) {
-        int p = errorPos[e];
-        if (p >= 0 && status[0][p] != IGNORED) {
-          fn.push(dtClass[evalResult[p]], results.get(evalResult[p]).score(), false);
+      java.util.Arrays.fill(group, (byte) -1);
+      for (int p = 0; p < total; p++) {
+        cls[p] = evalClass[p];
+        if (st[p] == TRUE_POSITIVE) {
+          tp[p] = true;
+          group[p] = 1;
+        } else if (errType[p] >= 0 && st[p] != IGNORED) {
+          tp[p] = false;
+          group[p] = 0;
         }
       }
-      pushTruePositives(fn, false);
       int[] reduced = gtCount.clone();
       for (int c = 0; c < numClasses; c++) {
         reduced[c] -= falseNegatives[c];
       }
-      double falseNeg = fn.meanAp(reduced) - ap;
+      double falseNeg = variantAp(byScore, group, order, cls, tp, reduced) - ap;
 
       return new TideResult(s, ap, main, falsePos, falseNeg, counts, apByIoU, detectionErrors,
           missedIds, ignored);
     }
 
-    private double originalAp(int t, int[] gtCount) {
-      TideAp points = new TideAp(total);
+    /** TIDE's AP at range threshold t: the non-ignored detections in push order. */
+    private double originalAp(int t, int[] gtCount, int[] byScore, int[] order, boolean[] tp) {
       byte[] st = status[t];
-      for (int p = 0; p < total; p++) {
+      int n = 0;
+      for (int p : byScore) {
         if (st[p] != IGNORED) {
-          int r = evalResult[p];
-          points.push(dtClass[r], results.get(r).score(), st[p] == TRUE_POSITIVE);
+          order[n++] = p;
+          tp[p] = st[p] == TRUE_POSITIVE;
         }
       }
-      return points.meanAp(gtCount);
+      return TideAp.meanAp(order, n, evalClass, tp, gtCount);
     }
 
-    private void pushTruePositives(TideAp points, boolean scoreOne) {
-      byte[] st = status[0];
-      for (int p = 0; p < total; p++) {
-        if (st[p] == TRUE_POSITIVE) {
-          int r = evalResult[p];
-          points.push(dtClass[r], scoreOne ? 1 : results.get(r).score(), true);
+    /**
+     * The AP of a fixed version of the data. tidecv re-pushes the error points first (in error
+     * order, i.e. push order) and then the true positives, and sorts each class stably by score;
+     * so the order is: descending score, then group 0 (errors) before group 1 (true positives),
+     * then push order. Points with group -1 are left out.
+     */
+    private double variantAp(int[] byScore, byte[] group, int[] order, int[] cls, boolean[] tp,
+        int[] gtCount) {
+      int n = 0;
+      int i = 0;
+      while (i < total) {
+        int j = i + 1;
+        double score = evalScore[byScore[i]];
+        while (j < total && evalScore[byScore[j]] == score) {
+          j++;
         }
+        for (byte g = 0; g <= 1; g++) {
+          for (int k = i; k < j; k++) {
+            int p = byScore[k];
+            if (group[p] == g) {
+              order[n++] = p;
+            }
+          }
+        }
+        i = j;
       }
+      return TideAp.meanAp(order, n, cls, tp, gtCount);
     }
   }
 }

@@ -1,8 +1,5 @@
 package io.ticketlab.analysis.tide;
 
-import io.ticketlab.analysis.StableOrder;
-import java.util.Arrays;
-
 /**
  * TIDE's own AP (tidecv's {@code APDataObject} / {@code ClassedAPDataObject}), which differs from
  * COCOeval on purpose: one IoU threshold; per class, the points are stably sorted by descending
@@ -11,54 +8,49 @@ import java.util.Arrays;
  * 'left')} at recalls {@code x / 100} (not COCOeval's {@code x * 0.01}); AP is the mean of the 101
  * samples × 100. The mAP averages every class that has GT or points; a class with points but no GT
  * scores 0, a class with neither ("empty") leaves the mean.
+ *
+ * <p>The caller gives the points already in their final order (all classes interleaved): the
+ * subsequence of one class must be that class's stably sorted order. {@link Tide} builds it from
+ * one global sort, so each AP costs linear time.
  */
 final class TideAp {
-  private int size;
-  private int[] classes = new int[16];
-  private double[] scores = new double[16];
-  private boolean[] positives = new boolean[16];
+  private TideAp() {}
 
-  TideAp(int capacity) {
-    int c = Math.max(16, capacity);
-    classes = new int[c];
-    scores = new double[c];
-    positives = new boolean[c];
-  }
-
-  /** Pushes one point (a detection) of class {@code c}. */
-  void push(int c, double score, boolean truePositive) {
-    if (size == classes.length) {
-      int n = size * 2;
-      classes = Arrays.copyOf(classes, n);
-      scores = Arrays.copyOf(scores, n);
-      positives = Arrays.copyOf(positives, n);
-    }
-    classes[size] = c;
-    scores[size] = score;
-    positives[size] = truePositive;
-    size++;
-  }
-
-  int size() {
-    return size;
-  }
-
-  /** The mAP in percent over the classes that are not empty, given the GT count of each class. */
-  double meanAp(int[] gtCount) {
+  /**
+   * The mAP in percent.
+   *
+   * @param order point ids in sorted order; only the first {@code n} are used
+   * @param n the number of points
+   * @param classOf the class of each point id
+   * @param truePositive whether each point id is a true positive
+   * @param gtCount the GT count of each class
+   */
+  static double meanAp(int[] order, int n, int[] classOf, boolean[] truePositive, int[] gtCount) {
     int numClasses = gtCount.length;
     int[] start = new int[numClasses + 1];
-    for (int i = 0; i < size; i++) {
-      start[classes[i] + 1]++;
+    for (int i = 0; i < n; i++) {
+      start[classOf[order[i]] + 1]++;
     }
     for (int c = 0; c < numClasses; c++) {
       start[c + 1] += start[c];
     }
-    int[] fill = Arrays.copyOf(start, numClasses);
-    int[] byClass = new int[size];
-    for (int i = 0; i < size; i++) {
-      byClass[fill[classes[i]]++] = i;
+    int[] fill = java.util.Arrays.copyOf(start, numClasses);
+    long[] tp = new long[numClasses];
+    long[] fp = new long[numClasses];
+    double[] precision = new double[n];
+    double[] recall = new double[n];
+    for (int i = 0; i < n; i++) {
+      int p = order[i];
+      int c = classOf[p];
+      if (truePositive[p]) {
+        tp[c]++;
+      } else {
+        fp[c]++;
+      }
+      int k = fill[c]++;
+      precision[k] = (double) tp[c] / (double) (tp[c] + fp[c]);
+      recall[k] = (double) tp[c] / (double) gtCount[c];
     }
-    int[] tmp = new int[size];
     double sum = 0;
     int included = 0;
     for (int c = 0; c < numClasses; c++) {
@@ -71,40 +63,25 @@ final class TideAp {
       if (gtCount[c] == 0) {
         continue; // AP 0
       }
-      StableOrder.sortDescending(scores, byClass, from, to, tmp);
-      sum += classAp(byClass, from, to, gtCount[c]);
+      sum += classAp(precision, recall, from, to);
     }
     return included == 0 ? 0 : sum / included;
   }
 
-  private double classAp(int[] order, int from, int to, int numGt) {
-    int m = to - from;
-    double[] precision = new double[m];
-    double[] recall = new double[m];
-    long tp = 0;
-    long fp = 0;
-    for (int j = 0; j < m; j++) {
-      if (positives[order[from + j]]) {
-        tp++;
-      } else {
-        fp++;
-      }
-      precision[j] = (double) tp / (double) (tp + fp);
-      recall[j] = (double) tp / (double) numGt;
-    }
-    for (int j = m - 1; j > 0; j--) {
+  private static double classAp(double[] precision, double[] recall, int from, int to) {
+    for (int j = to - 1; j > from; j--) {
       if (precision[j] > precision[j - 1]) {
         precision[j - 1] = precision[j];
       }
     }
     double sum = 0;
-    int j = 0;
+    int j = from;
     for (int r = 0; r <= 100; r++) {
       double x = r / 100.0;
-      while (j < m && recall[j] < x) {
+      while (j < to && recall[j] < x) {
         j++;
       }
-      if (j < m) {
+      if (j < to) {
         sum += precision[j];
       }
     }
