@@ -93,6 +93,26 @@ class EvalCommandTest {
       "{\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 5, 5], \"area\": 25,"
           + " \"iscrowd\": 0, \"keypoints\": [2, 2, 2, 3, 3, 2], \"num_keypoints\": 2}";
 
+  @Test
+  void segmWithoutMasks_namesTheFileAndRecord() throws IOException {
+    Path gt = dir.resolve("gt.json");
+    Path res = dir.resolve("res.json");
+    Files.writeString(gt, String.format(GT, GOOD_ANN));
+    Files.writeString(res,
+        "[{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 1, 2, 2], \"score\": 0.5}]");
+    MainTest.Outcome noGtMask = MainTest.run("eval", "--gt", gt.toString(), "--results",
+        res.toString(), "--iou", "segm");
+    assertThat(noGtMask.err()).contains("gt.json: annotations[1].segmentation: missing");
+    Files.writeString(gt, String.format(GT, GOOD_ANN.replace("\"iscrowd\": 0,",
+        "\"iscrowd\": 0, \"segmentation\": [[1, 1, 6, 1, 6, 6]],")));
+    Files.writeString(res, "[{\"image_id\": 1, \"category_id\": 1, \"score\": 0.5,"
+        + " \"keypoints\": [1, 1, 2, 3, 3, 2]}]");
+    MainTest.Outcome o = MainTest.run("eval", "--gt", gt.toString(), "--results", res.toString(),
+        "--iou", "segm");
+    assertThat(o.exitCode()).as(o.err()).isEqualTo(2);
+    assertThat(o.err()).contains("res.json: [0].segmentation");
+  }
+
   private MainTest.Outcome evalWith(String annotation, String results) throws IOException {
     Path gt = dir.resolve("gt.json");
     Path res = dir.resolve("res.json");

@@ -30,17 +30,9 @@ public final class PolygonRasterizer {
     }
     x[k] = x[0];
     y[k] = y[0];
-    long pointCount = 0;
-    for (int j = 0; j < k; j++) {
-      pointCount += Math.max(Math.abs(x[j] - x[j + 1]), Math.abs(y[j] - y[j + 1])) + 1L;
-    }
-    if (pointCount > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("polygon too large to rasterise");
-    }
-    int[] u = new int[(int) pointCount];
-    int[] v = new int[(int) pointCount];
-    int m = 0;
-    // Dense points along every edge, walked in the direction of increasing major coordinate.
+    Boundaries boundaries = new Boundaries(height, width, k);
+    // Walk the dense outline edge by edge, in the direction of increasing major coordinate, and
+    // hand every pair of consecutive points to the boundary collector.
     for (int j = 0; j < k; j++) {
       int xs = x[j];
       int xe = x[j + 1];
@@ -58,69 +50,98 @@ public final class PolygonRasterizer {
         ye = t;
       }
       if (dx >= dy) {
-        double slope = dx == 0 ? Double.NaN : (double) (ye - ys) / dx;
+        double slope = dx == 0 ? 0 : (double) (ye - ys) / dx;
         for (int d = 0; d <= dx; d++) {
           int t = flip ? dx - d : d;
-          u[m] = t + xs;
-          v[m] = dx == 0 ? (int) (ys + .5) : (int) (ys + slope * t + .5);
-          m++;
+          boundaries.point(t + xs, dx == 0 ? ys : (int) (ys + slope * t + .5));
         }
       } else {
         double slope = (double) (xe - xs) / dy;
         for (int d = 0; d <= dy; d++) {
           int t = flip ? dy - d : d;
-          v[m] = t + ys;
-          u[m] = (int) (xs + slope * t + .5);
-          m++;
+          boundaries.point((int) (xs + slope * t + .5), t + ys);
         }
       }
     }
-    // Column crossings that fall on pixel columns become run boundaries.
-    int total = m;
-    long[] boundaries = new long[total + 1];
-    int b = 0;
-    for (int j = 1; j < total; j++) {
-      if (u[j] == u[j - 1]) {
-        continue;
-      }
-      double xd = u[j] < u[j - 1] ? u[j] : u[j] - 1;
-      xd = (xd + .5) / SCALE - .5;
-      if (Math.floor(xd) != xd || xd < 0 || xd > width - 1) {
-        continue;
-      }
-      double yd = Math.min(v[j], v[j - 1]);
-      yd = (yd + .5) / SCALE - .5;
-      if (yd < 0) {
-        yd = 0;
-      } else if (yd > height) {
-        yd = height;
-      }
-      yd = Math.ceil(yd);
-      boundaries[b++] = (long) (int) xd * height + (int) yd;
+    return boundaries.toRle();
+  }
+
+  /**
+   * Collects the run boundaries from consecutive outline points (in the 5× grid): wherever the
+   * column changes and lands on a pixel column, the lower of the two rows, scaled back and
+   * rounded up, starts or ends a vertical run.
+   */
+  private static final class Boundaries {
+    private final int height;
+    private final int width;
+    private long[] positions;
+    private int size;
+    private boolean first = true;
+    private int previousU;
+    private int previousV;
+
+    Boundaries(int height, int width, int vertices) {
+      this.height = height;
+      this.width = width;
+      this.positions = new long[Math.max(16, 2 * vertices)];
     }
-    boundaries[b++] = (long) height * width;
-    Arrays.sort(boundaries, 0, b);
-    long previous = 0;
-    for (int j = 0; j < b; j++) {
-      long t = boundaries[j];
-      boundaries[j] -= previous;
-      previous = t;
-    }
-    int[] runs = new int[b];
-    int r = 0;
-    int j = 0;
-    runs[r++] = (int) boundaries[j++];
-    while (j < b) {
-      if (boundaries[j] > 0) {
-        runs[r++] = (int) boundaries[j++];
-      } else {
-        j++;
-        if (j < b) {
-          runs[r - 1] += (int) boundaries[j++];
+
+    void point(int u, int v) {
+      if (first) {
+        first = false;
+      } else if (u != previousU) {
+        double xd = u < previousU ? u : u - 1;
+        xd = (xd + .5) / SCALE - .5;
+        if (Math.floor(xd) == xd && xd >= 0 && xd <= width - 1) {
+          double yd = Math.min(v, previousV);
+          yd = (yd + .5) / SCALE - .5;
+          if (yd < 0) {
+            yd = 0;
+          } else if (yd > height) {
+            yd = height;
+          }
+          yd = Math.ceil(yd);
+          add((long) (int) xd * height + (int) yd);
         }
       }
+      previousU = u;
+      previousV = v;
     }
-    return new Rle(height, width, Arrays.copyOf(runs, r));
+
+    private void add(long position) {
+      if (size == positions.length) {
+        positions = Arrays.copyOf(positions, size * 2);
+      }
+      positions[size++] = position;
+    }
+
+    Rle toRle() {
+      add((long) height * width);
+      long[] b = positions;
+      int n = size;
+      Arrays.sort(b, 0, n);
+      long previous = 0;
+      for (int j = 0; j < n; j++) {
+        long t = b[j];
+        b[j] -= previous;
+        previous = t;
+      }
+      int[] runs = new int[n];
+      int r = 0;
+      int j = 0;
+      runs[r++] = (int) b[j++];
+      while (j < n) {
+        if (b[j] > 0) {
+          runs[r++] = (int) b[j++];
+        } else {
+          j++;
+          if (j < n) {
+            runs[r - 1] += (int) b[j++];
+          }
+        }
+      }
+      return new Rle(height, width, Arrays.copyOf(runs, r));
+    }
   }
 
   /** Rasterises several polygons of one object and merges them (union), as COCO does. */

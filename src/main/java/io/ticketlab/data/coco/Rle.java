@@ -86,6 +86,45 @@ public record Rle(int height, int width, int[] counts) {
    * whenever a run wraps from one column to the next).
    */
   public double[] toBbox() {
+    int m = (counts.length / 2) * 2;
+    if (m == 0 || height == 0) {
+      return new double[4];
+    }
+    if ((long) height * width >= Integer.MAX_VALUE) {
+      return toBboxUnsigned();
+    }
+    // The common case in int arithmetic (much faster divisions than long).
+    int h = height;
+    int xs = width;
+    int ys = h;
+    int xe = 0;
+    int ye = 0;
+    int cc = 0;
+    int xp = 0;
+    for (int j = 0; j < m; j++) {
+      cc += counts[j];
+      int t = cc - (j & 1);
+      if (t < 0 || cc < 0) {
+        return toBboxUnsigned(); // zero-length runs at the start: C's unsigned wrap-around
+      }
+      int x = t / h;
+      int y = t - x * h;
+      if ((j & 1) == 0) {
+        xp = x;
+      } else if (xp < x) {
+        ys = 0;
+        ye = h - 1;
+      }
+      xs = Math.min(xs, x);
+      xe = Math.max(xe, x);
+      ys = Math.min(ys, y);
+      ye = Math.max(ye, y);
+    }
+    return new double[] {xs, ys, xe - xs + 1, ye - ys + 1};
+  }
+
+  /** {@link #toBbox()} with pycocotools' unsigned 32-bit arithmetic, wrap-around included. */
+  private double[] toBboxUnsigned() {
     long h = height & 0xffffffffL;
     int m = (counts.length / 2) * 2;
     if (m == 0 || h == 0) {
@@ -212,6 +251,58 @@ public record Rle(int height, int width, int[] counts) {
   }
 
   /**
+   * Number of common pixels of two masks of the same size among the pixels {@code [from, to)}
+   * (column-major indices).
+   */
+  static long intersectionArea(Rle a, Rle b, long from, long to) {
+    int[] ac = a.counts;
+    int[] bc = b.counts;
+    int ia = 0;
+    long posA = 0;
+    while (ia < ac.length && posA + (ac[ia] & 0xffffffffL) <= from) {
+      posA += ac[ia++] & 0xffffffffL;
+    }
+    int ib = 0;
+    long posB = 0;
+    while (ib < bc.length && posB + (bc[ib] & 0xffffffffL) <= from) {
+      posB += bc[ib++] & 0xffffffffL;
+    }
+    if (ia >= ac.length || ib >= bc.length) {
+      return 0;
+    }
+    long remainingA = posA + (ac[ia] & 0xffffffffL) - from;
+    long remainingB = posB + (bc[ib] & 0xffffffffL) - from;
+    boolean va = (ia & 1) == 1;
+    boolean vb = (ib & 1) == 1;
+    long pos = from;
+    long inter = 0;
+    while (pos < to) {
+      long c = Math.min(remainingA, remainingB);
+      if (va && vb) {
+        inter += Math.min(c, to - pos);
+      }
+      pos += c;
+      remainingA -= c;
+      if (remainingA == 0) {
+        if (++ia >= ac.length) {
+          break;
+        }
+        remainingA = ac[ia] & 0xffffffffL;
+        va = !va;
+      }
+      remainingB -= c;
+      if (remainingB == 0) {
+        if (++ib >= bc.length) {
+          break;
+        }
+        remainingB = bc[ib] & 0xffffffffL;
+        vb = !vb;
+      }
+    }
+    return inter;
+  }
+
+  /**
    * Intersection over union of a detection mask and a ground-truth mask, as pycocotools computes
    * it: for a crowd ground truth the union is the detection's area; masks of different sizes give
    * -1; disjoint masks give 0.
@@ -239,7 +330,12 @@ public record Rle(int height, int width, int[] counts) {
     if (detection.height != groundTruth.height || detection.width != groundTruth.width) {
       return -1;
     }
-    long inter = intersectionArea(detection, groundTruth);
+    // Only the columns where both boxes lie can hold common pixels.
+    long h = detection.height;
+    long firstColumn = (long) Math.max(detectionBox[0], groundTruthBox[0]);
+    long lastColumn = (long) Math.min(detectionBox[0] + detectionBox[2],
+        groundTruthBox[0] + groundTruthBox[2]) - 1;
+    long inter = intersectionArea(detection, groundTruth, firstColumn * h, (lastColumn + 1) * h);
     long union;
     if (inter == 0) {
       union = 1;

@@ -1,5 +1,6 @@
 package io.ticketlab.eval.coco;
 
+import io.ticketlab.common.BadInputException;
 import io.ticketlab.data.coco.CocoCategory;
 import io.ticketlab.data.coco.CocoDataset;
 import io.ticketlab.data.coco.CocoReader;
@@ -8,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * COCO evaluation (pycocotools' {@code COCOeval}: {@code evaluate}, {@code accumulate} and {@code
@@ -31,6 +34,7 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class CocoEvaluator {
+  private static final Logger LOG = LoggerFactory.getLogger(CocoEvaluator.class);
   private static final byte FALSE_POSITIVE = 0;
   private static final byte TRUE_POSITIVE = 1;
   private static final byte IGNORED = 2;
@@ -47,8 +51,9 @@ public final class CocoEvaluator {
     long t2 = System.nanoTime();
     Evaluation e = accumulate(prepared, groups);
     long t3 = System.nanoTime();
-    if (Boolean.getBoolean("ticketlab.timing")) {
-      System.err.printf("prepare %.3f match %.3f accumulate %.3f%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("COCO {} evaluation: prepare {} s, match {} s, accumulate {} s", params.iouType().cocoName(),
+          (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
     }
     return e;
   }
@@ -60,7 +65,19 @@ public final class CocoEvaluator {
   public static Evaluation evaluate(Path groundTruthFile, Path resultsFile, IouType iouType) {
     CocoDataset gt = CocoReader.readDataset(groundTruthFile);
     List<CocoResult> results = CocoReader.readResults(resultsFile, gt);
-    return evaluate(gt, results, EvalParams.defaults(iouType));
+    try {
+      return evaluate(gt, results, EvalParams.defaults(iouType));
+    } catch (BadInputException e) {
+      // Name the file that holds the offending record.
+      String message = e.getMessage();
+      if (message.startsWith("results[")) {
+        throw new BadInputException(resultsFile + ": " + message.substring("results".length()), e);
+      }
+      if (message.startsWith("annotations[") || message.startsWith("categories[")) {
+        throw new BadInputException(groundTruthFile + ": " + message, e);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -99,8 +116,11 @@ public final class CocoEvaluator {
   // ---------------------------------------------------------------------------------------------
   // evaluate(): per-image matching, in parallel over images
 
-  /** What accumulate needs from one image/category pair. */
-  record GroupResult(double[] scores, byte[] status, int[] nonIgnoredGt) {
+  /**
+   * What accumulate needs from one image/category pair: per area range and detection, the status
+   * at every threshold packed 2 bits each ({@code status[a * D + d] >>> 2t & 3}).
+   */
+  record GroupResult(double[] scores, long[] status, int[] nonIgnoredGt) {
     int numDetections() {
       return scores.length;
     }
@@ -228,7 +248,7 @@ public final class CocoEvaluator {
       int nd = dts.length;
       int ng = gts.length;
       int numA = p.areaRanges.size();
-      byte[] status = new byte[numA * numT * nd];
+      long[] status = new long[numA * nd];
       int[] nonIgnored = new int[numA];
       double[] scores = new double[nd];
       for (int d = 0; d < nd; d++) {
@@ -248,15 +268,14 @@ public final class CocoEvaluator {
         }
         nonIgnored[a] = count;
         match(order, ignoreSorted, dtMatch, gtMatch);
-        int base = a * numT * nd;
         for (int t = 0; t < numT; t++) {
           for (int d = 0; d < nd; d++) {
             int m = dtMatch[t * nd + d];
             boolean matched = m >= 0 && p.gtId[gts[order[m]]] != 0;
             boolean ignored = (m >= 0 && ignoreSorted[m])
                 || (!matched && !range.contains(p.dtArea[dts[d]]));
-            status[base + t * nd + d] =
-                ignored ? IGNORED : matched ? TRUE_POSITIVE : FALSE_POSITIVE;
+            long value = ignored ? IGNORED : matched ? TRUE_POSITIVE : FALSE_POSITIVE;
+            status[a * nd + d] |= value << (2 * t);
           }
         }
       }
@@ -352,29 +371,30 @@ public final class CocoEvaluator {
         }
       }
       int[] order = StableSort.descending(allScores);
-      // Statuses in global score order, laid out [area][threshold][rank], read sequentially below.
-      int numAT = numA * numT;
-      byte[] sorted = new byte[numAT * total];
+      // Packed statuses in global score order, laid out [area][rank], read sequentially below.
       double[] sortedScores = new double[total];
       int[] sortedPosition = new int[total];
+      GroupResult[] sortedOwner = new GroupResult[total];
       int maxPosition = 0;
       for (int j = 0; j < total; j++) {
         int idx = order[j];
-        GroupResult g = mine.get(owner[idx]);
-        int nDet = g.numDetections();
-        int pos = position[idx];
-        byte[] st = g.status();
-        for (int at = 0; at < numAT; at++) {
-          sorted[at * total + j] = st[at * nDet + pos];
-        }
+        sortedOwner[j] = mine.get(owner[idx]);
         sortedScores[j] = allScores[idx];
-        sortedPosition[j] = pos;
-        maxPosition = Math.max(maxPosition, pos);
+        sortedPosition[j] = position[idx];
+        maxPosition = Math.max(maxPosition, position[idx]);
       }
-      double[] rc = new double[total];
-      double[] pr = new double[total];
+      long[] sorted = new long[numA * total];
+      for (int a = 0; a < numA; a++) {
+        for (int j = 0; j < total; j++) {
+          GroupResult g = sortedOwner[j];
+          sorted[a * total + j] = g.status()[a * g.numDetections() + sortedPosition[j]];
+        }
+      }
       int[] picked = new int[total];
-      byte[] statusRow = new byte[total];
+      long[] statusRow = new long[total];
+      // Per threshold: the position of the i-th true positive (1-based) and the precision there.
+      int[] tpPosition = new int[total + 1];
+      double[] tpPrecision = new double[total + 2];
       for (int a = 0; a < numA; a++) {
         int npig = 0;
         for (GroupResult g : mine) {
@@ -382,6 +402,11 @@ public final class CocoEvaluator {
         }
         if (npig == 0) {
           continue;
+        }
+        // Recall after i true positives, as numpy computes tp / npig.
+        double[] recallAfter = new double[npig + 1];
+        for (int i = 0; i <= npig; i++) {
+          recallAfter[i] = (double) i / npig;
         }
         for (int m = 0; m < numM; m++) {
           int maxDet = maxDets[m];
@@ -395,47 +420,55 @@ public final class CocoEvaluator {
               }
             }
           }
-          for (int t = 0; t < numT; t++) {
-            int rowStart = (a * numT + t) * total;
-            byte[] row;
-            if (all) {
-              row = sorted;
-            } else {
-              for (int j = 0; j < nd; j++) {
-                statusRow[j] = sorted[rowStart + picked[j]];
-              }
-              row = statusRow;
-              rowStart = 0;
-            }
-            long tp = 0;
-            long fp = 0;
+          long[] row;
+          int rowStart;
+          if (all) {
+            row = sorted;
+            rowStart = a * total;
+          } else {
             for (int j = 0; j < nd; j++) {
-              byte s = row[rowStart + j];
+              statusRow[j] = sorted[a * total + picked[j]];
+            }
+            row = statusRow;
+            rowStart = 0;
+          }
+          for (int t = 0; t < numT; t++) {
+            int shift = 2 * t;
+            int tp = 0;
+            int fp = 0;
+            for (int j = 0; j < nd; j++) {
+              int s = (int) (row[rowStart + j] >>> shift) & 3;
               if (s == TRUE_POSITIVE) {
                 tp++;
+                tpPosition[tp] = j;
+                double tpd = tp;
+                tpPrecision[tp] = tpd / ((double) fp + tpd + eps);
               } else if (s == FALSE_POSITIVE) {
                 fp++;
               }
-              double tpd = tp;
-              rc[j] = tpd / npig;
-              pr[j] = tpd / ((double) fp + tpd + eps);
             }
             int recallIndex = ((t * numK + k) * numA + a) * numM + m;
-            recall[recallIndex] = nd > 0 ? rc[nd - 1] : 0;
-            for (int j = nd - 1; j > 0; j--) {
-              if (pr[j] > pr[j - 1]) {
-                pr[j - 1] = pr[j];
+            recall[recallIndex] = nd > 0 ? recallAfter[tp] : 0;
+            // The precision envelope (running maximum from the end) only rises at true
+            // positives: precision falls at false positives and stays at ignored detections.
+            tpPrecision[tp + 1] = 0;
+            for (int i = tp; i >= 1; i--) {
+              if (tpPrecision[i + 1] > tpPrecision[i]) {
+                tpPrecision[i] = tpPrecision[i + 1];
               }
             }
-            int j = 0;
+            // searchsorted(rc, recThrs, 'left'): the first detection whose recall reaches the
+            // threshold is the i-th true positive for the smallest i with i / npig >= threshold.
+            int i = 0;
             for (int r = 0; r < numR; r++) {
               double threshold = p.recallThresholds[r];
-              while (j < nd && rc[j] < threshold) {
-                j++;
+              while (i <= tp && recallAfter[i] < threshold) {
+                i++;
               }
               int cell = (((t * numR + r) * numK + k) * numA + a) * numM + m;
+              int j = i > tp ? nd : i == 0 ? 0 : tpPosition[i];
               if (j < nd) {
-                precision[cell] = pr[j];
+                precision[cell] = i == 0 ? (tp > 0 ? tpPrecision[1] : 0) : tpPrecision[i];
                 scores[cell] = sortedScores[all ? j : picked[j]];
               } else {
                 precision[cell] = 0;

@@ -44,6 +44,10 @@ public record EvalParams(
     if (maxDets.length == 0) {
       throw new IllegalArgumentException("maxDets must not be empty");
     }
+    if (iouThresholds.length == 0 || iouThresholds.length > 32) {
+      throw new IllegalArgumentException(
+          "between 1 and 32 IoU thresholds are supported, got " + iouThresholds.length);
+    }
     areaRanges = List.copyOf(areaRanges);
     keypointSigmas = keypointSigmas == null ? Map.of() : Map.copyOf(keypointSigmas);
   }

@@ -152,6 +152,17 @@ final class PreparedEvaluation {
     if (iouType == IouType.KEYPOINTS) {
       for (int k = 0; k < numCategories; k++) {
         double[] sigmas = params.keypointSigmas().get(categoryIds[k]);
+        io.ticketlab.data.coco.CocoCategory category = gt.category(categoryIds[k]);
+        int declared = category == null ? 0 : category.keypoints().size();
+        if (sigmas == null && declared > 0 && declared != Oks.cocoPersonSigmas().length) {
+          throw BadInputException.of(null, "categories[id=" + categoryIds[k] + "]", "keypoints",
+              declared + " keypoints", "no OKS sigmas given for this category (COCO's person"
+                  + " sigmas cover 17 keypoints); pass them in EvalParams.keypointSigmas");
+        }
+        if (sigmas != null && declared > 0 && sigmas.length != declared) {
+          throw BadInputException.of(null, "categories[id=" + categoryIds[k] + "]", "keypoints",
+              declared + " keypoints", sigmas.length + " sigmas given");
+        }
         categoryVariances[k] = Oks.variances(sigmas != null ? sigmas : Oks.cocoPersonSigmas());
       }
     }
