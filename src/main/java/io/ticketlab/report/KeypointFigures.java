@@ -182,7 +182,7 @@ public final class KeypointFigures {
     for (int m = 0; m < n; m++) {
       panels.add(prBreakdown(labels.get(m), results.get(m)));
     }
-    return new Figure(title.toString(), panels, 3, 560, 460);
+    return new Figure(title.toString(), panels, n == 1 ? 2 : 3, 560, 460);
   }
 
   /** The OKS thresholds of the analysis (for captions). */

@@ -57,6 +57,9 @@ import java.util.TreeSet;
  * false-negative precision rows are stored in ascending OKS order but labelled in descending order,
  * so the value reported for OKS .50 is the one computed at .95, and so on. Reproduced as is.
  *
+ * <p>{@link KeypointAnalysisOptions#textbook()} replaces the σ² quirk and the row-order bug by the
+ * textbook behaviour; everything else stays coco-analyze's.
+ *
  * <p><b>AP.</b> coco-analyze's COCOeval: OKS thresholds .50:.05:.95 as decimal literals, 20
  * detections per image, area ranges all = [32², 1e5²] (not COCOeval's [0, 1e10]), medium = [32²,
  * 96²], large = [96², 1e5²].
@@ -92,9 +95,15 @@ public final class KeypointAnalysis {
   /** The errors of one analysed detection. */
   private record DetErrors(KeypointError[] flags, double[] opt) {}
 
-  /** Runs the analysis on one model's keypoint detections. */
+  /** Runs the analysis on one model's keypoint detections, exactly as coco-analyze does. */
   public static KeypointAnalysisResult analyze(CocoDataset groundTruth, List<CocoResult> results) {
-    return new Analysis(groundTruth, results).run();
+    return analyze(groundTruth, results, KeypointAnalysisOptions.cocoAnalyze());
+  }
+
+  /** Runs the analysis with coco-analyze's quirks or their textbook variants. */
+  public static KeypointAnalysisResult analyze(
+      CocoDataset groundTruth, List<CocoResult> results, KeypointAnalysisOptions options) {
+    return new Analysis(groundTruth, results, options).run();
   }
 
   private static final class Analysis {
@@ -106,8 +115,10 @@ public final class KeypointAnalysis {
     final List<CocoAnnotation> anns;
     final int numAnns;
     final double[] variances = new double[K];
+    final KeypointAnalysisOptions options;
 
-    Analysis(CocoDataset gt, List<CocoResult> results) {
+    Analysis(CocoDataset gt, List<CocoResult> results, KeypointAnalysisOptions options) {
+      this.options = options;
       for (int j = 0; j < K; j++) {
         double twice = SIGMAS[j] * 2;
         variances[j] = twice * twice;
@@ -449,7 +460,7 @@ public final class KeypointAnalysis {
       // coco-analyze labels row t with the t-th threshold in descending order
       double[] fnAuc = new double[numT];
       for (int t = 0; t < numT; t++) {
-        fnAuc[numT - 1 - t] = byRow[t];
+        fnAuc[options.falseNegativeRowsInOrder() ? t : numT - 1 - t] = byRow[t];
       }
       return new double[][][] {{bfp}, {fnAuc}, bfpAcc.precision(), fnRows};
     }
@@ -637,7 +648,8 @@ public final class KeypointAnalysis {
         int swap = labelled && m >= JITTER_LOW && arg != 0 && arg != n ? 1 : 0;
         int miss = labelled && m < JITTER_LOW ? 1 : 0;
         int unlabelled = labelled ? 0 : 1;
-        double s2 = SIGMAS[k] * SIGMAS[k];
+        // coco-analyze uses σ² here (OKS uses (2σ)²): the quirk that makes the similarity t^¼
+        double s2 = options.textbookCorrections() ? variances[k] : SIGMAS[k] * SIGMAS[k];
         double low = Math.sqrt(-Math.log(JITTER_LOW) * 2 * gtArea * s2);
         double high = Math.sqrt(-Math.log(JITTER_HIGH) * 2 * gtArea * s2);
         double rounded = m + EPS * (m == 0 ? 1 : 0) - EPS * (m == 1 ? 1 : 0);
