@@ -11,6 +11,10 @@ import org.knowm.xchart.style.Styler;
 
 /** Shared look of TicketLab's figures: fonts large enough to read, white background, colours. */
 final class Charts {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
   /** Colours of models compared side by side (dense first, then sparse tickets). */
   static final Color[] MODELS = {
     new Color(0x1F, 0x4E, 0x79), new Color(0xE0, 0x7B, 0x00), new Color(0x2E, 0x8B, 0x57),

@@ -24,6 +24,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * shared axes. APs are on coco-analyze's 0–1 scale, area range "all".
  */
 public final class KeypointFigures {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
   /** coco-analyze's colours of the steps (baseline light grey). */
   static final Color[] STEP_COLORS = {
     Charts.hex("#E8E8E8"), Charts.hex("#F2E394"), Charts.hex("#F2AE72"), Charts.hex("#D96459"),

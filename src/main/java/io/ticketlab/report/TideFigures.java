@@ -20,6 +20,10 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * dAPs are in AP points (0–100), as tidecv prints them.
  */
 public final class TideFigures {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
   /** One colour per main error type, in {@link TideErrorType} order. */
   static final Color[] ERROR_COLORS = {
     Charts.hex("#D62728"), Charts.hex("#FF7F0E"), Charts.hex("#9467BD"), Charts.hex("#8C564B"),

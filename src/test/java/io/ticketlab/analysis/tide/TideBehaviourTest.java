@@ -69,4 +69,25 @@ class TideBehaviourTest {
     assertThat(r.errorsByResultIndex()).containsOnlyKeys(0);
     assertThat(r.missedGtIds()).containsExactly(1L);
   }
+
+  @Test
+  void scoreTies_areBrokenByTheImageOrderOfTheGtFile() {
+    CocoAnnotation gt1 = CocoAnnotation.box(1, 1, 1, new double[] {0, 0, 10, 10}, 100, false);
+    CocoAnnotation gt2 = CocoAnnotation.box(2, 2, 1, new double[] {0, 0, 10, 10}, 100, false);
+    List<CocoResult> dt = List.of(
+        CocoResult.box(1, 1, 0.5, new double[] {0, 0, 10, 10}),
+        CocoResult.box(2, 1, 0.5, new double[] {80, 80, 10, 10}));
+    List<CocoCategory> cats = List.of(CocoCategory.of(1, "a"));
+    CocoDataset idOrder = new CocoDataset(
+        List.of(new CocoImage(1, 100, 100, "1"), new CocoImage(2, 100, 100, "2")), cats,
+        List.of(gt1, gt2));
+    CocoDataset reversed = new CocoDataset(
+        List.of(new CocoImage(2, 100, 100, "2"), new CocoImage(1, 100, 100, "1")), cats,
+        List.of(gt1, gt2));
+    // image 1 first: TP then FP at the same score; image 2 first: FP then TP
+    double first = Tide.analyze(idOrder, dt, TideSettings.defaults(TideMode.BBOX)).ap();
+    double second = Tide.analyze(reversed, dt, TideSettings.defaults(TideMode.BBOX)).ap();
+    assertThat(first).isCloseTo(51 / 101.0 * 100, within(1e-9));
+    assertThat(second).isCloseTo(51 * 0.5 / 101.0 * 100, within(1e-9));
+  }
 }
