@@ -122,6 +122,16 @@ public final class TideFigures {
     mainBars.getStyler().setYAxisMax(Math.max(1, Math.ceil(max * 1.15)));
     CategoryChart specialBars = Charts.groupedBars("Special errors (dAP)", "dAP (AP points)",
         List.of("FalsePos", "FalseNeg"), labels, special, colors, "0.0");
+    double specialMax = 0;
+    double specialMin = 0;
+    for (double[] row : special) {
+      for (double v : row) {
+        specialMax = Math.max(specialMax, v);
+        specialMin = Math.min(specialMin, v);
+      }
+    }
+    specialBars.getStyler().setYAxisMax(Math.max(1, Math.ceil(specialMax * 1.3)));
+    specialBars.getStyler().setYAxisMin(Math.floor(specialMin * 1.3));
     CategoryChart shareBars = Charts.groupedBars("Share of main-error dAP", "% of summed dAP",
         mainNames(), labels, share, colors, "0");
     shareBars.getStyler().setYAxisMin(0.0);
