@@ -2,6 +2,7 @@ package io.ticketlab.cli;
 
 import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.eval.coco.CocoEvaluator;
+import io.ticketlab.eval.coco.EvalParams;
 import io.ticketlab.eval.coco.Evaluation;
 import io.ticketlab.eval.coco.EvaluationJson;
 import io.ticketlab.eval.coco.IouType;
@@ -41,6 +42,12 @@ final class EvalCommand implements Callable<Integer> {
       description = "What to compare: bbox, segm or keypoints (default: ${DEFAULT-VALUE}).")
   String iou;
 
+  @Option(
+      names = "--pop-bbox",
+      description = "segm only: ignore the results' boxes so that result areas come from the masks"
+          + " (what detectron2 does); by default, as pycocotools, a box gives the area w*h.")
+  boolean popBbox;
+
   @Option(names = "--per-category", description = "Also print AP per category.")
   boolean perCategory;
 
@@ -66,7 +73,8 @@ final class EvalCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--iou: bad value " + iou + ": expected bbox, segm or keypoints");
     }
-    Evaluation evaluation = CocoEvaluator.evaluate(groundTruth, results, type);
+    Evaluation evaluation = CocoEvaluator.evaluate(
+        groundTruth, results, EvalParams.defaults(type).withPopBbox(popBbox));
     PrintWriter stdout = spec.commandLine().getOut();
     if (json) {
       stdout.println(EvaluationJson.toString(evaluation, false));

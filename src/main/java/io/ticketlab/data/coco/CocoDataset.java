@@ -1,6 +1,8 @@
 package io.ticketlab.data.coco;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +42,18 @@ public final class CocoDataset {
 
   public List<CocoAnnotation> annotations() {
     return annotations;
+  }
+
+  /**
+   * The annotations of every image, in file order (images without annotations are absent); built
+   * on each call, so keep the map.
+   */
+  public Map<Long, List<CocoAnnotation>> annotationsByImage() {
+    Map<Long, List<CocoAnnotation>> byImage = new LinkedHashMap<>();
+    for (CocoAnnotation a : annotations) {
+      byImage.computeIfAbsent(a.imageId(), id -> new ArrayList<>()).add(a);
+    }
+    return byImage;
   }
 
   /** The image with this id, or null. */

@@ -63,10 +63,15 @@ public final class CocoEvaluator {
    * parameters for the IoU type (for keypoints: the categories that define keypoints).
    */
   public static Evaluation evaluate(Path groundTruthFile, Path resultsFile, IouType iouType) {
+    return evaluate(groundTruthFile, resultsFile, EvalParams.defaults(iouType));
+  }
+
+  /** Reads a ground-truth and a results file and evaluates them; errors name the file. */
+  public static Evaluation evaluate(Path groundTruthFile, Path resultsFile, EvalParams params) {
     CocoDataset gt = CocoReader.readDataset(groundTruthFile);
     List<CocoResult> results = CocoReader.readResults(resultsFile, gt);
     try {
-      return evaluate(gt, results, EvalParams.defaults(iouType));
+      return evaluate(gt, results, params);
     } catch (BadInputException e) {
       // Name the file that holds the offending record.
       String message = e.getMessage();

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param useCategories false pools all categories into one (pycocotools' {@code useCats=0})
  * @param keypointSigmas per-category keypoint sigmas; categories not listed use COCO's person
  *     sigmas (which need 17 keypoints)
+ * @param popBbox for segm, ignore the results' boxes so that their areas (hence area ranges) come
+ *     from the masks, as detectron2 does before calling pycocotools; false (pycocotools' own
+ *     loadRes) gives every result area w·h when the first result has a box
  */
 public record EvalParams(
     IouType iouType,
@@ -29,7 +32,8 @@ public record EvalParams(
     int[] maxDets,
     List<AreaRange> areaRanges,
     boolean useCategories,
-    Map<Integer, double[]> keypointSigmas) {
+    Map<Integer, double[]> keypointSigmas,
+    boolean popBbox) {
 
   public EvalParams {
     if (iouType == null) {
@@ -66,42 +70,49 @@ public record EvalParams(
             ? List.of(AreaRange.ALL, AreaRange.MEDIUM, AreaRange.LARGE)
             : List.of(AreaRange.ALL, AreaRange.SMALL, AreaRange.MEDIUM, AreaRange.LARGE),
         true,
-        Map.of());
+        Map.of(),
+        false);
   }
 
   public EvalParams withCategoryIds(List<Integer> ids) {
     return new EvalParams(iouType, ids, imageIds, iouThresholds, recallThresholds, maxDets,
-        areaRanges, useCategories, keypointSigmas);
+        areaRanges, useCategories, keypointSigmas, popBbox);
   }
 
   public EvalParams withImageIds(List<Long> ids) {
     return new EvalParams(iouType, categoryIds, ids, iouThresholds, recallThresholds, maxDets,
-        areaRanges, useCategories, keypointSigmas);
+        areaRanges, useCategories, keypointSigmas, popBbox);
   }
 
   public EvalParams withMaxDets(int... budgets) {
     return new EvalParams(iouType, categoryIds, imageIds, iouThresholds, recallThresholds, budgets,
-        areaRanges, useCategories, keypointSigmas);
+        areaRanges, useCategories, keypointSigmas, popBbox);
   }
 
   public EvalParams withAreaRanges(List<AreaRange> ranges) {
     return new EvalParams(iouType, categoryIds, imageIds, iouThresholds, recallThresholds, maxDets,
-        ranges, useCategories, keypointSigmas);
+        ranges, useCategories, keypointSigmas, popBbox);
   }
 
   public EvalParams withIouThresholds(double... thresholds) {
     return new EvalParams(iouType, categoryIds, imageIds, thresholds, recallThresholds, maxDets,
-        areaRanges, useCategories, keypointSigmas);
+        areaRanges, useCategories, keypointSigmas, popBbox);
   }
 
   public EvalParams withUseCategories(boolean use) {
     return new EvalParams(iouType, categoryIds, imageIds, iouThresholds, recallThresholds, maxDets,
-        areaRanges, use, keypointSigmas);
+        areaRanges, use, keypointSigmas, popBbox);
   }
 
   public EvalParams withKeypointSigmas(Map<Integer, double[]> sigmas) {
     return new EvalParams(iouType, categoryIds, imageIds, iouThresholds, recallThresholds, maxDets,
-        areaRanges, useCategories, sigmas);
+        areaRanges, useCategories, sigmas, popBbox);
+  }
+
+  /** See {@link #popBbox()}. */
+  public EvalParams withPopBbox(boolean pop) {
+    return new EvalParams(iouType, categoryIds, imageIds, iouThresholds, recallThresholds, maxDets,
+        areaRanges, useCategories, keypointSigmas, pop);
   }
 
   /** The largest detection budget. */

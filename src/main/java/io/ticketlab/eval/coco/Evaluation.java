@@ -293,6 +293,18 @@ public final class Evaluation {
     return NumpyMath.meanOrMinusOne(values, n);
   }
 
+  /**
+   * A value with 3 decimals as Python's {@code '{:0.3f}'} prints it: the exact binary value rounded
+   * half to even.
+   */
+  static String threeDecimals(double value) {
+    if (!Double.isFinite(value)) {
+      return String.valueOf(value);
+    }
+    return new java.math.BigDecimal(value).setScale(3, java.math.RoundingMode.HALF_EVEN)
+        .toPlainString();
+  }
+
   /** pycocotools' printed summary table, one line per stat. */
   public String summary() {
     StringBuilder sb = new StringBuilder();
@@ -317,9 +329,9 @@ public final class Evaluation {
       String iouText = iou == null
           ? String.format(Locale.ROOT, "%.2f:%.2f", thr[0], thr[thr.length - 1])
           : String.format(Locale.ROOT, "%.2f", iou);
-      sb.append(String.format(Locale.ROOT, " %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %.3f%n",
+      sb.append(String.format(Locale.ROOT, " %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %s%n",
           ap ? "Average Precision" : "Average Recall", ap ? "(AP)" : "(AR)", iouText,
-          rows[i][2], (int) rows[i][3], stats[i]));
+          rows[i][2], (int) rows[i][3], threeDecimals(stats[i])));
     }
     return sb.toString();
   }

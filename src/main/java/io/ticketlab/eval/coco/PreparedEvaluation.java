@@ -132,11 +132,13 @@ final class PreparedEvaluation {
     dtMaskBox = iouType == IouType.SEGM ? new double[numDt][] : null;
     dtMaskArea = iouType == IouType.SEGM ? new long[numDt] : null;
     int[] dtKey = new int[numDt];
-    LoadBranch branch = numDt == 0 ? LoadBranch.BOX : LoadBranch.of(results.get(0));
+    boolean popBbox = params.popBbox() && iouType == IouType.SEGM;
+    LoadBranch branch = numDt == 0 ? LoadBranch.BOX
+        : popBbox ? LoadBranch.MASK : LoadBranch.of(results.get(0));
     for (int d = 0; d < numDt; d++) {
       CocoResult r = results.get(d);
       dtScore[d] = r.score();
-      loadResult(d, r, branch);
+      loadResult(d, r, branch, popBbox);
       Integer i = imageIndex.get(r.imageId());
       Integer k = categoryIndex.get(r.categoryId());
       dtKey[d] = i == null || k == null ? -1 : i * numCategories + k;
@@ -202,7 +204,7 @@ final class PreparedEvaluation {
     }
   }
 
-  private void loadResult(int d, CocoResult r, LoadBranch branch) {
+  private void loadResult(int d, CocoResult r, LoadBranch branch, boolean popBbox) {
     String record = "results[" + d + "]";
     double[] box;
     switch (branch) {
@@ -221,7 +223,7 @@ final class PreparedEvaluation {
               "missing (the first result has a mask, so all results need one)");
         }
         dtArea[d] = mask.area();
-        box = r.bbox() != null ? r.bbox() : mask.toBbox();
+        box = r.bbox() != null && !popBbox ? r.bbox() : mask.toBbox();
       }
       default -> {
         double[] k = r.keypoints();

@@ -37,6 +37,16 @@ class CocoWriterTest {
   }
 
   @Test
+  void annotationsByImage_keepsFileOrder() {
+    CocoDataset gt = CocoReader.readDataset(MaskApiTest.oracle("fixtures/small/gt.json"));
+    var byImage = gt.annotationsByImage();
+    assertThat(byImage.values().stream().mapToInt(List::size).sum())
+        .isEqualTo(gt.annotations().size());
+    assertThat(byImage).doesNotContainKey(5L); // image 5 has no annotations
+    assertThat(byImage.get(1L)).extracting(CocoAnnotation::id).isSorted();
+  }
+
+  @Test
   void results_roundTripThroughWriterAndReader() throws IOException {
     List<CocoResult> results = CocoReader.readResults(MaskApiTest.oracle("fixtures/small/dt_segm.json"));
     Path out = dir.resolve("res.json");
