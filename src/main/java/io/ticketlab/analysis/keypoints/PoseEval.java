@@ -62,11 +62,11 @@ final class PoseEval {
       double[] thresholds, boolean checkScores) {
     ImageEval[] out = new ImageEval[data.imageIds.length];
     double[] variances = Oks.variances(Oks.cocoPersonSigmas());
-    for (int i = 0; i < out.length; i++) {
+    java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
       int[] gAll = data.gtByImage[i];
       int[] dAll = data.dtByImage[i];
       if (gAll.length == 0 && dAll.length == 0) {
-        continue;
+        return;
       }
       ImageEval e = new ImageEval();
       // detections by descending score, cut
@@ -159,7 +159,7 @@ final class PoseEval {
         }
       }
       out[i] = e;
-    }
+    });
     return out;
   }
 
