@@ -574,15 +574,15 @@ public final class KeypointAnalysis {
     }
 
     private DetErrors classify(int det, int gt, int image) {
-      int[] image_anns = data.annsByImage[image];
-      int n = image_anns.length;
+      int[] imageAnns = data.annsByImage[image];
+      int n = imageAnns.length;
       int rows = 2 * n;
       double[][] rx = new double[rows][];
       double[][] ry = new double[rows][];
       double[][] rv = new double[rows][];
       double[] area = new double[rows];
       int indx = 1;
-      for (int j : image_anns) {
+      for (int j : imageAnns) {
         double[] kp = data.gtKeypoints[j];
         double[] xs = new double[K];
         double[] ys = new double[K];
