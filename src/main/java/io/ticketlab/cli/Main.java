@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       DataCommand.class,
       EvalCommand.class,
+      AnalyzeCommand.class,
       TrainCommand.class,
       ClassifyCommand.class,
       SparsityCommand.class,

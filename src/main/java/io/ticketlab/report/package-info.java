@@ -1,5 +1,8 @@
 /**
- * Figures and tables built from finished artifacts (size reports, MAC counts, evaluation results).
- * Pure Java: never touches the native engine.
+ * Figures and tables built from finished artifacts, drawn with XChart and saved as PNG and SVG
+ * (headless): TIDE's error summary, coco-analyze's keypoint error breakdown, side-by-side
+ * comparisons of several models (dense vs sparse tickets, as in the paper's supplementary Figures
+ * 2, 3 and 5), and disk size and MACs vs sparsity (supplementary Figure 4). Pure Java: never
+ * touches the native engine.
  */
 package io.ticketlab.report;
