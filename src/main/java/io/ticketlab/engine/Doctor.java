@@ -111,9 +111,10 @@ public final class Doctor {
           String.format(
               Locale.ROOT,
               "float32 conv gradients vs float64 (narrow and wide convs): max rel. error %.1e"
-                  + " (tolerance 1e-4); oneDNN ISA cap ONEDNN_MAX_CPU_ISA=%s",
+                  + " (tolerance 1e-4); oneDNN ISA cap ONEDNN_MAX_CPU_ISA=%s: %s",
               err,
-              EngineSettings.oneDnnIsa());
+              EngineSettings.oneDnnIsa(),
+              EngineSettings.oneDnnIsaReason());
       lines.put("Float32 check", (f32ok ? "passed: " : "FAILED: ") + text);
       if (!f32ok) {
         ok = false;

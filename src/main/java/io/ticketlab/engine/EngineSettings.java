@@ -48,30 +48,42 @@ public final class EngineSettings {
     }
   }
 
-  /** The oneDNN instruction-set cap TicketLab sets unless the user chose one. */
-  public static final String ONEDNN_ISA_DEFAULT = "AVX2";
-
   private static volatile String oneDnnIsa;
+  private static volatile String oneDnnIsaReason;
 
   /**
-   * Caps oneDNN's CPU kernels at AVX2 ({@code ONEDNN_MAX_CPU_ISA}) before libtorch loads. On some
-   * virtual machines the AVX-512 "brgemm" convolution kernels compute wrong (even NaN) gradients for
-   * convolutions with few channels — measured here: 3→8 channel 7×7 and 8→8 channel 3×3
-   * convolutions — while the AVX2 kernels are exact. Correct before fast: the cap is the default; a
-   * user whose machine passes {@code ticketlab doctor} without it can set {@code
-   * ONEDNN_MAX_CPU_ISA=ALL}. (The separate SIGFPE of 1×1 stride-2 backward passes happens with
-   * either ISA; models avoid that convolution form.)
+   * Sets oneDNN's instruction-set cap before libtorch loads: see {@link OneDnnIsa} (AVX-512
+   * kernels give wrong float32 convolution gradients on some VMs; a one-time probe per machine
+   * decides). A value the user put in {@code ONEDNN_MAX_CPU_ISA} is kept.
    */
   static void capOneDnnIsa() {
-    if (oneDnnIsa == null) {
-      String value = NativeStderr.setNativeEnvIfAbsent("ONEDNN_MAX_CPU_ISA", ONEDNN_ISA_DEFAULT);
+    if (oneDnnIsa != null) {
+      return;
+    }
+    String user = System.getenv("ONEDNN_MAX_CPU_ISA");
+    if (user != null && !user.isBlank()) {
+      oneDnnIsa = user;
+      oneDnnIsaReason = "set in the environment";
+      return;
+    }
+    OneDnnIsa.Choice choice = OneDnnIsa.choose();
+    if (choice.isa() == null) {
+      oneDnnIsa = "none";
+    } else {
+      String value = NativeStderr.setNativeEnvIfAbsent("ONEDNN_MAX_CPU_ISA", choice.isa());
       oneDnnIsa = value == null ? "unknown" : value;
     }
+    oneDnnIsaReason = choice.reason();
   }
 
   /** The oneDNN ISA cap in force ({@code ONEDNN_MAX_CPU_ISA}), once the engine has started. */
   public static String oneDnnIsa() {
     return oneDnnIsa == null ? "not set" : oneDnnIsa;
+  }
+
+  /** Why that cap was chosen. */
+  public static String oneDnnIsaReason() {
+    return oneDnnIsaReason == null ? "" : oneDnnIsaReason;
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -86,8 +85,12 @@ public final class OneDnnStride2Probe {
         command.add("-D" + key + "=" + value);
       }
     }
+    String isa = EngineSettings.oneDnnIsa();
+    if (!isa.equals("none") && !isa.equals("unknown") && !isa.equals("not set")) {
+      command.add("-D" + OneDnnIsa.PROPERTY + "=" + isa);
+    }
     command.add("-cp");
-    command.add(absoluteClassPath());
+    command.add(ChildJvm.absoluteClassPath());
     command.add(OneDnnStride2Probe.class.getName());
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).directory(scratch.toFile());
@@ -124,21 +127,6 @@ public final class OneDnnStride2Probe {
     } finally {
       deleteQuietly(scratch);
     }
-  }
-
-  /** The class path with absolute entries, since the child runs in another folder. */
-  private static String absoluteClassPath() {
-    StringBuilder sb = new StringBuilder();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (entry.isEmpty()) {
-        continue;
-      }
-      if (sb.length() > 0) {
-        sb.append(File.pathSeparatorChar);
-      }
-      sb.append(entry.endsWith("*") ? entry : Paths.get(entry).toAbsolutePath().toString());
-    }
-    return sb.toString();
   }
 
   private static String abbreviate(String frame) {
