@@ -1,7 +1,7 @@
 package io.ticketlab.analysis.keypoints;
 
-import io.ticketlab.analysis.NumpySum;
-import io.ticketlab.analysis.StableOrder;
+import io.ticketlab.common.NumpyMath;
+import io.ticketlab.common.StableOrder;
 import io.ticketlab.analysis.keypoints.PoseEval.Accumulated;
 import io.ticketlab.analysis.keypoints.PoseEval.ImageEval;
 import io.ticketlab.common.BadInputException;
@@ -516,7 +516,7 @@ public final class KeypointAnalysis {
               double e = (dx * dx + dy * dy) / variances[j] / scale / 2;
               terms[j] = Math.exp(-e);
             }
-            double oks = NumpySum.sum(terms, 0, K) / K;
+            double oks = NumpyMath.sum(terms, 0, K) / K;
             double e = (oks * oks) / .5;
             opt[d] = opt[d] * Math.exp(-e);
           }
@@ -706,7 +706,7 @@ public final class KeypointAnalysis {
         return -1;
       }
       double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-      return NumpySum.mean(a);
+      return NumpyMath.mean(a);
     }
 
     private static int indexOf(double[] a, double v) {

@@ -1,7 +1,7 @@
 package io.ticketlab.analysis.keypoints;
 
-import io.ticketlab.analysis.NumpySum;
-import io.ticketlab.analysis.StableOrder;
+import io.ticketlab.common.NumpyMath;
+import io.ticketlab.common.StableOrder;
 import io.ticketlab.eval.coco.Oks;
 import io.ticketlab.eval.coco.Thresholds;
 import java.util.Arrays;
@@ -171,7 +171,7 @@ final class PoseEval {
       if (p[0] == -1) {
         return -1;
       }
-      return NumpySum.mean(p);
+      return NumpyMath.mean(p);
     }
   }
 

@@ -1,6 +1,6 @@
 package io.ticketlab.analysis.tide;
 
-import io.ticketlab.analysis.StableOrder;
+import io.ticketlab.common.StableOrder;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.data.coco.BoxIou;
 import io.ticketlab.data.coco.CocoAnnotation;

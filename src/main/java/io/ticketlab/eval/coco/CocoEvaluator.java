@@ -1,5 +1,6 @@
 package io.ticketlab.eval.coco;
 
+import io.ticketlab.common.StableOrder;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.data.coco.CocoCategory;
 import io.ticketlab.data.coco.CocoDataset;
@@ -375,7 +376,7 @@ public final class CocoEvaluator {
           n++;
         }
       }
-      int[] order = StableSort.descending(allScores);
+      int[] order = StableOrder.descending(allScores);
       // Packed statuses in global score order, laid out [area][rank], read sequentially below.
       double[] sortedScores = new double[total];
       int[] sortedPosition = new int[total];

@@ -1,5 +1,6 @@
 package io.ticketlab.eval.coco;
 
+import io.ticketlab.common.NumpyMath;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.ticketlab.eval.coco;
 
+import io.ticketlab.common.NumpyMath;
 /**
  * Object keypoint similarity (OKS), COCO's IoU for keypoints, computed in pycocotools' order of
  * operations: {@code OKS = mean over the labelled GT keypoints of exp(-d² / (2σ)² / (area +

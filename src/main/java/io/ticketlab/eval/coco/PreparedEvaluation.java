@@ -1,5 +1,6 @@
 package io.ticketlab.eval.coco;
 
+import io.ticketlab.common.StableOrder;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.data.coco.BoxIou;
 import io.ticketlab.data.coco.CocoAnnotation;
@@ -341,7 +342,7 @@ final class PreparedEvaluation {
     for (int j = 0; j < n; j++) {
       s[j] = dtScore[dtItems[from + j]];
     }
-    int[] order = StableSort.descending(s);
+    int[] order = StableOrder.descending(s);
     int keep = Math.min(n, maxDetsLast);
     int[] out = new int[keep];
     for (int j = 0; j < keep; j++) {

@@ -3,7 +3,7 @@ package io.ticketlab.eval.voc;
 import io.ticketlab.data.voc.VocAnnotation;
 import io.ticketlab.data.voc.VocDataset;
 import io.ticketlab.data.voc.VocObject;
-import io.ticketlab.eval.coco.NumpyMath;
+import io.ticketlab.common.NumpyMath;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

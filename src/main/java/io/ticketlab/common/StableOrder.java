@@ -1,4 +1,4 @@
-package io.ticketlab.analysis;
+package io.ticketlab.common;
 
 /**
  * Stable descending orders, numpy's {@code argsort(-x, kind='mergesort')} and Python's {@code

@@ -1,4 +1,4 @@
-package io.ticketlab.eval.coco;
+package io.ticketlab.common;
 
 /**
  * Public helper for the evaluators: summation in numpy's order (pairwise, with 8 partial sums per block of up to 128 values), so
@@ -50,6 +50,11 @@ public final class NumpyMath {
   }
 
   /** {@code np.mean} of the values, or -1 when there are none (COCO's "undefined"). */
+  /** {@code np.mean} of the whole array. */
+  public static double mean(double[] a) {
+    return sum(a, 0, a.length) / a.length;
+  }
+
   public static double meanOrMinusOne(double[] values, int n) {
     if (n == 0) {
       return -1;
