@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       TrainCommand.class,
       ClassifyCommand.class,
+      LotteryCommand.class,
       SparsityCommand.class,
       SizeCommand.class,
       MacsCommand.class,

@@ -19,6 +19,7 @@ import io.ticketlab.model.backbone.ResNetConfig;
 import io.ticketlab.model.io.Checkpoints;
 import io.ticketlab.model.io.StateDict;
 import io.ticketlab.model.io.TicketCheckpoint;
+import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.nn.Weights;
 import io.ticketlab.train.LrSchedule;
 import io.ticketlab.train.Sgd;
@@ -73,8 +74,48 @@ public final class ClassificationRun {
 
   private ClassificationRun() {}
 
+  /**
+   * Where a run starts when its folder has no checkpoint yet: given weights (and optionally the
+   * optimizer's momentum buffers) at iteration {@code iteration} — a lottery level starts from the
+   * rewind point this way.
+   */
+  public record Start(Map<String, FloatTensor> weights, Map<String, float[]> momentum, long iteration) {}
+
   /** Trains (or resumes) the run described by {@code spec}. */
   public static Result run(Spec spec, PrintStream progress) throws IOException {
+    return run(spec, spec.outDir(), null, null, progress);
+  }
+
+  /** Iterations per epoch and total iterations of {@code spec} (reads the training folder). */
+  public static long[] lengths(Spec spec) {
+    ClassificationData data =
+        new ClassificationData(ImageFolder.scan(spec.trainDir()), spec.batchSize(), spec.imageSize(), spec.seed());
+    long perEpoch = data.iterationsPerEpoch();
+    return new long[] {perEpoch, spec.length().toIterations(perEpoch)};
+  }
+
+  /** The parameter shapes of the model {@code spec} trains (for prunable-set selection). */
+  public static Map<String, int[]> parameterShapes(Spec spec) {
+    ImageFolder train = ImageFolder.scan(spec.trainDir());
+    ResNet model =
+        new ResNet(new ResNetConfig(spec.depth(), spec.width(), train.classes().size(), false, 3));
+    Map<String, int[]> shapes = new LinkedHashMap<>();
+    ModelParameters.of(model).forEach((n, p) -> {
+      if (p.requiresGradient()) {
+        shapes.put(n, java.util.Arrays.stream(p.getShape().getShape()).mapToInt(Math::toIntExact).toArray());
+      }
+    });
+    return shapes;
+  }
+
+  /**
+   * Trains (or resumes) {@code spec} in folder {@code dir}: from the latest checkpoint there if any,
+   * else from {@code start} (or the spec's initial weights, or a seeded initialisation); with {@code
+   * mask} in force when not null (pruned weights zeroed now and kept at zero; checkpoints carry the
+   * mask).
+   */
+  public static Result run(Spec spec, Path dir, Start start, io.ticketlab.prune.Mask mask, PrintStream progress)
+      throws IOException {
     ImageFolder train = ImageFolder.scan(spec.trainDir());
     ImageFolder val = spec.valDir() == null ? null : ImageFolder.scan(spec.valDir());
     if (val != null && !val.classes().equals(train.classes())) {
@@ -90,7 +131,7 @@ public final class ClassificationRun {
     }
     long[] points = spec.checkpointAt().stream().mapToLong(s -> s.toIterations(perEpoch)).toArray();
     for (long p : points) {
-      if (p > total) {
+      if (p > total || p < 0) {
         throw BadInputException.of(
             null, null, "--checkpoint-at", p + "it", "after the end of training (" + total + "it)");
       }
@@ -102,7 +143,7 @@ public final class ClassificationRun {
             ? LrSchedule.cosine(spec.lr(), spec.warmup().toIterations(perEpoch), total)
             : LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), 0.001, 0.1, milestones);
 
-    Files.createDirectories(spec.outDir());
+    Files.createDirectories(dir);
     Engine engine = Engines.pytorch();
     engine.setRandomSeed((int) spec.seed());
     ResNet model =
@@ -111,14 +152,18 @@ public final class ClassificationRun {
       model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.imageSize(), spec.imageSize()));
       Sgd sgd = ClassificationTrainer.optimizer(model, spec.momentum(), spec.weightDecay());
       long from = 0;
-      Map.Entry<Long, Path> latest = latestCheckpoint(spec.outDir());
+      Map.Entry<Long, Path> latest = latestCheckpoint(dir);
       if (latest != null) {
         TicketCheckpoint ck = TicketCheckpoint.read(latest.getValue());
         Weights.load(model, ck.weights().toFloatTensors(), latest.getValue().toString(), true);
-        Map<String, float[]> buffers = new LinkedHashMap<>();
-        ck.optimizerState().toFloatTensors().forEach((k, v) -> buffers.put(k.substring(MOMENTUM.length()), v.data()));
-        sgd.loadMomentumBuffers(buffers);
+        sgd.loadMomentumBuffers(momentumOf(ck));
         from = ck.step();
+      } else if (start != null) {
+        Weights.load(model, start.weights(), "rewind point", true);
+        if (start.momentum() != null) {
+          sgd.loadMomentumBuffers(start.momentum());
+        }
+        from = start.iteration();
       } else if (spec.initWeights() != null) {
         Weights.load(
             model,
@@ -127,14 +172,24 @@ public final class ClassificationRun {
             true,
             "num_batches_tracked");
       }
-      List<TrainingLoop.Record> log = new ArrayList<>(readMetrics(spec.outDir(), from));
+      List<io.ticketlab.train.StepHook> hooks = new ArrayList<>();
+      if (mask != null) {
+        io.ticketlab.prune.MaskHook hook =
+            new io.ticketlab.prune.MaskHook(ModelParameters.of(model), mask, manager);
+        hook.apply();
+        hooks.add(hook);
+      }
+      if (from == 0 && latest == null && java.util.Arrays.stream(withEnd).anyMatch(p -> p == 0)) {
+        save(dir, model, sgd, 0, mask); // the initialisation itself is a rewind point (original LTH)
+      }
+      List<TrainingLoop.Record> log = new ArrayList<>(readMetrics(dir, from));
       if (from < total) {
         // metrics.csv is rewritten with every checkpoint, so a resumed run continues it
         ClassificationTrainer.train(
-            engine, manager, model, data, sgd, schedule, from, total, List.of(),
+            engine, manager, model, data, sgd, schedule, from, total, hooks,
             (iteration, optimizer) -> {
-              save(spec.outDir(), model, optimizer, iteration);
-              writeMetricsUnchecked(spec.outDir(), log);
+              save(dir, model, optimizer, iteration, mask);
+              writeMetricsUnchecked(dir, log);
             },
             withEnd, progress, log::add);
       }
@@ -147,15 +202,27 @@ public final class ClassificationRun {
         eval.put("top5", acc.top5());
         eval.put("images", acc.images());
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(eval);
-        AtomicFiles.writeString(spec.outDir().resolve("eval.json"), json + "\n");
+        AtomicFiles.writeString(dir.resolve("eval.json"), json + "\n");
       }
       return new Result(from, total, acc);
     }
   }
 
-  private static final String MOMENTUM = "momentum_buffer/";
+  /** Prefix of momentum buffers in a checkpoint's optimizer state. */
+  public static final String MOMENTUM = "momentum_buffer/";
 
-  private static void save(Path dir, ResNet model, Sgd sgd, long iteration) {
+  /** Momentum buffers by parameter name from a checkpoint's optimizer state. */
+  public static Map<String, float[]> momentumOf(TicketCheckpoint ck) {
+    Map<String, float[]> buffers = new LinkedHashMap<>();
+    ck.optimizerState().toFloatTensors().forEach((k, v) -> {
+      if (k.startsWith(MOMENTUM)) {
+        buffers.put(k.substring(MOMENTUM.length()), v.data());
+      }
+    });
+    return buffers;
+  }
+
+  private static void save(Path dir, ResNet model, Sgd sgd, long iteration, io.ticketlab.prune.Mask mask) {
     Map<String, FloatTensor> buffers = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : sgd.momentumBuffers().entrySet()) {
       int[] shape = java.util.Arrays.stream(e.getValue().getShape().getShape()).mapToInt(Math::toIntExact).toArray();
@@ -163,7 +230,8 @@ public final class ClassificationRun {
     }
     TicketCheckpoint ck =
         TicketCheckpoint.of(StateDict.ofFloats(Weights.read(model)), iteration, "")
-            .withOptimizerState(StateDict.ofFloats(buffers));
+            .withOptimizerState(StateDict.ofFloats(buffers))
+            .withMasks(mask == null ? Map.of() : mask.tensors());
     try {
       ck.write(dir.resolve("checkpoint_" + iteration + ".tlck"));
     } catch (IOException e) {

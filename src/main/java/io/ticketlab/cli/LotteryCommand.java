@@ -1,0 +1,117 @@
+package io.ticketlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ticketlab.prune.lottery.LotteryConfig;
+import io.ticketlab.prune.lottery.LotteryRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ticketlab lottery}: iterative magnitude pruning with late rewinding, resumable. */
+@Command(
+    name = "lottery",
+    mixinStandardHelpOptions = true,
+    header = "Find lottery tickets: prune, rewind, retrain, level after level (resumable).",
+    description = {
+      "Runs the experiment of --config (YAML or JSON) in <root>/lottery_<hash>/replicate_<n>/"
+          + "level_<k>/main. Finished levels are skipped and an interrupted level resumes from its"
+          + " latest checkpoint, so the same command continues a killed run.",
+      "This version runs classification experiments (ImageNet-style tickets); detector tasks follow."
+    },
+    subcommands = {LotteryCommand.Status.class})
+final class LotteryCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The experiment (YAML or JSON).")
+  Path config;
+
+  @Option(names = "--root", defaultValue = "runs", paramLabel = "DIR", description = "Where run folders go (default: ${DEFAULT-VALUE}).")
+  Path root;
+
+  @Option(names = "--levels", paramLabel = "K", description = "Run levels 0..K (default: the schedule's last level).")
+  Integer levels;
+
+  @Option(names = "--replicates", paramLabel = "R", description = "Replicates (seeds) to run (default: the config's).")
+  Integer replicates;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws IOException {
+    if (config == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
+    }
+    LotteryConfig c = LotteryConfig.read(config);
+    Path base = config.toAbsolutePath().getParent();
+    List<LotteryRunner.LevelOutcome> outcomes =
+        LotteryRunner.run(c, base, root, levels, replicates, quiet ? null : System.err);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("run folder %s%n", root.resolve("lottery_" + c.runId()));
+    out.printf("%-9s %-5s %9s %9s %12s %8s %8s%n", "replicate", "level", "keep", "prune %", "net. sparsity", "top-1", "top-5");
+    for (LotteryRunner.LevelOutcome o : outcomes) {
+      out.printf(Locale.ROOT, "%-9d %-5d %9.4f %9.2f %12.2f%% %8s %8s%s%n", o.replicate(), o.level(),
+          o.targetDensity(), o.prunePercent(), o.networkSparsityPercent(), fmt(o.top1()), fmt(o.top5()),
+          o.alreadyDone() ? "  (done before)" : "");
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static String fmt(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /** {@code ticketlab lottery status}. */
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      header = "What is done, running or left in the lottery runs under a root folder.")
+  static final class Status implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--root", defaultValue = "runs", paramLabel = "DIR", description = "Root folder (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!Files.isDirectory(root)) {
+        throw new io.ticketlab.common.BadInputException(root + ": no such folder");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      ObjectMapper json = new ObjectMapper();
+      try (Stream<Path> runs = Files.list(root)) {
+        for (Path run : runs.filter(p -> p.getFileName().toString().startsWith("lottery_")).sorted().toList()) {
+          out.println(run.getFileName());
+          try (Stream<Path> levels = Files.walk(run, 3)) {
+            for (Path level : levels.filter(p -> p.getFileName().toString().startsWith("level_")).sorted().toList()) {
+              Path main = level.resolve("main");
+              String state;
+              if (Files.exists(main.resolve("level.json"))) {
+                JsonNode j = json.readTree(main.resolve("level.json").toFile());
+                state = String.format(Locale.ROOT, "done: prune %.2f%%, network sparsity %.2f%%, top-1 %s",
+                    j.get("prunePercent").asDouble(), j.get("networkSparsityPercent").asDouble(), j.get("top1").asText());
+              } else {
+                long checkpoints;
+                try (Stream<Path> files = Files.list(main)) {
+                  checkpoints = files.filter(f -> f.getFileName().toString().startsWith("checkpoint_")).count();
+                }
+                state = checkpoints == 0 ? "started" : "in progress (" + checkpoints + " checkpoints)";
+              }
+              out.printf("  %s/%s: %s%n", run.relativize(level.getParent()), level.getFileName(), state);
+            }
+          }
+        }
+      }
+      out.flush();
+      return 0;
+    }
+  }
+}
