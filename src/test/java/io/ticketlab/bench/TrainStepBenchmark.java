@@ -37,6 +37,7 @@ public final class TrainStepBenchmark {
     if (args.length > 5) {
       EngineSettings.setThreads(Integer.parseInt(args[5]));
     }
+    boolean masked = args.length > 6 && args[6].equals("masked");
     Engine engine = Engines.pytorch();
     ResNet model = new ResNet(ResNetConfig.imagenet(ResNetConfig.parseArch(arch)));
     try (NDManager manager = engine.newBaseManager(Device.cpu())) {
@@ -44,10 +45,26 @@ public final class TrainStepBenchmark {
       model.initialize(manager, DataType.FLOAT32, new Shape(batch, 3, size, size));
       ParameterStore ps = new ParameterStore(manager, false);
       Sgd sgd = new Sgd(ModelParameters.of(model), 0.9f, 1e-4f, name -> !name.contains("bn"));
+      io.ticketlab.prune.MaskHook hook = null;
+      if (masked) {
+        // an 80% global-magnitude ticket over the stem and block convs, kept in force every step
+        java.util.Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        io.ticketlab.model.nn.Weights.read(model).forEach((n, t) -> shapes.put(n, t.shape()));
+        io.ticketlab.prune.Mask mask =
+            io.ticketlab.prune.MagnitudePruning.global()
+                .prune(
+                    io.ticketlab.model.nn.Weights.read(model),
+                    io.ticketlab.prune.Mask.ones(
+                        io.ticketlab.prune.PrunableSet.preset("classifier-convs").select(shapes)),
+                    0.2);
+        hook = new io.ticketlab.prune.MaskHook(ModelParameters.of(model), mask, manager);
+        hook.apply();
+      }
       NDArray x = manager.randomNormal(new Shape(batch, 3, size, size));
       NDArray labels = manager.randomInteger(0, 1000, new Shape(batch), DataType.INT64);
       NDArray oneHot = labels.oneHot(1000);
       double[] times = new double[steps];
+      double[] hookMs = new double[steps];
       float loss = 0;
       for (int i = 0; i < warmup + steps; i++) {
         long t0 = System.nanoTime();
@@ -59,7 +76,20 @@ public final class TrainStepBenchmark {
             l = logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mean();
             gc.backward(l);
           }
+          long h0 = System.nanoTime();
+          if (hook != null) {
+            hook.afterBackward(i);
+          }
+          long h1 = System.nanoTime();
           sgd.step(0.01f);
+          long h2 = System.nanoTime();
+          if (hook != null) {
+            hook.afterStep(i);
+          }
+          long h3 = System.nanoTime();
+          if (i >= warmup) {
+            hookMs[i - warmup] = ((h1 - h0) + (h3 - h2)) / 1e6;
+          }
           loss = l.getFloat();
         }
         double ms = (System.nanoTime() - t0) / 1e6;
@@ -67,17 +97,28 @@ public final class TrainStepBenchmark {
           times[i - warmup] = ms;
         }
       }
+      double[] share = new double[steps];
+      for (int i = 0; i < steps; i++) {
+        share[i] = hookMs[i] / times[i];
+      }
+      Arrays.sort(share);
+      Arrays.sort(hookMs);
       Arrays.sort(times);
       System.out.printf(
           Locale.ROOT,
-          "ticketlab %s batch %d at %dpx, %d threads: median %.1f ms/step, best %.1f ms (loss %.3f)%n",
+          "ticketlab %s%s batch %d at %dpx, %d threads: median %.1f ms/step, best %.1f ms (loss %.3f)%n",
           arch,
+          masked ? " with an 80% mask" : "",
           batch,
           size,
           EngineSettings.threads(),
           times[steps / 2],
           times[0],
           loss);
+      if (masked) {
+        System.out.printf(Locale.ROOT, "  mask hook (zero pruned gradients + re-apply mask): median %.2f ms/step ="
+            + " %.2f%% of the step (median of per-step shares)%n", hookMs[steps / 2], 100 * share[steps / 2]);
+      }
     }
   }
 }

@@ -188,8 +188,9 @@ public final class ClassificationRun {
         ClassificationTrainer.train(
             engine, manager, model, data, sgd, schedule, from, total, hooks,
             (iteration, optimizer) -> {
-              save(dir, model, optimizer, iteration, mask);
+              // metrics first: whenever a checkpoint exists, the metrics up to it exist too
               writeMetricsUnchecked(dir, log);
+              save(dir, model, optimizer, iteration, mask);
             },
             withEnd, progress, log::add);
       }
