@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
           + " latest checkpoint, so the same command continues a killed run.",
       "This version runs classification experiments (ImageNet-style tickets); detector tasks follow."
     },
-    subcommands = {LotteryCommand.Status.class})
+    subcommands = {LotteryCommand.Status.class, LotteryCommand.BranchCommand.class})
 final class LotteryCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -69,6 +69,50 @@ final class LotteryCommand implements Callable<Integer> {
 
   private static String fmt(Double v) {
     return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /** {@code ticketlab lottery branch}. */
+  @Command(name = "branch", mixinStandardHelpOptions = true,
+      header = "Run a control beside a level's ticket: random-reinit, random-pruning or finetune.",
+      description = "random-reinit: the ticket's mask on a fresh initialisation (another seed), trained from"
+          + " iteration 0. random-pruning: random survivors with the ticket's per-tensor counts, rewound like"
+          + " the ticket. finetune: the previous level's trained weights with the ticket's mask, trained from"
+          + " the rewind iteration to the end. Results go to level_<k>/branch_<name>.")
+  static final class BranchCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--name", required = true, description = "random-reinit, random-pruning or finetune.")
+    String name;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The experiment (YAML or JSON).")
+    Path config;
+
+    @Option(names = "--root", defaultValue = "runs", paramLabel = "DIR", description = "Where run folders go (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    @Option(names = "--level", defaultValue = "1", description = "The pruned level (default: ${DEFAULT-VALUE}).")
+    int level;
+
+    @Option(names = "--replicate", defaultValue = "0", description = "The replicate (default: ${DEFAULT-VALUE}).")
+    int replicate;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+      LotteryRunner.Branch branch = LotteryRunner.Branch.parse(name);
+      LotteryConfig c = LotteryConfig.read(config);
+      LotteryRunner.LevelOutcome o = LotteryRunner.runBranch(
+          c, config.toAbsolutePath().getParent(), root, replicate, level, branch, quiet ? null : System.err);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "branch %s of level %d (replicate %d): prune %.2f%%, network sparsity %.2f%%, top-1 %s, top-5 %s%s%n",
+          branch.id(), o.level(), o.replicate(), o.prunePercent(), o.networkSparsityPercent(), fmt(o.top1()), fmt(o.top5()),
+          o.alreadyDone() ? " (done before)" : "");
+      out.printf("folder %s%n", o.folder());
+      out.flush();
+      return 0;
+    }
   }
 
   /** {@code ticketlab lottery status}. */

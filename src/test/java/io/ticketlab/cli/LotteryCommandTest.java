@@ -74,6 +74,24 @@ class LotteryCommandTest {
     assertThat(Files.readAllLines(level1b.resolve("metrics.csv"))).isEqualTo(Files.readAllLines(level1.resolve("metrics.csv")));
     assertThat(only(rootA).getFileName()).isEqualTo(only(rootB).getFileName());
 
+    for (String branch : new String[] {"random-reinit", "random-pruning", "finetune"}) {
+      MainTest.Outcome br = MainTest.run("lottery", "branch", "--name", branch, "--config", cfg.toString(),
+          "--root", rootA.toString(), "--quiet");
+      assertThat(br.exitCode()).as(br.err()).isZero();
+      assertThat(br.out()).contains("prune 80.00%");
+      Path bdir = only(rootA).resolve("replicate_0/level_1/branch_" + branch);
+      Mask bm = Mask.of(TicketCheckpoint.read(bdir.resolve("checkpoint_5.tlck")).masks());
+      assertThat(bm.kept()).isEqualTo(mask.kept());
+      if (branch.equals("random-pruning")) {
+        assertThat(bm.densities()).isEqualTo(mask.densities());
+        assertThat(bm).isNotEqualTo(mask);
+      } else {
+        assertThat(bm).isEqualTo(mask);
+      }
+    }
+    assertThat(MainTest.run("lottery", "branch", "--name", "nope", "--config", cfg.toString(),
+        "--root", rootA.toString()).exitCode()).isEqualTo(2);
+
     MainTest.Outcome status = MainTest.run("lottery", "status", "--root", rootA.toString());
     assertThat(status.exitCode()).isZero();
     assertThat(status.out()).contains("level_1").contains("done");

@@ -127,29 +127,126 @@ public final class LotteryRunner {
           progress.printf(Locale.ROOT, "replicate %d, level %d: keep %.4f of the prunable set%n",
               r, level, schedule.density(level));
         }
-        ClassificationRun.Result result = ClassificationRun.run(spec, dir, start, mask, progress);
-        Map<String, FloatTensor> trained =
-            TicketCheckpoint.read(dir.resolve("checkpoint_" + total + ".tlck")).weights().toFloatTensors();
-        NetworkSparsity sparsity = NetworkSparsity.of(trained, prunable);
-        LevelOutcome o = new LevelOutcome(r, level, schedule.density(level), 100 * sparsity.pruneFraction(),
-            100 * sparsity.networkSparsity(),
-            result.accuracy() == null ? null : result.accuracy().top1(),
-            result.accuracy() == null ? null : result.accuracy().top5(), dir, false);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("replicate", r);
-        json.put("level", level);
-        json.put("targetDensity", o.targetDensity());
-        json.put("prunePercent", o.prunePercent());
-        json.put("networkSparsityPercent", o.networkSparsityPercent());
-        json.put("top1", o.top1());
-        json.put("top5", o.top5());
-        json.put("perTensorSparsity", sparsity.perTensor());
-        AtomicFiles.writeString(dir.resolve("sparsity.json"), JSON.writeValueAsString(sparsity.perTensor()) + "\n");
-        AtomicFiles.writeString(done, JSON.writeValueAsString(json) + "\n");
-        out.add(o);
+        out.add(trainAndRecord(spec, dir, start, mask, prunable, total, r, level, schedule.density(level), progress));
       }
     }
     return out;
+  }
+
+  /** Trains one level (or branch) in {@code dir} and writes its {@code level.json}. */
+  private static LevelOutcome trainAndRecord(
+      ClassificationRun.Spec spec, Path dir, ClassificationRun.Start start, Mask mask, PrunableSet prunable,
+      long total, int r, int level, double density, PrintStream progress) throws IOException {
+    Path done = dir.resolve("level.json");
+    ClassificationRun.Result result = ClassificationRun.run(spec, dir, start, mask, progress);
+    Map<String, FloatTensor> trained =
+        TicketCheckpoint.read(dir.resolve("checkpoint_" + total + ".tlck")).weights().toFloatTensors();
+    NetworkSparsity sparsity = NetworkSparsity.of(trained, prunable);
+    LevelOutcome o = new LevelOutcome(r, level, density, 100 * sparsity.pruneFraction(),
+        100 * sparsity.networkSparsity(),
+        result.accuracy() == null ? null : result.accuracy().top1(),
+        result.accuracy() == null ? null : result.accuracy().top5(), dir, false);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("replicate", r);
+    json.put("level", level);
+    json.put("targetDensity", o.targetDensity());
+    json.put("prunePercent", o.prunePercent());
+    json.put("networkSparsityPercent", o.networkSparsityPercent());
+    json.put("top1", o.top1());
+    json.put("top5", o.top5());
+    AtomicFiles.writeString(dir.resolve("sparsity.json"), JSON.writeValueAsString(sparsity.perTensor()) + "\n");
+    AtomicFiles.writeString(done, JSON.writeValueAsString(json) + "\n");
+    return o;
+  }
+
+  /** The control experiments of open_lth, run beside a level's ticket. */
+  public enum Branch {
+    /** The ticket's mask on a fresh random initialisation (another seed), trained from iteration 0. */
+    RANDOM_REINIT("random-reinit"),
+    /** Random survivors with the ticket's per-tensor counts, rewound like the ticket. */
+    RANDOM_PRUNING("random-pruning"),
+    /** The trained weights of the previous level with the ticket's mask, no rewinding: trained from the rewind iteration to the end. */
+    FINETUNE("finetune");
+
+    private final String id;
+
+    Branch(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static Branch parse(String name) {
+      for (Branch b : values()) {
+        if (b.id.equalsIgnoreCase(name)) {
+          return b;
+        }
+      }
+      throw BadInputException.of(null, null, "--name", name, "unknown branch; expected random-reinit, random-pruning or finetune");
+    }
+  }
+
+  /**
+   * Runs a control branch of level {@code level} (≥ 1) of replicate {@code replicate} in {@code
+   * level_<k>/branch_<name>}; the level's ticket must exist (its mask is read). Resumable like a
+   * level.
+   */
+  public static LevelOutcome runBranch(
+      LotteryConfig config, Path base, Path root, int replicate, int level, Branch branch, PrintStream progress)
+      throws IOException {
+    if (level < 1) {
+      throw BadInputException.of(null, null, "--level", level, "branches need a pruned level (1 or more)");
+    }
+    Path runDir = root.resolve("lottery_" + config.runId());
+    Path replicateDir = runDir.resolve("replicate_" + replicate);
+    Path maskFile = levelDir(replicateDir, level).resolve("mask.tlck");
+    if (!Files.exists(maskFile)) {
+      throw BadInputException.of(maskFile, null, null, null, "no ticket at this level yet: run 'ticketlab lottery' first");
+    }
+    ClassificationRun.Spec probe = spec(config, base, replicate, runDir);
+    PrunableSet prunable = prunableSet(config);
+    Map<String, int[]> prunableShapes = prunable.select(ClassificationRun.parameterShapes(probe));
+    long[] lengths = ClassificationRun.lengths(probe);
+    long total = lengths[1];
+    long rewindAt = config.rewindStep().toIterations(lengths[0]);
+    Mask ticket = Mask.of(TicketCheckpoint.read(maskFile).masks()).validate(prunableShapes, maskFile.toString());
+    Path dir = replicateDir.resolve("level_" + level).resolve("branch_" + branch.id());
+    Path done = dir.resolve("level.json");
+    if (Files.exists(done)) {
+      return readOutcome(replicate, level, dir, done);
+    }
+    Files.createDirectories(dir);
+    ClassificationRun.Spec spec = spec(config, base, replicate, dir);
+    Mask mask = ticket;
+    ClassificationRun.Start start;
+    switch (branch) {
+      case RANDOM_REINIT:
+        spec = withSeed(spec, spec.seed() + 1_000_003L);
+        start = null;
+        break;
+      case RANDOM_PRUNING: {
+        Map<String, FloatTensor> weights =
+            TicketCheckpoint.read(levelDir(replicateDir, 0).resolve("checkpoint_" + rewindAt + ".tlck")).weights().toFloatTensors();
+        mask = MagnitudePruning.randomLike(ticket, spec.seed() + 7_000_001L).prune(weights, Mask.ones(prunableShapes), ticket.density());
+        start = new ClassificationRun.Start(weights, null, rewindAt);
+        break;
+      }
+      default: {
+        Map<String, FloatTensor> trained =
+            TicketCheckpoint.read(levelDir(replicateDir, level - 1).resolve("checkpoint_" + total + ".tlck")).weights().toFloatTensors();
+        start = new ClassificationRun.Start(trained, null, rewindAt);
+        break;
+      }
+    }
+    return trainAndRecord(spec, dir, start, mask, prunable, total, replicate, level, ticket.density(), progress);
+  }
+
+  private static ClassificationRun.Spec withSeed(ClassificationRun.Spec s, long seed) {
+    return new ClassificationRun.Spec(s.trainDir(), s.valDir(), s.depth(), s.width(), s.batchSize(), s.imageSize(),
+        s.length(), s.lr(), s.momentum(), s.weightDecay(), s.warmup(), s.cosine(), s.milestones(), List.of(),
+        seed, s.initWeights(), s.outDir());
   }
 
   static Path levelDir(Path replicateDir, int level) {
