@@ -63,8 +63,36 @@ final class LotteryCommand implements Callable<Integer> {
           o.targetDensity(), o.prunePercent(), o.networkSparsityPercent(), fmt(o.top1()), fmt(o.top5()),
           o.alreadyDone() ? "  (done before)" : "");
     }
+    if (outcomes.stream().mapToInt(LotteryRunner.LevelOutcome::replicate).max().orElse(0) > 0) {
+      out.println("mean ± std over replicates (population std):");
+      outcomes.stream().mapToInt(LotteryRunner.LevelOutcome::level).distinct().sorted().forEach(level -> {
+        double[] top1 = outcomes.stream().filter(o -> o.level() == level && o.top1() != null)
+            .mapToDouble(LotteryRunner.LevelOutcome::top1).toArray();
+        double[] sparsity = outcomes.stream().filter(o -> o.level() == level)
+            .mapToDouble(LotteryRunner.LevelOutcome::networkSparsityPercent).toArray();
+        out.printf(Locale.ROOT, "  level %d: network sparsity %.2f%%, top-1 %s%n", level, mean(sparsity),
+            top1.length == 0 ? "-" : String.format(Locale.ROOT, "%.4f ± %.4f (%d)", mean(top1), std(top1), top1.length));
+      });
+    }
     out.flush();
     return 0;
+  }
+
+  static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return v.length == 0 ? Double.NaN : s / v.length;
+  }
+
+  static double std(double[] v) {
+    double m = mean(v);
+    double s = 0;
+    for (double x : v) {
+      s += (x - m) * (x - m);
+    }
+    return v.length == 0 ? Double.NaN : Math.sqrt(s / v.length);
   }
 
   private static String fmt(Double v) {
@@ -81,8 +109,11 @@ final class LotteryCommand implements Callable<Integer> {
   static final class BranchCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--name", required = true, description = "random-reinit, random-pruning or finetune.")
+    @Option(names = "--name", required = true, description = "random-reinit, random-pruning, finetune or early-bird.")
     String name;
+
+    @Option(names = "--fraction", description = "For early-bird: one of the config's early_bird fractions.")
+    Double fraction;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The experiment (YAML or JSON).")
     Path config;
@@ -104,12 +135,16 @@ final class LotteryCommand implements Callable<Integer> {
       LotteryRunner.Branch branch = LotteryRunner.Branch.parse(name);
       LotteryConfig c = LotteryConfig.read(config);
       LotteryRunner.LevelOutcome o = LotteryRunner.runBranch(
-          c, config.toAbsolutePath().getParent(), root, replicate, level, branch, quiet ? null : System.err);
+          c, config.toAbsolutePath().getParent(), root, replicate, level, branch, fraction, quiet ? null : System.err);
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "branch %s of level %d (replicate %d): prune %.2f%%, network sparsity %.2f%%, top-1 %s, top-5 %s%s%n",
           branch.id(), o.level(), o.replicate(), o.prunePercent(), o.networkSparsityPercent(), fmt(o.top1()), fmt(o.top5()),
           o.alreadyDone() ? " (done before)" : "");
       out.printf("folder %s%n", o.folder());
+      java.nio.file.Path iou = o.folder().resolve("mask_iou.json");
+      if (java.nio.file.Files.exists(iou)) {
+        out.printf("early-bird mask: %s%n", java.nio.file.Files.readString(iou).strip().replaceAll("\\s+", " "));
+      }
       out.flush();
       return 0;
     }

@@ -98,6 +98,20 @@ class LotteryCommandTest {
   }
 
   @Test
+  void earlyBirdMask_isComparedWithTheTicketAndTrained() throws Exception {
+    Path cfg = config("early_bird: {fractions: [0.6]}");
+    Path root = dir.resolve("eb");
+    assertThat(MainTest.run("lottery", "--config", cfg.toString(), "--root", root.toString(), "--quiet").exitCode()).isZero();
+    assertThat(only(root).resolve("replicate_0/level_0/main/checkpoint_3.tlck")).exists();
+    MainTest.Outcome eb = MainTest.run("lottery", "branch", "--name", "early-bird", "--fraction", "0.6",
+        "--config", cfg.toString(), "--root", root.toString(), "--quiet");
+    assertThat(eb.exitCode()).as(eb.err()).isZero();
+    assertThat(eb.out()).contains("maskIouWithTicket").contains("prune 80.00%");
+    assertThat(MainTest.run("lottery", "branch", "--name", "early-bird", "--fraction", "0.3",
+        "--config", cfg.toString(), "--root", root.toString()).exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void badConfigs_failBeforeAnyTraining() throws Exception {
     Path unknown = config("learning_rate: 3");
     MainTest.Outcome o1 = MainTest.run("lottery", "--config", unknown.toString(), "--root", dir.resolve("r").toString());

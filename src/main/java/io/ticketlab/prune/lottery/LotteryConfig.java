@@ -34,7 +34,14 @@ public record LotteryConfig(
     Pruning pruning,
     Rewind rewind,
     Integer replicates,
-    Long seed) {
+    Long seed,
+    @JsonProperty("early_bird") EarlyBird earlyBird) {
+
+  /**
+   * Early-bird masks (paper Fig. 2f): level 0 also saves checkpoints at these fractions of training,
+   * from which {@code ticketlab lottery branch --name early-bird --fraction F} derives masks.
+   */
+  public record EarlyBird(List<Double> fractions) {}
 
   /** Classification data: image folders. */
   public record Data(String train, String val) {}
@@ -78,6 +85,7 @@ public record LotteryConfig(
       JsonMapper.builder()
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+          .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
           .build();
 
   /** Reads and validates a config file (YAML or JSON). */
@@ -138,6 +146,13 @@ public record LotteryConfig(
     if (rewind != null && rewind.at() != null) {
       Step.parse(rewind.at());
     }
+    if (earlyBird != null && earlyBird.fractions() != null) {
+      for (Double f : earlyBird.fractions()) {
+        if (f == null || !(f > 0 && f <= 1)) {
+          throw BadInputException.of(file, "early_bird", "fractions", f, "each must be in (0, 1]");
+        }
+      }
+    }
     if (replicates != null && replicates < 1) {
       throw BadInputException.of(file, null, "replicates", replicates, "must be at least 1");
     }
@@ -156,6 +171,11 @@ public record LotteryConfig(
     return rewind != null && Boolean.TRUE.equals(rewind.optimizer());
   }
 
+  /** Early-bird fractions of training (empty when not asked for). */
+  public List<Double> earlyBirdFractions() {
+    return earlyBird == null || earlyBird.fractions() == null ? List.of() : earlyBird.fractions();
+  }
+
   public int replicateCount() {
     return replicates == null ? 1 : replicates;
   }
@@ -167,7 +187,7 @@ public record LotteryConfig(
   /** The canonical JSON (sorted keys, replicates left out: they are sub-folders of one run). */
   public String canonicalJson() {
     try {
-      return CANONICAL.writeValueAsString(new LotteryConfig(task == null ? "classify" : task, data, model, training, pruning, rewind, null, baseSeed()));
+      return CANONICAL.writeValueAsString(new LotteryConfig(task == null ? "classify" : task, data, model, training, pruning, rewind, null, baseSeed(), earlyBird));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

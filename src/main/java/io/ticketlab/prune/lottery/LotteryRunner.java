@@ -166,7 +166,13 @@ public final class LotteryRunner {
     /** Random survivors with the ticket's per-tensor counts, rewound like the ticket. */
     RANDOM_PRUNING("random-pruning"),
     /** The trained weights of the previous level with the ticket's mask, no rewinding: trained from the rewind iteration to the end. */
-    FINETUNE("finetune");
+    FINETUNE("finetune"),
+    /**
+     * An early-bird ticket (paper Fig. 2f): the mask from level 0's checkpoint at a fraction of
+     * training (same density as the ticket), rewound and trained like the ticket; its IoU with the
+     * ticket's mask is recorded.
+     */
+    EARLY_BIRD("early-bird");
 
     private final String id;
 
@@ -184,7 +190,7 @@ public final class LotteryRunner {
           return b;
         }
       }
-      throw BadInputException.of(null, null, "--name", name, "unknown branch; expected random-reinit, random-pruning or finetune");
+      throw BadInputException.of(null, null, "--name", name, "unknown branch; expected random-reinit, random-pruning, finetune or early-bird");
     }
   }
 
@@ -196,6 +202,17 @@ public final class LotteryRunner {
   public static LevelOutcome runBranch(
       LotteryConfig config, Path base, Path root, int replicate, int level, Branch branch, PrintStream progress)
       throws IOException {
+    return runBranch(config, base, root, replicate, level, branch, null, progress);
+  }
+
+  /** As above; {@code fraction} selects the early-bird checkpoint (only for {@link Branch#EARLY_BIRD}). */
+  public static LevelOutcome runBranch(
+      LotteryConfig config, Path base, Path root, int replicate, int level, Branch branch, Double fraction,
+      PrintStream progress) throws IOException {
+    if (branch == Branch.EARLY_BIRD && (fraction == null || !config.earlyBirdFractions().contains(fraction))) {
+      throw BadInputException.of(null, null, "--fraction", fraction,
+          "must be one of the config's early_bird fractions " + config.earlyBirdFractions());
+    }
     if (level < 1) {
       throw BadInputException.of(null, null, "--level", level, "branches need a pruned level (1 or more)");
     }
@@ -212,7 +229,8 @@ public final class LotteryRunner {
     long total = lengths[1];
     long rewindAt = config.rewindStep().toIterations(lengths[0]);
     Mask ticket = Mask.of(TicketCheckpoint.read(maskFile).masks()).validate(prunableShapes, maskFile.toString());
-    Path dir = replicateDir.resolve("level_" + level).resolve("branch_" + branch.id());
+    String folderName = branch == Branch.EARLY_BIRD ? branch.id() + "-" + fraction : branch.id();
+    Path dir = replicateDir.resolve("level_" + level).resolve("branch_" + folderName);
     Path done = dir.resolve("level.json");
     if (Files.exists(done)) {
       return readOutcome(replicate, level, dir, done);
@@ -233,6 +251,19 @@ public final class LotteryRunner {
         start = new ClassificationRun.Start(weights, null, rewindAt);
         break;
       }
+      case EARLY_BIRD: {
+        long at = earlyBirdIteration(config, base, fraction);
+        Map<String, FloatTensor> early =
+            TicketCheckpoint.read(levelDir(replicateDir, 0).resolve("checkpoint_" + at + ".tlck")).weights().toFloatTensors();
+        mask = (config.strategyName().equals("layerwise") ? MagnitudePruning.layerwise() : MagnitudePruning.global())
+            .prune(early, Mask.ones(prunableShapes), ticket.density());
+        AtomicFiles.writeString(dir.resolve("mask_iou.json"),
+            JSON.writeValueAsString(Map.of("fraction", fraction, "iteration", at, "maskIouWithTicket", mask.iou(ticket))) + "\n");
+        Map<String, FloatTensor> weights =
+            TicketCheckpoint.read(levelDir(replicateDir, 0).resolve("checkpoint_" + rewindAt + ".tlck")).weights().toFloatTensors();
+        start = new ClassificationRun.Start(weights, null, rewindAt);
+        break;
+      }
       default: {
         Map<String, FloatTensor> trained =
             TicketCheckpoint.read(levelDir(replicateDir, level - 1).resolve("checkpoint_" + total + ".tlck")).weights().toFloatTensors();
@@ -241,6 +272,15 @@ public final class LotteryRunner {
       }
     }
     return trainAndRecord(spec, dir, start, mask, prunable, total, replicate, level, ticket.density(), progress);
+  }
+
+  /** The level-0 iteration of an early-bird fraction: round(fraction × total), at least 1. */
+  static long earlyBirdIteration(LotteryConfig c, Path base, double fraction) {
+    LotteryConfig.Training t = c.training();
+    long perEpoch = Math.max(1, io.ticketlab.data.folder.ImageFolder.scan(base.resolve(c.data().train())).size()
+        / (t.batch() == null ? 32 : t.batch()));
+    long total = Step.parse(t.iterations()).toIterations(perEpoch);
+    return Math.max(1, Math.round(fraction * total));
   }
 
   private static ClassificationRun.Spec withSeed(ClassificationRun.Spec s, long seed) {
@@ -309,6 +349,9 @@ public final class LotteryRunner {
     }
     List<Step> checkpointAt = new ArrayList<>();
     checkpointAt.add(c.rewindStep());
+    for (Double f : c.earlyBirdFractions()) {
+      checkpointAt.add(Step.ofIterations(earlyBirdIteration(c, base, f)));
+    }
     return new ClassificationRun.Spec(
         base.resolve(c.data().train()),
         c.data().val() == null ? null : base.resolve(c.data().val()),
