@@ -83,6 +83,16 @@ def box_fixtures():
     return rec
 
 
+def nearest_fixture():
+    """F.interpolate(mode="nearest") to sizes that are not exact doubles (odd-sized images)."""
+    x = torch.arange(2 * 3 * 5, dtype=torch.float32).reshape(1, 2, 3, 5)
+    out = {"input": flat(x), "inputShape": list(x.shape), "cases": []}
+    for size in ((5, 9), (6, 10), (7, 13), (4, 3)):
+        y = torch.nn.functional.interpolate(x, size=size, mode="nearest")
+        out["cases"].append({"size": list(size), "output": flat(y)})
+    return out
+
+
 def anchors_fixture():
     gen = AnchorGenerator(((32,), (64,), (128,), (256,), (512,)), ((0.5, 1.0, 2.0),) * 5)
     images = ImageList(torch.zeros(2, 3, 128, 160), [(120, 150), (128, 100)])
@@ -166,6 +176,8 @@ def main(out_dir):
     torch.set_grad_enabled(False)
     with open("%s/box_ops.json" % out_dir, "w") as fh:
         json.dump(box_fixtures(), fh)
+    with open("%s/fpn_nearest.json" % out_dir, "w") as fh:
+        json.dump(nearest_fixture(), fh)
     with open("%s/anchors_fpn.json" % out_dir, "w") as fh:
         json.dump(anchors_fixture(), fh)
     with open("%s/rpn_resnet18_fpn.json" % out_dir, "w") as fh:
