@@ -151,6 +151,12 @@ def rpn_fixture():
         b2, s2 = rpn.filter_proposals(props, o2, image_sizes, num_per_level)
         assert all(torch.equal(p, q) for p, q in zip(b2, boxes))
         rec["proposalScores"] = [flat(s) for s in s2]
+        # training-mode proposals (pre/post NMS top-n 2000): counts and the first 100 boxes
+        rpn.train()
+        b3, s3 = rpn.filter_proposals(props, o2, image_sizes, num_per_level)
+        rpn.eval()
+        rec["trainProposalCounts"] = [int(b.shape[0]) for b in b3]
+        rec["trainProposalsHead"] = [flat(b[:100]) for b in b3]
         # training targets and losses with the sampled indices recorded
         targets = [{"boxes": torch.tensor([[10.0, 20.0, 70.0, 90.0], [60.0, 30.0, 150.0, 120.0], [5.0, 5.0, 30.0, 28.0]])},
                    {"boxes": torch.tensor([[40.0, 40.0, 100.0, 110.0]])}]

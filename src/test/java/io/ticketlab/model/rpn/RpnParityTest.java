@@ -151,6 +151,25 @@ class RpnParityTest {
   }
 
   @Test
+  void trainingProposals_useTrainingTopN_andMatchTorchvision() {
+    int[][] sizes = {ints(FX.get("imageSizes").get(0)), ints(FX.get("imageSizes").get(1))};
+    var out = rpn.forward(ps, features, 128, 160, sizes, null, true, null);
+    for (int i = 0; i < 2; i++) {
+      assertThat(out.proposals().get(i).length / 4).isEqualTo(FX.get("trainProposalCounts").get(i).asInt());
+      float[] expected = floats(FX.get("trainProposalsHead").get(i));
+      float[] head = java.util.Arrays.copyOf(out.proposals().get(i), expected.length);
+      assertThat(Json.maxAbsDiff(head, expected)).isLessThan(1e-2f);
+    }
+  }
+
+  @Test
+  void imageWithoutBoxes_hasOnlyBackgroundAnchors() {
+    float[] anchors = rpn.anchorGenerator().anchors(128, 160, head.gridSizes());
+    var t = rpn.assignTargets(anchors, new float[0]);
+    assertThat(t.labels()).containsOnly(0);
+  }
+
+  @Test
   void anchorTargetsAndLosses_matchTorchvisionForItsSampledAnchors() {
     float[] anchors = rpn.anchorGenerator().anchors(128, 160, head.gridSizes());
     List<RegionProposalNetwork.AnchorTargets> targets = new ArrayList<>();
