@@ -4,6 +4,11 @@
 Weights are not stored: every state-dict entry is filled by the splitmix64 generator of
 make_resnet_fixtures.py (stream = index of the key in the state dict), which the Java tests re-implement.
 
+Writes box_ops.json (IoU, BoxCoder, Matcher, NMS with ties, clip/remove-small), anchors_fpn.json,
+fpn_nearest.json (F.interpolate nearest) and rpn_resnet18_fpn.json (R18-FPN + RPN in eval mode on a
+2x3x128x160 input: features, head outputs, eval and training proposals, anchor labels, regression
+targets, torch's sampled anchors and the losses on them).
+
 Run with Debian's python3-torch 1.13 / python3-torchvision 0.14:
     /usr/bin/python3 src/test/python/make_rpn_fixtures.py src/test/resources/parity
 """

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * torchvision 0.14's {@code RegionProposalNetwork}: the {@link RPNHead} ({@code head}) on every
@@ -59,6 +60,22 @@ public final class RegionProposalNetwork extends TorchBlock {
       float minSize,
       Matcher matcher,
       BalancedPositiveNegativeSampler sampler) {
+
+    public Settings {
+      if (preNmsTopNTrain < 1 || preNmsTopNTest < 1 || postNmsTopNTrain < 1 || postNmsTopNTest < 1) {
+        throw new IllegalArgumentException(
+            String.format(
+                "RPN top-n must be positive: pre %d/%d, post %d/%d",
+                preNmsTopNTrain, preNmsTopNTest, postNmsTopNTrain, postNmsTopNTest));
+      }
+      if (!(nmsThreshold >= 0 && nmsThreshold <= 1) || !(minSize >= 0)) {
+        throw new IllegalArgumentException(
+            "Invalid RPN NMS threshold " + nmsThreshold + " or min size " + minSize);
+      }
+      if (matcher == null || sampler == null) {
+        throw new IllegalArgumentException("RPN settings need a matcher and a sampler");
+      }
+    }
 
     /** torchvision's Faster R-CNN: 2000/2000 train, 1000/1000 test, NMS 0.7, 0.7/0.3, 256 at 0.5. */
     public static Settings fasterRcnnDefaults() {
@@ -155,8 +172,7 @@ public final class RegionProposalNetwork extends TorchBlock {
         pos.add(offset(sample.positive(), i * total));
         neg.add(offset(sample.negative(), i * total));
       }
-      NDArray[] losses =
-          losses(out, anchorTargets, concat(pos), concat(neg));
+      NDArray[] losses = losses(out, anchorTargets, concat(pos), concat(neg));
       lossObjectness = losses[0];
       lossBox = losses[1];
     }
@@ -211,9 +227,8 @@ public final class RegionProposalNetwork extends TorchBlock {
       boxes = Boxes.select(boxes, keep);
       float[] s = Boxes.select1(chosenScores, keep);
       int[] lvl = select(levels, keep);
-      int[] aboveThreshold = java.util.stream.IntStream.range(0, s.length)
-          .filter(i -> s[i] >= settings.scoreThreshold())
-          .toArray();
+      int[] aboveThreshold =
+          IntStream.range(0, s.length).filter(i -> s[i] >= settings.scoreThreshold()).toArray();
       boxes = Boxes.select(boxes, aboveThreshold);
       float[] s2 = Boxes.select1(s, aboveThreshold);
       lvl = select(lvl, aboveThreshold);
@@ -239,8 +254,7 @@ public final class RegionProposalNetwork extends TorchBlock {
       for (int i = 0; i < n; i++) {
         int g = Math.max(matches[i], 0);
         System.arraycopy(gtBoxes, 4 * g, matched, 4 * i, 4);
-        labels[i] =
-            matches[i] >= 0 ? 1 : matches[i] == Matcher.BETWEEN_THRESHOLDS ? -1 : 0;
+        labels[i] = matches[i] >= 0 ? 1 : matches[i] == Matcher.BETWEEN_THRESHOLDS ? -1 : 0;
       }
     }
     return new AnchorTargets(labels, boxCoder.encode(matched, anchors));

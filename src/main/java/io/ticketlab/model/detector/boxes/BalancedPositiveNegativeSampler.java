@@ -2,6 +2,7 @@ package io.ticketlab.model.detector.boxes;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * torchvision's {@code BalancedPositiveNegativeSampler}: per image, at most {@code batchSizePerImage
@@ -25,7 +26,7 @@ public record BalancedPositiveNegativeSampler(int batchSizePerImage, double posi
 
   /** Samples one image's {@code labels} (1.. positive, 0 negative, −1 ignored). */
   public Sample sample(int[] labels, Random random) {
-    int[] pos = Arrays.stream(indicesWhere(labels, true)).toArray();
+    int[] pos = indicesWhere(labels, true);
     int[] neg = indicesWhere(labels, false);
     int numPos = Math.min(pos.length, (int) (batchSizePerImage * positiveFraction));
     int numNeg = Math.min(neg.length, batchSizePerImage - numPos);
@@ -33,7 +34,7 @@ public record BalancedPositiveNegativeSampler(int batchSizePerImage, double posi
   }
 
   private static int[] indicesWhere(int[] labels, boolean positive) {
-    return java.util.stream.IntStream.range(0, labels.length)
+    return IntStream.range(0, labels.length)
         .filter(i -> positive ? labels[i] >= 1 : labels[i] == 0)
         .toArray();
   }
