@@ -7,10 +7,10 @@ import io.ticketlab.common.FloatTensor;
  * (stream << 32) + element index, top 24 bits, mapped to [-1, 1). Both sides compute in double and
  * round once to float, so the weights are bit-identical without storing them.
  */
-final class DeterministicFill {
+public final class DeterministicFill {
   private DeterministicFill() {}
 
-  static double uniform(long stream, long i) {
+  public static double uniform(long stream, long i) {
     long z = (stream << 32) + i + 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -18,7 +18,7 @@ final class DeterministicFill {
     return 2.0 * ((z >>> 40) / (double) (1 << 24)) - 1.0;
   }
 
-  static float[] uniformFloats(long stream, int n) {
+  public static float[] uniformFloats(long stream, int n) {
     float[] out = new float[n];
     for (int i = 0; i < n; i++) {
       out[i] = (float) uniform(stream, i);
@@ -26,7 +26,7 @@ final class DeterministicFill {
     return out;
   }
 
-  static FloatTensor fill(String name, int[] shape, long stream) {
+  public static FloatTensor fill(String name, int[] shape, long stream) {
     int n = (int) FloatTensor.numel(shape);
     float[] data = new float[n];
     double scale = 0;
