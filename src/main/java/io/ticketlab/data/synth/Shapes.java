@@ -104,7 +104,7 @@ final class Shapes {
       k[13 + side] = limb(k[11 + side], 0.23 * u, hip, sign);
       k[15 + side] = limb(k[13 + side], 0.22 * u, knee, sign);
     }
-    double thick = Math.max(0.055 * u, 2.2);
+    double thick = Math.max(0.07 * u, 2.2);
     List<double[]> polygons = new ArrayList<>();
     int n = (int) Math.max(12, Math.min(32, 2 * Math.PI * hr / 2));
     double[] circle = new double[2 * n];

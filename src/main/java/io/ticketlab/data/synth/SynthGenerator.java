@@ -236,7 +236,7 @@ public final class SynthGenerator {
     Shapes.Outline outline;
     if (!large && rng.nextDouble() < 0.25) {
       category = PERSON;
-      double height = Math.exp(rng.nextDouble(Math.log(26), Math.log(112))) * scale;
+      double height = Math.exp(rng.nextDouble(Math.log(28), Math.log(120))) * scale;
       outline = Shapes.person(rng, height);
     } else {
       category = RECTANGLE + rng.nextInt(4);
