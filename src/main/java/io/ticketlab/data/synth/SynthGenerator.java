@@ -212,8 +212,6 @@ public final class SynthGenerator {
     final int lo;
     final int hi;
     int visible;
-    int color;
-    int headColor;
 
     Placed(int index, int category, List<double[]> polygons, double[] keypoints, byte[] mask,
         int area, int minVisible, int lo, int hi) {
@@ -416,18 +414,19 @@ public final class SynthGenerator {
   private static void paint(SplittableRandom rng, Placed p, int[] rgb, int size) {
     int bg = rgb[0];
     int color;
+    int tries = 0;
     do {
       color = hsv((float) rng.nextDouble(), (float) rng.nextDouble(0.6, 1), (float) rng.nextDouble(0.55, 1));
-    } while (distance(color, bg) < 90);
-    p.color = color;
+    } while (distance(color, bg) < 90 && ++tries < 50);
     byte[] head = null;
+    int headColor = color;
     if (p.category == PERSON) {
       head = PolygonRasterizer.rasterize(p.polygons.get(0), size, size).decode();
-      p.headColor = shade(color, distance(color, 0xffffff) > 120 ? 70 : -70);
+      headColor = shade(color, distance(color, 0xffffff) > 120 ? 70 : -70);
     }
     for (int i = p.lo; i < p.hi; i++) {
       if (p.mask[i] != 0) {
-        int c = head != null && head[i] != 0 ? p.headColor : color;
+        int c = head != null && head[i] != 0 ? headColor : color;
         int x = i / size;
         int y = i % size;
         rgb[y * size + x] = noisy(rng, c, 6);
