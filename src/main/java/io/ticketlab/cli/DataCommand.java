@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {"Prepare datasets: convert between formats, make synthetic data."},
     commandListHeading = "%nCommands:%n",
-    subcommands = {Voc2CocoCommand.class})
+    subcommands = {Voc2CocoCommand.class, SynthCommand.class})
 final class DataCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
