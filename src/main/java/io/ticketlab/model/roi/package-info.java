@@ -1,0 +1,12 @@
+/**
+ * Region-of-interest feature pooling of two-stage detectors, with torchvision 0.14's exact
+ * semantics: {@link io.ticketlab.model.roi.RoiAlign} (the engine has no RoIAlign op, so it is a
+ * batched, differentiable bilinear gather) and {@link io.ticketlab.model.roi.MultiScaleRoiAlign}
+ * (FPN level assignment by box size, as torchvision's {@code MultiScaleRoIAlign}).
+ *
+ * <p>Sampling positions and bilinear weights depend only on the boxes, which receive no gradient
+ * (as in torchvision), so they are computed once per call in Java with float32 arithmetic in
+ * torchvision's operation order; one gather of feature rows and a weighted sum then run in the
+ * engine, and autograd carries the gradient back to the feature maps.
+ */
+package io.ticketlab.model.roi;
