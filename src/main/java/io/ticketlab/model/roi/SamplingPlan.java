@@ -43,7 +43,7 @@ final class SamplingPlan {
    * Builds the plan.
    *
    * @param rois {@code K × 5} values (batch index, x1, y1, x2, y2) in image coordinates
-   * @param level feature map of each RoI (index into the level arrays)
+   * @param level feature map of each RoI (index into the level arrays); negative: output zeros
    * @param rowOffset first table row of each level; a level's rows are {@code (b * H + y) * W + x}
    * @param heights map height of each level
    * @param widths map width of each level
@@ -70,6 +70,9 @@ final class SamplingPlan {
     int[] gridW = new int[k];
     int maxGrid = 1;
     for (int r = 0; r < k; r++) {
+      if (level[r] < 0) {
+        continue;
+      }
       float scale = scales[level[r]];
       startW[r] = rois[5 * r + 1] * scale - offset;
       startH[r] = rois[5 * r + 2] * scale - offset;
@@ -98,6 +101,9 @@ final class SamplingPlan {
     int[] yLo = new int[2];
     for (int r = 0; r < k; r++) {
       int l = level[r];
+      if (l < 0) {
+        continue;
+      }
       int height = heights[l];
       int width = widths[l];
       long base = rowOffset[l] + (long) rois[5 * r] * height * width;
