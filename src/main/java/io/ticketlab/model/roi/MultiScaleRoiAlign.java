@@ -1,8 +1,6 @@
 package io.ticketlab.model.roi;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -170,11 +168,6 @@ public final class MultiScaleRoiAlign {
     SamplingPlan plan =
         SamplingPlan.build(
             rois, level, rowOffset, heights, widths, scales, outputHeight, outputWidth, samplingRatio, false);
-    NDList tables = new NDList();
-    for (NDArray m : maps) {
-      tables.add(RoiAlign.channelsLast(m));
-    }
-    NDArray table = levels == 1 ? tables.singletonOrThrow() : NDArrays.concat(tables, 0);
-    return plan.apply(table);
+    return plan.apply(maps);
   }
 }

@@ -3,6 +3,7 @@ package io.ticketlab.model.roi;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * RoIAlign (He et al., Mask R-CNN) with the semantics of {@code torchvision.ops.roi_align} 0.14:
@@ -91,13 +92,7 @@ public final class RoiAlign {
             outputWidth,
             samplingRatio,
             aligned);
-    return plan.apply(channelsLast(features));
-  }
-
-  /** [N, C, H, W] → [N·H·W, C], rows in (n, y, x) order. */
-  static NDArray channelsLast(NDArray features) {
-    Shape s = features.getShape();
-    return features.transpose(0, 2, 3, 1).reshape(s.get(0) * s.get(2) * s.get(3), s.get(1));
+    return plan.apply(List.of(features));
   }
 
   /** The [K, 5] RoIs as floats, checking shape and batch indices. */

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Where and with which weights RoIAlign reads a feature table: for every output bin of every RoI,
@@ -158,36 +160,57 @@ final class SamplingPlan {
   }
 
   /**
-   * Applies the plan to a channels-last table {@code [rows, C]}: one row gather and weighted sum
-   * per chunk of RoIs; returns {@code [K, C, outH, outW]}, differentiable w.r.t. the table.
+   * Applies the plan to feature maps [N, C, H_l, W_l] (the levels of the plan, in order):
+   * returns {@code [K, C, outH, outW]}, differentiable w.r.t. the maps and attached to the first
+   * map's manager. The channels-last table, indices, weights and gathered rows live in a scratch
+   * manager closed before returning (autograd keeps what backward needs), and the gather runs in
+   * chunks of RoIs so the transient rows stay below about 64 MiB.
    */
-  NDArray apply(NDArray table) {
-    NDManager manager = table.getManager();
-    long channels = table.getShape().get(1);
+  NDArray apply(List<NDArray> maps) {
+    NDArray first = maps.get(0);
+    NDManager owner = first.getManager();
+    long channels = first.getShape().get(1);
     int bins = outH * outW;
     if (roiCount == 0) {
-      return manager.zeros(new Shape(0, channels, outH, outW), table.getDataType(), table.getDevice());
+      return owner.zeros(new Shape(0, channels, outH, outW), first.getDataType(), first.getDevice());
     }
     long perRoi = (long) bins * samplesPerBin * channels;
     int chunk = (int) Math.max(1, Math.min(roiCount, CHUNK_FLOATS / Math.max(1, perRoi)));
-    NDList parts = new NDList();
-    for (int first = 0; first < roiCount; first += chunk) {
-      int n = Math.min(chunk, roiCount - first);
-      int from = first * bins * samplesPerBin;
-      int len = n * bins * samplesPerBin;
-      long[] idx = java.util.Arrays.copyOfRange(rows, from, from + len);
-      float[] w = java.util.Arrays.copyOfRange(weights, from, from + len);
-      NDArray index = manager.create(idx).toDevice(table.getDevice(), false);
-      NDArray weight =
-          manager.create(w, new Shape(len, 1)).toType(table.getDataType(), false).toDevice(table.getDevice(), false);
-      NDArray gathered = table.get(new NDIndex("{}", index)).mul(weight);
-      parts.add(
-          gathered
-              .reshape(n, bins, samplesPerBin, channels)
-              .sum(new int[] {2})
-              .transpose(0, 2, 1)
-              .reshape(n, channels, outH, outW));
+    try (NDManager scratch = owner.newSubManager()) {
+      NDList tables = new NDList();
+      for (NDArray m : maps) {
+        Shape s = m.getShape();
+        NDArray t = m.transpose(0, 2, 3, 1).reshape(s.get(0) * s.get(2) * s.get(3), s.get(1));
+        t.attach(scratch);
+        tables.add(t);
+      }
+      NDArray table = tables.size() == 1 ? tables.singletonOrThrow() : NDArrays.concat(tables, 0);
+      table.attach(scratch);
+      NDList parts = new NDList();
+      for (int firstRoi = 0; firstRoi < roiCount; firstRoi += chunk) {
+        int n = Math.min(chunk, roiCount - firstRoi);
+        int from = firstRoi * bins * samplesPerBin;
+        int len = n * bins * samplesPerBin;
+        NDArray index =
+            scratch.create(Arrays.copyOfRange(rows, from, from + len)).toDevice(table.getDevice(), false);
+        NDArray weight =
+            scratch
+                .create(Arrays.copyOfRange(weights, from, from + len), new Shape((long) n * bins, 1, samplesPerBin))
+                .toType(table.getDataType(), false)
+                .toDevice(table.getDevice(), false);
+        NDArray gathered =
+            table.get(scratch, new NDIndex("{}", index)).reshape((long) n * bins, samplesPerBin, channels);
+        NDArray part =
+            weight
+                .matMul(gathered)
+                .reshape(n, bins, channels)
+                .transpose(0, 2, 1)
+                .reshape(n, channels, outH, outW);
+        parts.add(part);
+      }
+      NDArray out = parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0);
+      out.attach(owner);
+      return out;
     }
-    return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0);
   }
 }
