@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Makes the RoIAlign, MultiScaleRoIAlign and GeneralizedRCNNTransform parity fixtures of TicketLab
+"""Makes the RoIAlign, MultiScaleRoIAlign, GeneralizedRCNNTransform and box-head parity fixtures of TicketLab
 (development time only; TicketLab never runs Python).
 
 Inputs (feature maps, images, upstream gradients) are not stored: they come from the splitmix64
@@ -159,11 +159,40 @@ def transform_cases(out_dir):
                    "boxes": boxes, "cases": cases}, fh)
 
 
+def box_head_cases(out_dir):
+    from torchvision.models.detection.faster_rcnn import FastRCNNPredictor, TwoMLPHead
+    from torchvision.models.detection.roi_heads import fastrcnn_loss
+    head, predictor = TwoMLPHead(3 * 2 * 2, 8), FastRCNNPredictor(8, 4)
+    params = []
+    for prefix, module in (("box_head.", head), ("box_predictor.", predictor)):
+        for name, p in module.named_parameters():
+            stream = 70 + len(params)
+            with torch.no_grad():
+                p.copy_(tensor(stream, list(p.shape)))
+            params.append({"name": prefix + name, "shape": list(p.shape), "stream": stream})
+    x = tensor(80, [6, 3, 2, 2]).requires_grad_(True)
+    logits, deltas = predictor(head(x))
+    labels = [torch.tensor([0, 2, 1]), torch.tensor([0, 3, 2])]
+    targets = [tensor(81, [3, 4]), tensor(82, [3, 4])]
+    cls_loss, box_loss = fastrcnn_loss(logits, deltas, labels, targets)
+    (cls_loss + 2.0 * box_loss).backward()
+    _, box_none = fastrcnn_loss(logits, deltas, [torch.zeros(3, dtype=torch.int64)] * 2, targets)
+    with open("%s/roi_heads_box.json" % out_dir, "w") as fh:
+        json.dump({"producer": PRODUCER, "parameters": params, "input": {"shape": [6, 3, 2, 2], "stream": 80},
+                   "labels": [int(v) for v in torch.cat(labels)], "targetStreams": [81, 82],
+                   "classLogits": floats(logits), "boxRegression": floats(deltas),
+                   "classifierLoss": float(cls_loss), "boxLoss": float(box_loss),
+                   "boxLossWithoutPositives": float(box_none),
+                   "inputGrad": floats(x.grad),
+                   "fc6WeightGrad": floats(head.fc6.weight.grad)}, fh)
+
+
 def main(out_dir):
     torch.manual_seed(0)
     roi_align_cases(out_dir)
     multiscale_cases(out_dir)
     transform_cases(out_dir)
+    box_head_cases(out_dir)
 
 
 if __name__ == "__main__":
