@@ -11,19 +11,11 @@ public final class DeterministicFill {
   private DeterministicFill() {}
 
   public static double uniform(long stream, long i) {
-    long z = (stream << 32) + i + 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    z = z ^ (z >>> 31);
-    return 2.0 * ((z >>> 40) / (double) (1 << 24)) - 1.0;
+    return io.ticketlab.testing.Splitmix.uniform(stream, i);
   }
 
   public static float[] uniformFloats(long stream, int n) {
-    float[] out = new float[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = (float) uniform(stream, i);
-    }
-    return out;
+    return io.ticketlab.testing.Splitmix.floats(stream, n);
   }
 
   public static FloatTensor fill(String name, int[] shape, long stream) {
