@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
       "Measure a checkpoint in each sparse storage format: bytes per format in total (and per tensor"
           + " with --per-tensor) against the entropy bound, n*H(density) bits for each tensor's mask"
           + " + 32 bits per non-zero value.",
-      "CHECKPOINT is any weights file: a TicketLab sparse checkpoint (any format, see 'ticketlab"
+      "CHECKPOINT is a lottery run folder (one row per finished level and branch) or any weights file: a TicketLab sparse checkpoint (any format, see 'ticketlab"
           + " export'), a TicketLab training checkpoint, a PyTorch .pth, safetensors or .npz."
     })
 final class SizeCommand implements Callable<Integer> {
@@ -63,6 +63,9 @@ final class SizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<SparseFormat> chosen = parseFormats(formats);
+    if (java.nio.file.Files.isDirectory(checkpoint)) {
+      return runFolder(chosen);
+    }
     SizeReport report = SizeReport.of(WeightFiles.readFloats(checkpoint), chosen);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -91,6 +94,62 @@ final class SizeCommand implements Callable<Integer> {
           row.append(String.format(" %12d", t.payloadBytes().get(f)));
         }
         out.println(row);
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  /**
+   * A lottery run folder: the final checkpoint of every finished level and branch (folders with a
+   * level.json), one row each — the paper's disk space vs sparsity on the user's own run.
+   */
+  private int runFolder(List<SparseFormat> chosen) throws IOException {
+    List<java.nio.file.Path> levels;
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(checkpoint)) {
+      levels = s.filter(p -> p.getFileName().toString().equals("level.json")).map(java.nio.file.Path::getParent).sorted().toList();
+    }
+    if (levels.isEmpty()) {
+      throw io.ticketlab.common.BadInputException.of(checkpoint, null, null, null,
+          "no finished lottery level (level.json) below this folder");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+    for (java.nio.file.Path level : levels) {
+      java.nio.file.Path last;
+      try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(level)) {
+        last = s.filter(p -> p.getFileName().toString().matches("checkpoint_\\d+\\.tlck"))
+            .max(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().replaceAll("\\D", ""))))
+            .orElse(null);
+      }
+      if (last == null) {
+        continue;
+      }
+      SizeReport report = SizeReport.of(WeightFiles.readFloats(last), chosen);
+      java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+      row.put("level", checkpoint.relativize(level).toString());
+      row.put("sparsity", report.sparsity());
+      row.put("boundBytes", report.boundBytes());
+      row.put("bytes", report.fileBytes());
+      rows.add(row);
+    }
+    if (json) {
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(java.util.Map.of("levels", rows)));
+    } else {
+      StringBuilder head = new StringBuilder(String.format("%-44s %9s %12s", "level", "sparsity", "bound"));
+      for (SparseFormat f : chosen) {
+        head.append(String.format(" %14s", f.name()));
+      }
+      out.println(head);
+      for (java.util.Map<String, Object> row : rows) {
+        StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "%-44s %8.2f%% %12.0f",
+            row.get("level"), 100 * (double) row.get("sparsity"), (double) row.get("boundBytes")));
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Long> b = (java.util.Map<String, Long>) row.get("bytes");
+        for (SparseFormat f : chosen) {
+          line.append(String.format(" %14d", b.get(f.name())));
+        }
+        out.println(line);
       }
     }
     out.flush();

@@ -92,6 +92,10 @@ class LotteryCommandTest {
     assertThat(MainTest.run("lottery", "branch", "--name", "nope", "--config", cfg.toString(),
         "--root", rootA.toString()).exitCode()).isEqualTo(2);
 
+    MainTest.Outcome size = MainTest.run("size", only(rootA).toString(), "--format", "dense,paper,entropy");
+    assertThat(size.exitCode()).as(size.err()).isZero();
+    assertThat(size.out()).contains("replicate_0/level_0/main").contains("replicate_0/level_1/main").contains("branch_finetune");
+
     MainTest.Outcome status = MainTest.run("lottery", "status", "--root", rootA.toString());
     assertThat(status.exitCode()).isZero();
     assertThat(status.out()).contains("level_1").contains("done");
