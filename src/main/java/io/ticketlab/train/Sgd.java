@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -87,8 +89,12 @@ public final class Sgd {
    */
   public void zeroGradients() {
     for (Parameter p : params.values()) {
-      NDArray g = p.getArray().getGradient();
-      g.set(ALL, 0f);
+      NDArray w = p.getArray();
+      if (w instanceof PtNDArray pt) {
+        JniUtils.zeroGrad(pt); // grad().zero_() in place, no indexing
+      } else {
+        w.getGradient().set(ALL, 0f);
+      }
     }
   }
 
@@ -98,7 +104,9 @@ public final class Sgd {
       for (Map.Entry<String, Parameter> e : params.entrySet()) {
         NDArray w = e.getValue().getArray();
         NDArray g = w.getGradient();
-        NDArray d = weightDecay > 0 && decays.test(e.getKey()) ? g.add(w.mul(weightDecay)) : g;
+        // the gradient is consumed here (it is zeroed before the next backward pass), so the
+        // decay term is added in place: one temporary less per parameter and step
+        NDArray d = weightDecay > 0 && decays.test(e.getKey()) ? g.addi(w.mul(weightDecay)) : g;
         NDArray update;
         if (momentum > 0) {
           NDArray buf = buffers.get(e.getKey());
