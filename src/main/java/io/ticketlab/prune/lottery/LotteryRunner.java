@@ -79,7 +79,7 @@ public final class LotteryRunner {
       throw BadInputException.of(null, null, "--replicates", replicates, "must be at least 1");
     }
     Path runDir = root.resolve("lottery_" + config.runId());
-    ClassificationRun.Spec probeSpec = spec(config, base, 0, runDir);
+    ClassificationRun.Spec probeSpec = spec(config, base, 0, runDir, 0);
     // everything that can fail is checked before any training starts
     Map<String, int[]> shapes = ClassificationRun.parameterShapes(probeSpec);
     PrunableSet prunable = prunableSet(config);
@@ -111,7 +111,7 @@ public final class LotteryRunner {
           continue;
         }
         Files.createDirectories(dir);
-        ClassificationRun.Spec spec = spec(config, base, r, dir);
+        ClassificationRun.Spec spec = spec(config, base, r, dir, total);
         Mask mask = null;
         ClassificationRun.Start start = null;
         if (level > 0) {
@@ -222,7 +222,7 @@ public final class LotteryRunner {
     if (!Files.exists(maskFile)) {
       throw BadInputException.of(maskFile, null, null, null, "no ticket at this level yet: run 'ticketlab lottery' first");
     }
-    ClassificationRun.Spec probe = spec(config, base, replicate, runDir);
+    ClassificationRun.Spec probe = spec(config, base, replicate, runDir, 0);
     PrunableSet prunable = prunableSet(config);
     Map<String, int[]> prunableShapes = prunable.select(ClassificationRun.parameterShapes(probe));
     long[] lengths = ClassificationRun.lengths(probe);
@@ -236,7 +236,7 @@ public final class LotteryRunner {
       return readOutcome(replicate, level, dir, done);
     }
     Files.createDirectories(dir);
-    ClassificationRun.Spec spec = spec(config, base, replicate, dir);
+    ClassificationRun.Spec spec = spec(config, base, replicate, dir, total);
     Mask mask = ticket;
     ClassificationRun.Start start;
     switch (branch) {
@@ -252,7 +252,7 @@ public final class LotteryRunner {
         break;
       }
       case EARLY_BIRD: {
-        long at = earlyBirdIteration(config, base, fraction);
+        long at = earlyBirdIteration(total, fraction);
         Map<String, FloatTensor> early =
             TicketCheckpoint.read(levelDir(replicateDir, 0).resolve("checkpoint_" + at + ".tlck")).weights().toFloatTensors();
         mask = (config.strategyName().equals("layerwise") ? MagnitudePruning.layerwise() : MagnitudePruning.global())
@@ -275,11 +275,7 @@ public final class LotteryRunner {
   }
 
   /** The level-0 iteration of an early-bird fraction: round(fraction × total), at least 1. */
-  static long earlyBirdIteration(LotteryConfig c, Path base, double fraction) {
-    LotteryConfig.Training t = c.training();
-    long perEpoch = Math.max(1, io.ticketlab.data.folder.ImageFolder.scan(base.resolve(c.data().train())).size()
-        / (t.batch() == null ? 32 : t.batch()));
-    long total = Step.parse(t.iterations()).toIterations(perEpoch);
+  static long earlyBirdIteration(long total, double fraction) {
     return Math.max(1, Math.round(fraction * total));
   }
 
@@ -335,7 +331,7 @@ public final class LotteryRunner {
         p.include() == null ? List.of() : p.include(), p.exclude() == null ? List.of() : p.exclude());
   }
 
-  static ClassificationRun.Spec spec(LotteryConfig c, Path base, int replicate, Path dir) {
+  static ClassificationRun.Spec spec(LotteryConfig c, Path base, int replicate, Path dir, long total) {
     LotteryConfig.Training t = c.training();
     int depth;
     try {
@@ -349,8 +345,10 @@ public final class LotteryRunner {
     }
     List<Step> checkpointAt = new ArrayList<>();
     checkpointAt.add(c.rewindStep());
-    for (Double f : c.earlyBirdFractions()) {
-      checkpointAt.add(Step.ofIterations(earlyBirdIteration(c, base, f)));
+    if (total > 0) {
+      for (Double f : c.earlyBirdFractions()) {
+        checkpointAt.add(Step.ofIterations(earlyBirdIteration(total, f)));
+      }
     }
     return new ClassificationRun.Spec(
         base.resolve(c.data().train()),
