@@ -6,7 +6,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.ticketlab.model.backbone.ResNet;
 import io.ticketlab.model.backbone.ResNetConfig;
+import io.ticketlab.model.detector.DetectorBackbone;
 import io.ticketlab.model.nn.TorchBlock;
+import java.util.LinkedHashMap;
 
 /**
  * torchvision's {@code BackboneWithFPN} as {@code resnet_fpn_backbone} builds it: {@code body}, a
@@ -14,7 +16,7 @@ import io.ticketlab.model.nn.TorchBlock;
  * {@link FeaturePyramidNetwork} with 256 output channels. Registered under the name {@code
  * backbone} of a detector, its parameters are {@code backbone.body.*} and {@code backbone.fpn.*}.
  */
-public final class BackboneWithFPN extends TorchBlock {
+public final class BackboneWithFPN extends TorchBlock implements DetectorBackbone {
   /** torchvision's FPN width. */
   public static final int OUT_CHANNELS = 256;
 
@@ -46,6 +48,34 @@ public final class BackboneWithFPN extends TorchBlock {
     return b;
   }
 
+  /**
+   * torchvision's {@code resnet_fpn_backbone(depth, trainable_layers)} with every ResNet width
+   * times {@code widthMultiplier} (1.0 is torchvision's; smaller widths for tests and the demo).
+   */
+  public static BackboneWithFPN resnet(int depth, double widthMultiplier, int outChannels, int trainableLayers) {
+    if (trainableLayers < 0 || trainableLayers > 5) {
+      throw new IllegalArgumentException("Trainable backbone layers must be 0..5, got " + trainableLayers);
+    }
+    BackboneWithFPN b = new BackboneWithFPN(ResNetConfig.detectionBackbone(depth, widthMultiplier), outChannels);
+    b.trainableLayers = trainableLayers;
+    return b;
+  }
+
+  @Override
+  public LinkedHashMap<String, NDArray> features(ParameterStore ps, NDArray images, boolean training) {
+    NDList maps = apply(ps, images, training);
+    LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
+    for (int i = 0; i < maps.size(); i++) {
+      out.put(FeaturePyramidNetwork.OUTPUT_NAMES.get(i), maps.get(i));
+    }
+    return out;
+  }
+
+  @Override
+  public void applyFreezing() {
+    applyTrainableLayers();
+  }
+
   /** Freezes what torchvision's {@code trainable_layers} leaves frozen (none for 5). */
   public void applyTrainableLayers() {
     if (trainableLayers < 5) {
@@ -61,6 +91,7 @@ public final class BackboneWithFPN extends TorchBlock {
     return fpn;
   }
 
+  @Override
   public int outChannels() {
     return fpn.outChannels();
   }

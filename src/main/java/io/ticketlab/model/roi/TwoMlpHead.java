@@ -14,20 +14,28 @@ import io.ticketlab.model.nn.TorchBlock;
  * {@code fc6.weight}, {@code fc6.bias}, {@code fc7.weight}, {@code fc7.bias}; registered as
  * {@code roi_heads.box_head} they carry torchvision's state-dict keys.
  */
-public final class TwoMlpHead extends TorchBlock {
+public final class TwoMlpHead extends TorchBlock implements BoxHead {
   private final LinearLayer fc6;
   private final LinearLayer fc7;
+  private final int representationSize;
 
   /**
    * @param inChannels flattened RoI feature size ({@code 256 * 7 * 7} for the FPN box head)
    * @param representationSize width of both layers (1024 in torchvision)
    */
   public TwoMlpHead(int inChannels, int representationSize) {
+    this.representationSize = representationSize;
     fc6 = child("fc6", new LinearLayer(inChannels, representationSize));
     fc7 = child("fc7", new LinearLayer(representationSize, representationSize));
   }
 
+  @Override
+  public int representationSize() {
+    return representationSize;
+  }
+
   /** [K, C, h, w] (or [K, C·h·w]) → [K, representationSize]. */
+  @Override
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray flat = x.getShape().dimension() == 2 ? x : x.reshape(x.getShape().get(0), -1);
     return Activation.relu(fc7.apply(ps, Activation.relu(fc6.apply(ps, flat, training)), training));
