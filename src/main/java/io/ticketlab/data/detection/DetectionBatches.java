@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 /**
  * Which samples make up each training batch, as a pure function of the iteration: the batch of
  * iteration {@code k} depends only on (dataset size, batch size, seed, drop-last, k), never on the
- * batches asked for before, which is what bit-identical resume needs (see {@code
- * io.ticketlab.train.BatchSource}).
+ * batches asked for before, which is what bit-identical resume needs (the training loop's
+ * {@code BatchSource} contract).
  *
  * <ul>
  *   <li>Epoch {@code e = k / iterationsPerEpoch()} visits the samples in a fresh permutation drawn
