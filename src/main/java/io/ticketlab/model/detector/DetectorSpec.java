@@ -21,6 +21,8 @@ import java.util.Locale;
  * @param minSizes short-side sizes (training picks one per image, evaluation uses the last)
  * @param maxSize cap on the long side
  * @param trainableLayers ResNet stages trained, 0..5 (torchvision: 3 with pretrained weights)
+ * @param frozenBatchNorm FrozenBatchNorm2d in the backbone (torchvision with a pretrained
+ *     backbone, the paper); trainable BatchNorm2d otherwise (torchvision's choice from scratch)
  * @param boxScoreThreshold detections at or below this score are dropped
  * @param detectionsPerImage most detections per image
  */
@@ -36,6 +38,7 @@ public record DetectorSpec(
     List<Integer> minSizes,
     int maxSize,
     int trainableLayers,
+    boolean frozenBatchNorm,
     double boxScoreThreshold,
     int detectionsPerImage) {
 
@@ -114,31 +117,45 @@ public record DetectorSpec(
         task == Task.KEYPOINTS ? List.of(640, 672, 704, 736, 768, 800) : List.of(800);
     return new DetectorSpec(
         task, Variant.FPN, depth, 1.0, 256, 1024, numClasses, task == Task.KEYPOINTS ? 17 : 0,
-        sizes, 1333, 3, 0.05, 100);
+        sizes, 1333, 3, true, 0.05, 100);
   }
 
   public DetectorSpec withSizes(List<Integer> newMinSizes, int newMaxSize) {
     return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, newMinSizes, newMaxSize, trainableLayers, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, newMinSizes, newMaxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage);
   }
 
   public DetectorSpec withWidths(double newWidth, int newFpnChannels, int newRepresentationSize) {
     return new DetectorSpec(task, variant, depth, newWidth, newFpnChannels, newRepresentationSize,
-        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage);
   }
 
   public DetectorSpec withTrainableLayers(int layers) {
     return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, minSizes, maxSize, layers, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, layers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage);
   }
 
   public DetectorSpec withBoxScoreThreshold(double threshold) {
     return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, threshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, threshold, detectionsPerImage);
+  }
+
+  /**
+   * A model trained from scratch, as torchvision builds one without pretrained weights: trainable
+   * batch norm and every stage trained.
+   */
+  public DetectorSpec fromScratch() {
+    return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
+        numClasses, numKeypoints, minSizes, maxSize, 5, false, boxScoreThreshold, detectionsPerImage);
+  }
+
+  public DetectorSpec withFrozenBatchNorm(boolean frozen) {
+    return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
+        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozen, boxScoreThreshold, detectionsPerImage);
   }
 
   public DetectorSpec withVariant(Variant v) {
     return new DetectorSpec(task, v, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage);
   }
 }

@@ -26,7 +26,8 @@ public final class Detectors {
             spec.minSizes(), spec.maxSize(), GeneralizedRcnnTransform.IMAGENET_MEAN,
             GeneralizedRcnnTransform.IMAGENET_STD, 32);
     BackboneWithFPN backbone =
-        BackboneWithFPN.resnet(spec.depth(), spec.widthMultiplier(), spec.fpnChannels(), spec.trainableLayers());
+        BackboneWithFPN.resnet(
+            spec.depth(), spec.widthMultiplier(), spec.frozenBatchNorm(), spec.fpnChannels(), spec.trainableLayers());
     RegionProposalNetwork rpn =
         new RegionProposalNetwork(
             spec.fpnChannels(), AnchorGenerator.fpnDefault(), RegionProposalNetwork.Settings.fasterRcnnDefaults());

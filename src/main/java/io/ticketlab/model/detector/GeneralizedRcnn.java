@@ -102,8 +102,21 @@ public final class GeneralizedRcnn extends TorchBlock {
 
   /** The training losses of a prepared batch. */
   public Map<String, NDArray> losses(ParameterStore ps, Prepared prepared, Random random) {
+    return losses(ps, prepared, random, true);
+  }
+
+  /**
+   * The losses of a validation batch: as in training (sampling included) but with the backbone in
+   * inference mode, so that trainable batch norm uses and keeps its running statistics.
+   */
+  public Map<String, NDArray> validationLosses(
+      ParameterStore ps, List<NDArray> images, List<DetectionTarget> targets, Random random) {
+    return losses(ps, prepare(images, targets, false, random), random, false);
+  }
+
+  private Map<String, NDArray> losses(ParameterStore ps, Prepared prepared, Random random, boolean trainBackbone) {
     NDArray tensors = prepared.batch().tensors();
-    LinkedHashMap<String, NDArray> features = backbone.features(ps, tensors, true);
+    LinkedHashMap<String, NDArray> features = backbone.features(ps, tensors, trainBackbone);
     List<int[]> sizes = prepared.imageSizes();
     List<float[]> gtBoxes = new ArrayList<>();
     for (DetectionTarget t : prepared.targets()) {

@@ -49,14 +49,17 @@ public final class BackboneWithFPN extends TorchBlock implements DetectorBackbon
   }
 
   /**
-   * torchvision's {@code resnet_fpn_backbone(depth, trainable_layers)} with every ResNet width
-   * times {@code widthMultiplier} (1.0 is torchvision's; smaller widths for tests and the demo).
+   * torchvision's {@code resnet_fpn_backbone(depth, trainable_layers, norm_layer)} with every
+   * ResNet width times {@code widthMultiplier} (1.0 is torchvision's; smaller widths for tests and
+   * the demo) and FrozenBatchNorm2d or BatchNorm2d.
    */
-  public static BackboneWithFPN resnet(int depth, double widthMultiplier, int outChannels, int trainableLayers) {
+  public static BackboneWithFPN resnet(
+      int depth, double widthMultiplier, boolean frozenBatchNorm, int outChannels, int trainableLayers) {
     if (trainableLayers < 0 || trainableLayers > 5) {
       throw new IllegalArgumentException("Trainable backbone layers must be 0..5, got " + trainableLayers);
     }
-    BackboneWithFPN b = new BackboneWithFPN(ResNetConfig.detectionBackbone(depth, widthMultiplier), outChannels);
+    BackboneWithFPN b =
+        new BackboneWithFPN(new ResNetConfig(depth, widthMultiplier, 0, frozenBatchNorm, 3), outChannels);
     b.trainableLayers = trainableLayers;
     return b;
   }

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import java.util.Arrays;
 import java.util.List;
 
@@ -198,8 +198,15 @@ final class SamplingPlan {
                 .create(Arrays.copyOfRange(weights, from, from + len), new Shape((long) n * bins, 1, samplesPerBin))
                 .toType(table.getDataType(), false)
                 .toDevice(table.getDevice(), false);
+        // an embedding lookup rather than advanced indexing: its CPU backward accumulates each
+        // table row in index order (deterministic), where index_put's accumulation uses atomic
+        // adds across threads and makes training irreproducible
         NDArray gathered =
-            table.get(scratch, new NDIndex("{}", index)).reshape((long) n * bins, samplesPerBin, channels);
+            table
+                .getNDArrayInternal()
+                .embedding(index, table, SparseFormat.DENSE)
+                .singletonOrThrow()
+                .reshape((long) n * bins, samplesPerBin, channels);
         NDArray part =
             weight
                 .matMul(gathered)

@@ -37,7 +37,8 @@ public final class TwoMlpHead extends TorchBlock implements BoxHead {
   /** [K, C, h, w] (or [K, C·h·w]) → [K, representationSize]. */
   @Override
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-    NDArray flat = x.getShape().dimension() == 2 ? x : x.reshape(x.getShape().get(0), -1);
+    NDArray flat =
+        x.getShape().dimension() == 2 ? x : x.reshape(x.getShape().get(0), x.getShape().slice(1).size());
     return Activation.relu(fc7.apply(ps, Activation.relu(fc6.apply(ps, flat, training)), training));
   }
 

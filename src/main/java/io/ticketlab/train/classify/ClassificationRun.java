@@ -2,7 +2,6 @@ package io.ticketlab.train.classify;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -17,28 +16,21 @@ import io.ticketlab.engine.Engines;
 import io.ticketlab.model.backbone.ResNet;
 import io.ticketlab.model.backbone.ResNetConfig;
 import io.ticketlab.model.io.Checkpoints;
-import io.ticketlab.model.io.StateDict;
 import io.ticketlab.model.io.TicketCheckpoint;
 import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.nn.Weights;
 import io.ticketlab.train.LrSchedule;
+import io.ticketlab.train.RunFolder;
 import io.ticketlab.train.Sgd;
 import io.ticketlab.train.TrainingLoop;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * One classification training run in a folder: {@code checkpoint_<iteration>.tlck} at the requested
@@ -69,8 +61,6 @@ public final class ClassificationRun {
 
   /** The outcome: iterations trained now, final accuracy (null without a validation folder). */
   public record Result(long fromIteration, long toIteration, ClassificationTrainer.Accuracy accuracy) {}
-
-  private static final Pattern CHECKPOINT = Pattern.compile("checkpoint_(\\d+)\\.tlck");
 
   private ClassificationRun() {}
 
@@ -209,88 +199,28 @@ public final class ClassificationRun {
     }
   }
 
-  /** Prefix of momentum buffers in a checkpoint's optimizer state. */
-  public static final String MOMENTUM = "momentum_buffer/";
+  /** Prefix of momentum buffers in a checkpoint's optimizer state ({@link RunFolder#MOMENTUM}). */
+  public static final String MOMENTUM = RunFolder.MOMENTUM;
 
   /** Momentum buffers by parameter name from a checkpoint's optimizer state. */
   public static Map<String, float[]> momentumOf(TicketCheckpoint ck) {
-    Map<String, float[]> buffers = new LinkedHashMap<>();
-    ck.optimizerState().toFloatTensors().forEach((k, v) -> {
-      if (k.startsWith(MOMENTUM)) {
-        buffers.put(k.substring(MOMENTUM.length()), v.data());
-      }
-    });
-    return buffers;
+    return RunFolder.momentumOf(ck);
   }
 
   private static void save(Path dir, ResNet model, Sgd sgd, long iteration, io.ticketlab.prune.Mask mask) {
-    Map<String, FloatTensor> buffers = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> e : sgd.momentumBuffers().entrySet()) {
-      int[] shape = java.util.Arrays.stream(e.getValue().getShape().getShape()).mapToInt(Math::toIntExact).toArray();
-      buffers.put(MOMENTUM + e.getKey(), new FloatTensor(shape, e.getValue().toFloatArray()));
-    }
-    TicketCheckpoint ck =
-        TicketCheckpoint.of(StateDict.ofFloats(Weights.read(model)), iteration, "")
-            .withOptimizerState(StateDict.ofFloats(buffers))
-            .withMasks(mask == null ? Map.of() : mask.tensors());
-    try {
-      ck.write(dir.resolve("checkpoint_" + iteration + ".tlck"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write a checkpoint in " + dir + ": " + e.getMessage(), e);
-    }
+    RunFolder.save(dir, model, sgd, iteration, mask);
   }
 
   /** The checkpoint with the highest iteration in {@code dir}, or null. */
   static Map.Entry<Long, Path> latestCheckpoint(Path dir) throws IOException {
-    TreeMap<Long, Path> found = new TreeMap<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      files.forEach(
-          f -> {
-            Matcher m = CHECKPOINT.matcher(f.getFileName().toString());
-            if (m.matches()) {
-              found.put(Long.parseLong(m.group(1)), f);
-            }
-          });
-    }
-    return found.isEmpty() ? null : found.lastEntry();
+    return RunFolder.latestCheckpoint(dir);
   }
 
   private static void writeMetricsUnchecked(Path dir, List<TrainingLoop.Record> log) {
-    try {
-      writeMetrics(dir, log);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + dir.resolve("metrics.csv") + ": " + e.getMessage(), e);
-    }
+    RunFolder.writeMetrics(dir, log);
   }
 
-  private static void writeMetrics(Path dir, List<TrainingLoop.Record> log) throws IOException {
-    StringBuilder sb = new StringBuilder("iteration,lr,loss\n");
-    for (TrainingLoop.Record r : log) {
-      sb.append(r.iteration()).append(',')
-          .append(String.format(Locale.ROOT, "%.6g", r.lr())).append(',')
-          .append(String.format(Locale.ROOT, "%.6f", r.total())).append('\n');
-    }
-    AtomicFiles.writeString(dir.resolve("metrics.csv"), sb.toString());
-  }
-
-  /** Rows of an existing metrics.csv below iteration {@code upTo} (a resumed run keeps them). */
   private static List<TrainingLoop.Record> readMetrics(Path dir, long upTo) throws IOException {
-    Path f = dir.resolve("metrics.csv");
-    List<TrainingLoop.Record> out = new ArrayList<>();
-    if (upTo == 0 || !Files.exists(f)) {
-      return out;
-    }
-    for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-      String[] parts = line.split(",");
-      if (parts.length != 3 || !parts[0].matches("\\d+")) {
-        continue;
-      }
-      long it = Long.parseLong(parts[0]);
-      if (it < upTo) {
-        double loss = Double.parseDouble(parts[2]);
-        out.add(new TrainingLoop.Record(it, Double.parseDouble(parts[1]), Map.of("loss_classifier", loss), loss));
-      }
-    }
-    return out;
+    return RunFolder.readMetrics(dir, upTo, "loss_classifier");
   }
 }

@@ -1,0 +1,426 @@
+package io.ticketlab.train.detect;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ticketlab.common.AtomicFiles;
+import io.ticketlab.common.BadInputException;
+import io.ticketlab.common.FloatTensor;
+import io.ticketlab.config.Step;
+import io.ticketlab.data.coco.CocoResult;
+import io.ticketlab.data.coco.CocoWriter;
+import io.ticketlab.data.detection.DetectionDataset;
+import io.ticketlab.data.detection.DetectionOptions;
+import io.ticketlab.engine.Engines;
+import io.ticketlab.eval.coco.Evaluation;
+import io.ticketlab.eval.coco.IouType;
+import io.ticketlab.model.detector.DetectorSpec;
+import io.ticketlab.model.detector.Detectors;
+import io.ticketlab.model.detector.GeneralizedRcnn;
+import io.ticketlab.model.io.Checkpoints;
+import io.ticketlab.model.io.TicketCheckpoint;
+import io.ticketlab.model.nn.ModelParameters;
+import io.ticketlab.model.nn.Weights;
+import io.ticketlab.prune.Mask;
+import io.ticketlab.prune.MaskHook;
+import io.ticketlab.train.Losses;
+import io.ticketlab.train.LrSchedule;
+import io.ticketlab.train.RunFolder;
+import io.ticketlab.train.Sgd;
+import io.ticketlab.train.StepHook;
+import io.ticketlab.train.TrainingLoop;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One detector training run in a folder: {@code checkpoint_<iteration>.tlck} at the requested
+ * points and at every evaluation point, {@code metrics.csv} (per iteration: lr, total loss, each
+ * loss term), {@code validation.csv} (at every evaluation point: epoch, validation loss terms, COCO
+ * AP / AP50 / AP75 per IoU type — the convergence curves), and at the end {@code eval.json} and
+ * {@code results.json} (COCO results on the validation set). Re-running the same run resumes from
+ * its latest checkpoint and gives the same numbers as an uninterrupted run.
+ */
+public final class DetectionRun {
+  /**
+   * What the run was asked to do.
+   *
+   * @param trainAnnotations COCO json of the training set
+   * @param trainImages its image folder
+   * @param valAnnotations COCO json of the validation set, or null for none
+   * @param valImages its image folder
+   * @param model the detector
+   * @param batchSize images per iteration
+   * @param length training length ("12ep", "90000it")
+   * @param lr base learning rate
+   * @param momentum SGD momentum
+   * @param weightDecay L2 on conv/linear weights
+   * @param warmup linear warm-up length
+   * @param warmupFactor the warm-up's starting fraction of the rate
+   * @param milestones learning-rate steps (×0.1 each)
+   * @param checkpointAt extra checkpoints (rewind points)
+   * @param evalEvery evaluation interval (validation loss + COCO AP), null for only at the end
+   * @param flip random horizontal flips
+   * @param seed seed of initialisation, data order and sampling
+   * @param initWeights a detector checkpoint, or an ImageNet ResNet checkpoint for the backbone,
+   *     or null
+   */
+  public record Spec(
+      Path trainAnnotations,
+      Path trainImages,
+      Path valAnnotations,
+      Path valImages,
+      DetectorSpec model,
+      int batchSize,
+      Step length,
+      double lr,
+      float momentum,
+      float weightDecay,
+      Step warmup,
+      double warmupFactor,
+      List<Step> milestones,
+      List<Step> checkpointAt,
+      Step evalEvery,
+      boolean flip,
+      long seed,
+      Path initWeights) {
+
+    public Spec {
+      if (batchSize < 1) {
+        throw BadInputException.of(null, null, "--batch-size", batchSize, "must be at least 1");
+      }
+      if (!(lr > 0)) {
+        throw BadInputException.of(null, null, "--lr", lr, "must be positive");
+      }
+      milestones = List.copyOf(milestones);
+      checkpointAt = List.copyOf(checkpointAt);
+    }
+
+    public Spec withSeed(long newSeed) {
+      return new Spec(trainAnnotations, trainImages, valAnnotations, valImages, model, batchSize, length, lr,
+          momentum, weightDecay, warmup, warmupFactor, milestones, checkpointAt, evalEvery, flip, newSeed, initWeights);
+    }
+  }
+
+  /** Where a run starts when its folder has no checkpoint: weights (+ momentum) at an iteration. */
+  public record Start(Map<String, FloatTensor> weights, Map<String, float[]> momentum, long iteration) {}
+
+  /** The outcome: iterations trained now and the final evaluation ("bbox/AP", "segm/AP50", ...). */
+  public record Result(long fromIteration, long toIteration, Map<String, Double> metrics) {}
+
+  private DetectionRun() {}
+
+  /** The IoU types a task is scored with. */
+  public static List<IouType> iouTypes(DetectorSpec.Task task) {
+    switch (task) {
+      case SEGMENTATION:
+        return List.of(IouType.BBOX, IouType.SEGM);
+      case KEYPOINTS:
+        return List.of(IouType.BBOX, IouType.KEYPOINTS);
+      default:
+        return List.of(IouType.BBOX);
+    }
+  }
+
+  /** Dataset options of a task (masks for Mask R-CNN, person keypoints for Keypoint R-CNN). */
+  public static DetectionOptions options(DetectorSpec.Task task, boolean training) {
+    DetectionOptions o = training ? DetectionOptions.training() : DetectionOptions.evaluation();
+    if (task == DetectorSpec.Task.SEGMENTATION) {
+      o = o.withMasks();
+    } else if (task == DetectorSpec.Task.KEYPOINTS) {
+      o = o.withPersonKeypoints();
+    }
+    return o;
+  }
+
+  /** The training set of a spec. */
+  public static DetectionDataset trainingSet(Spec spec) {
+    return DetectionDataset.open(spec.trainAnnotations(), spec.trainImages(), options(spec.model().task(), true));
+  }
+
+  /** {iterations per epoch, total iterations} of a spec. */
+  public static long[] lengths(Spec spec) {
+    DetectionData data = new DetectionData(trainingSet(spec), spec.batchSize(), spec.seed(), spec.flip());
+    long perEpoch = data.iterationsPerEpoch();
+    return new long[] {perEpoch, spec.length().toIterations(perEpoch)};
+  }
+
+  /** The parameter shapes of the model a spec trains (trainable ones, for prunable-set selection). */
+  public static Map<String, int[]> parameterShapes(DetectorSpec model) {
+    GeneralizedRcnn m = Detectors.build(model);
+    Map<String, int[]> shapes = new LinkedHashMap<>();
+    ModelParameters.of(m).forEach((n, p) -> shapes.put(n,
+        Arrays.stream(p.getShape().getShape()).mapToInt(Math::toIntExact).toArray()));
+    return shapes;
+  }
+
+  /**
+   * A detector of {@code spec} initialised with the seed, then given weights (a full detector
+   * state dict by name, or an ImageNet ResNet's under {@code backbone.body.}; the classifier
+   * {@code fc.*} is dropped), then frozen as the spec says.
+   */
+  public static GeneralizedRcnn build(DetectorSpec spec, NDManager manager, Path weights) {
+    GeneralizedRcnn model = Detectors.build(spec);
+    model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+    if (weights != null) {
+      Map<String, FloatTensor> given = Checkpoints.readStateDict(weights).toFloatTensors();
+      Map<String, FloatTensor> all = new LinkedHashMap<>(Weights.read(model));
+      boolean detector = given.keySet().stream().anyMatch(k -> k.startsWith("backbone."));
+      int used = 0;
+      for (Map.Entry<String, FloatTensor> e : given.entrySet()) {
+        String key = detector ? e.getKey() : "backbone.body." + e.getKey();
+        if (key.endsWith("num_batches_tracked") || (!detector && e.getKey().startsWith("fc."))) {
+          continue;
+        }
+        all.put(key, e.getValue());
+        used++;
+      }
+      if (used == 0) {
+        throw BadInputException.of(weights, null, null, null, "holds no tensors for this detector");
+      }
+      Weights.load(model, all, weights.toString(), true);
+    }
+    model.backbone().applyFreezing();
+    return model;
+  }
+
+  /** Trains (or resumes) {@code spec} in {@code dir}. */
+  public static Result run(Spec spec, Path dir, PrintStream progress) throws IOException {
+    return run(spec, dir, null, null, progress);
+  }
+
+  /**
+   * Trains (or resumes) {@code spec} in {@code dir}: from the latest checkpoint there if any, else
+   * from {@code start}, else from the spec's weights; with {@code mask} in force when not null.
+   */
+  public static Result run(Spec spec, Path dir, Start start, Mask mask, PrintStream progress) throws IOException {
+    DetectionDataset train = trainingSet(spec);
+    DetectionDataset val =
+        spec.valAnnotations() == null
+            ? null
+            : DetectionDataset.open(spec.valAnnotations(), spec.valImages(), options(spec.model().task(), false));
+    if (spec.model().numClasses() != train.numClasses() + 1) {
+      throw BadInputException.of(spec.trainAnnotations(), null, "categories", train.numClasses(),
+          "the model has " + (spec.model().numClasses() - 1) + " classes (plus background)");
+    }
+    DetectionData data = new DetectionData(train, spec.batchSize(), spec.seed(), spec.flip());
+    long perEpoch = data.iterationsPerEpoch();
+    long total = spec.length().toIterations(perEpoch);
+    if (total < 1) {
+      throw BadInputException.of(null, null, "--iterations", spec.length(), "must be at least one iteration");
+    }
+    TreeSet<Long> points = new TreeSet<>();
+    for (Step s : spec.checkpointAt()) {
+      long p = s.toIterations(perEpoch);
+      if (p > total || p < 0) {
+        throw BadInputException.of(null, null, "--checkpoint-at", p + "it", "after the end of training (" + total + "it)");
+      }
+      points.add(p);
+    }
+    TreeSet<Long> evalPoints = new TreeSet<>();
+    if (val != null && spec.evalEvery() != null) {
+      long every = spec.evalEvery().toIterations(perEpoch);
+      if (every < 1) {
+        throw BadInputException.of(null, null, "--eval-every", spec.evalEvery(), "must be at least one iteration");
+      }
+      for (long p = every; p < total; p += every) {
+        evalPoints.add(p);
+      }
+    }
+    if (val != null) {
+      evalPoints.add(total);
+    }
+    points.addAll(evalPoints);
+    points.add(total);
+    long[] milestones = spec.milestones().stream().mapToLong(s -> s.toIterations(perEpoch)).toArray();
+    LrSchedule schedule =
+        LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), spec.warmupFactor(), 0.1, milestones);
+
+    Files.createDirectories(dir);
+    Engine engine = Engines.pytorch();
+    engine.setRandomSeed((int) spec.seed());
+    try (NDManager manager = engine.newBaseManager(Device.cpu())) {
+      Map.Entry<Long, Path> latest = RunFolder.latestCheckpoint(dir);
+      GeneralizedRcnn model =
+          build(spec.model(), manager, latest == null && start == null ? spec.initWeights() : null);
+      Sgd sgd = DetectionTrainer.optimizer(model, spec.momentum(), spec.weightDecay());
+      long from = 0;
+      if (latest != null) {
+        TicketCheckpoint ck = TicketCheckpoint.read(latest.getValue());
+        Weights.load(model, ck.weights().toFloatTensors(), latest.getValue().toString(), true);
+        sgd.loadMomentumBuffers(RunFolder.momentumOf(ck));
+        from = ck.step();
+      } else if (start != null) {
+        Weights.load(model, start.weights(), "rewind point", true);
+        if (start.momentum() != null) {
+          sgd.loadMomentumBuffers(start.momentum());
+        }
+        from = start.iteration();
+      }
+      List<StepHook> hooks = new ArrayList<>();
+      if (mask != null) {
+        MaskHook hook = new MaskHook(ModelParameters.of(model), mask, manager);
+        hook.apply();
+        hooks.add(hook);
+      }
+      if (from == 0 && latest == null && points.contains(0L)) {
+        RunFolder.save(dir, model, sgd, 0, mask);
+      }
+      List<TrainingLoop.Record> log = new ArrayList<>(RunFolder.readMetrics(dir, from, "loss"));
+      Validation validation = new Validation(dir, val, spec, perEpoch);
+      validation.catchUp(manager, model, from);
+      TrainingLoop.Builder<DetectionBatch> builder =
+          TrainingLoop.<DetectionBatch>builder()
+              .setEngine(engine)
+              .setManager(manager)
+              .setOptimizer(sgd)
+              .setSchedule(schedule)
+              .setLossFunction(
+                  (ps, batch) -> Losses.of(model.losses(ps, batch.images(), batch.targets(), batch.random())))
+              .optCheckpoints(
+                  (iteration, optimizer) -> {
+                    // metrics first: whenever a checkpoint exists, the metrics up to it exist too
+                    RunFolder.writeMetrics(dir, log);
+                    RunFolder.save(dir, model, optimizer, iteration, mask);
+                  },
+                  points.stream().mapToLong(Long::longValue).toArray())
+              .optProgress(progress, "train " + spec.model().task().cliName())
+              .optRecordListener(log::add);
+      hooks.forEach(builder::addHook);
+      TrainingLoop<DetectionBatch> loop = builder.build();
+      long at = from;
+      while (at < total) {
+        Long next = evalPoints.higher(at);
+        long to = next == null ? total : next;
+        loop.run(data, at, to);
+        at = to;
+        validation.catchUp(manager, model, at);
+      }
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      if (val != null) {
+        metrics = validation.finish(manager, model, total);
+      }
+      return new Result(from, total, metrics);
+    }
+  }
+
+  /** validation.csv, eval.json and results.json of a run. */
+  private static final class Validation {
+    private final Path dir;
+    private final DetectionDataset val;
+    private final Spec spec;
+    private final long perEpoch;
+
+    Validation(Path dir, DetectionDataset val, Spec spec, long perEpoch) {
+      this.dir = dir;
+      this.val = val;
+      this.spec = spec;
+      this.perEpoch = perEpoch;
+    }
+
+    /** Evaluates at {@code iteration} unless validation.csv already has that row. */
+    void catchUp(NDManager manager, GeneralizedRcnn model, long iteration) throws IOException {
+      if (val == null || iteration == 0 || spec.evalEvery() == null || rows().containsKey(iteration)) {
+        return;
+      }
+      evaluate(manager, model, iteration);
+    }
+
+    Map<String, Double> finish(NDManager manager, GeneralizedRcnn model, long total) throws IOException {
+      Map<String, Double> row = rows().get(total);
+      if (row == null || !Files.exists(dir.resolve("eval.json"))) {
+        row = evaluate(manager, model, total);
+      }
+      return row;
+    }
+
+    private Map<String, Double> evaluate(NDManager manager, GeneralizedRcnn model, long iteration) throws IOException {
+      Map<String, Double> row = new LinkedHashMap<>();
+      row.put("epoch", (double) iteration / perEpoch);
+      Map<String, Double> loss = DetectionTrainer.validationLoss(manager, model, val, spec.batchSize(), spec.seed());
+      loss.forEach((k, v) -> row.put("val_" + k, v));
+      List<CocoResult> results = DetectionTrainer.predict(manager, model, val, spec.batchSize(), null);
+      for (IouType t : iouTypes(spec.model().task())) {
+        Evaluation e = DetectionTrainer.evaluate(val, results, t);
+        row.put(t.cocoName() + "/AP", e.stat("AP"));
+        row.put(t.cocoName() + "/AP50", e.stat("AP50"));
+        row.put(t.cocoName() + "/AP75", e.stat("AP75"));
+      }
+      Map<Long, Map<String, Double>> rows = rows();
+      rows.put(iteration, row);
+      writeRows(rows);
+      long total = spec.length().toIterations(perEpoch);
+      if (iteration == total) {
+        CocoWriter.writeResults(dir.resolve("results.json"), results);
+        Map<String, Object> eval = new LinkedHashMap<>();
+        eval.put("iteration", iteration);
+        for (IouType t : iouTypes(spec.model().task())) {
+          Evaluation e = DetectionTrainer.evaluate(val, results, t);
+          eval.put(t.cocoName(), e.stats());
+        }
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(eval);
+        AtomicFiles.writeString(dir.resolve("eval.json"), json + "\n");
+      }
+      return row;
+    }
+
+    private Map<Long, Map<String, Double>> rows() throws IOException {
+      Path f = dir.resolve("validation.csv");
+      Map<Long, Map<String, Double>> rows = new java.util.TreeMap<>();
+      if (!Files.exists(f)) {
+        return rows;
+      }
+      List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+      if (lines.isEmpty()) {
+        return rows;
+      }
+      String[] header = lines.get(0).split(",", -1);
+      for (String line : lines.subList(1, lines.size())) {
+        String[] parts = line.split(",", -1);
+        if (parts.length != header.length) {
+          continue;
+        }
+        Map<String, Double> row = new LinkedHashMap<>();
+        for (int c = 1; c < header.length; c++) {
+          row.put(header[c], Double.parseDouble(parts[c]));
+        }
+        rows.put(Long.parseLong(parts[0]), row);
+      }
+      return rows;
+    }
+
+    private void writeRows(Map<Long, Map<String, Double>> rows) throws IOException {
+      List<String> columns = new ArrayList<>();
+      rows.values().forEach(r -> r.keySet().forEach(k -> {
+        if (!columns.contains(k)) {
+          columns.add(k);
+        }
+      }));
+      StringBuilder sb = new StringBuilder("iteration");
+      columns.forEach(c -> sb.append(',').append(c));
+      sb.append('\n');
+      rows.forEach((it, r) -> {
+        sb.append(it);
+        for (String c : columns) {
+          Double v = r.get(c);
+          sb.append(',').append(String.format(Locale.ROOT, "%.6f", v == null ? Double.NaN : v));
+        }
+        sb.append('\n');
+      });
+      AtomicFiles.writeString(dir.resolve("validation.csv"), sb.toString());
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package io.ticketlab.train.detect;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.ParameterStore;
+import io.ticketlab.data.coco.CocoCategory;
+import io.ticketlab.data.coco.CocoResult;
+import io.ticketlab.data.coco.Rle;
+import io.ticketlab.data.detection.DetectionDataset;
+import io.ticketlab.data.detection.DetectionSample;
+import io.ticketlab.eval.coco.CocoEvaluator;
+import io.ticketlab.eval.coco.EvalParams;
+import io.ticketlab.eval.coco.Evaluation;
+import io.ticketlab.eval.coco.IouType;
+import io.ticketlab.model.detector.DetectionTarget;
+import io.ticketlab.model.detector.Detections;
+import io.ticketlab.model.detector.GeneralizedRcnn;
+import io.ticketlab.model.nn.ModelParameters;
+import io.ticketlab.train.Sgd;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * The pieces of detector training that are not the loop itself: the optimizer (SGD with momentum,
+ * weight decay on conv/linear weights only — not on biases or norm layers), inference over a
+ * dataset into COCO results, the validation loss, and COCO evaluation of results.
+ */
+public final class DetectionTrainer {
+  private DetectionTrainer() {}
+
+  /** SGD over the model's trainable parameters; frozen stages and frozen norms are left out. */
+  public static Sgd optimizer(GeneralizedRcnn model, float momentum, float weightDecay) {
+    return new Sgd(ModelParameters.of(model), momentum, weightDecay, DetectionTrainer::decays);
+  }
+
+  /** Whether a parameter gets weight decay: weights of convolutions and linear layers. */
+  static boolean decays(String name) {
+    return name.endsWith(".weight") && !name.contains(".bn") && !name.contains("downsample.1.");
+  }
+
+  /**
+   * Runs the model on every image of {@code data} (inference mode) and returns COCO results:
+   * boxes as {@code [x, y, w, h]}, category ids from the dataset's label map, masks thresholded at
+   * 0.5 and RLE-encoded, keypoints as {@code x, y, v} triplets.
+   */
+  public static List<CocoResult> predict(
+      NDManager manager, GeneralizedRcnn model, DetectionDataset data, int batchSize, PrintStream progress) {
+    ParameterStore ps = new ParameterStore(manager, false);
+    List<CocoResult> results = new ArrayList<>();
+    int n = data.size();
+    for (int start = 0; start < n; start += batchSize) {
+      int count = Math.min(batchSize, n - start);
+      DetectionSample[] samples = new DetectionSample[count];
+      final int s0 = start;
+      IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(s0 + i));
+      try (NDScope scope = new NDScope()) {
+        List<NDArray> images = new ArrayList<>();
+        for (DetectionSample s : samples) {
+          images.add(DetectionData.image(manager, s));
+        }
+        List<Detections> detections = model.predict(ps, images);
+        for (int i = 0; i < count; i++) {
+          results.addAll(toResults(samples[i].imageId(), detections.get(i), data));
+        }
+      }
+      if (progress != null) {
+        progress.printf("\rpredict %d/%d images", start + count, n);
+      }
+    }
+    if (progress != null) {
+      progress.println();
+    }
+    return results;
+  }
+
+  /** The COCO results of one image's detections (original pixels). */
+  public static List<CocoResult> toResults(long imageId, Detections d, DetectionDataset data) {
+    List<CocoResult> out = new ArrayList<>();
+    float[] b = d.boxes();
+    for (int k = 0; k < d.count(); k++) {
+      double x1 = b[4 * k];
+      double y1 = b[4 * k + 1];
+      double[] bbox = {x1, y1, b[4 * k + 2] - x1, b[4 * k + 3] - y1};
+      Rle segmentation = null;
+      if (d.masks() != null) {
+        segmentation = encodeMask(d.masks()[k], d.maskHeight(), d.maskWidth());
+      }
+      double[] keypoints = null;
+      if (d.keypoints() != null) {
+        int p = d.numKeypoints();
+        keypoints = new double[3 * p];
+        for (int j = 0; j < 3 * p; j++) {
+          keypoints[j] = d.keypoints()[3 * p * k + j];
+        }
+      }
+      out.add(new CocoResult(imageId, data.categoryIdOf(d.labels()[k]), d.scores()[k], bbox, segmentation, keypoints));
+    }
+    return out;
+  }
+
+  /** A row-major probability mask thresholded at 0.5 ({@code > 0.5}) as a COCO RLE. */
+  public static Rle encodeMask(float[] probabilities, int height, int width) {
+    byte[] columnMajor = new byte[height * width];
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        columnMajor[x * height + y] = probabilities[y * width + x] > 0.5f ? (byte) 1 : 0;
+      }
+    }
+    return Rle.encode(columnMajor, height, width);
+  }
+
+  /**
+   * The mean of each loss term over {@code data} without gradients: the training losses (with the
+   * RPN and RoI sampling, seeded by {@code seed}) with the backbone's norms in inference mode, at
+   * the evaluation size. Images without targets are skipped.
+   */
+  public static Map<String, Double> validationLoss(
+      NDManager manager, GeneralizedRcnn model, DetectionDataset data, int batchSize, long seed) {
+    ParameterStore ps = new ParameterStore(manager, false);
+    Random random = new Random(seed);
+    Map<String, Double> sums = new LinkedHashMap<>();
+    int batches = 0;
+    List<Integer> usable = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      if (data.instances(i) > 0) {
+        usable.add(i);
+      }
+    }
+    for (int start = 0; start < usable.size(); start += batchSize) {
+      int count = Math.min(batchSize, usable.size() - start);
+      DetectionSample[] samples = new DetectionSample[count];
+      final int s0 = start;
+      IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(usable.get(s0 + i)));
+      try (NDScope scope = new NDScope()) {
+        List<NDArray> images = new ArrayList<>();
+        List<DetectionTarget> targets = new ArrayList<>();
+        for (DetectionSample s : samples) {
+          images.add(DetectionData.image(manager, s));
+          targets.add(DetectionData.target(s));
+        }
+        Map<String, NDArray> losses = model.validationLosses(ps, images, targets, random);
+        double total = 0;
+        for (Map.Entry<String, NDArray> e : losses.entrySet()) {
+          double v = e.getValue().getFloat();
+          sums.merge(e.getKey(), v, Double::sum);
+          total += v;
+        }
+        sums.merge("loss", total, Double::sum);
+      }
+      batches++;
+    }
+    Map<String, Double> means = new LinkedHashMap<>();
+    for (Map.Entry<String, Double> e : sums.entrySet()) {
+      means.put(e.getKey(), e.getValue() / Math.max(1, batches));
+    }
+    return means;
+  }
+
+  /** COCO evaluation of {@code results} on the dataset's ground truth for one IoU type. */
+  public static Evaluation evaluate(DetectionDataset data, List<CocoResult> results, IouType iouType) {
+    EvalParams params = EvalParams.defaults(iouType);
+    if (iouType == IouType.KEYPOINTS) {
+      List<Integer> ids = new ArrayList<>();
+      for (CocoCategory c : data.coco().categories()) {
+        if (c.keypoints() != null && !c.keypoints().isEmpty()) {
+          ids.add(c.id());
+        }
+      }
+      params = params.withCategoryIds(ids);
+    }
+    return CocoEvaluator.evaluate(data.coco(), results, params);
+  }
+}
