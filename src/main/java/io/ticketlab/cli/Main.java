@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       ClassifyCommand.class,
       LotteryCommand.class,
+      PredictCommand.class,
       SparsityCommand.class,
       SizeCommand.class,
       MacsCommand.class,

@@ -112,7 +112,7 @@ public final class TrainingLoop<B> {
       if (!Double.isFinite(total)) {
         progress.finish();
         throw new TrainingDivergedException(
-            "the loss became " + total + " at iteration " + it + " (learning rate " + lr + ")");
+            "the loss became " + total + " at iteration " + it + " (learning rate " + lr + "; terms " + values + ")");
       }
       Record record = new Record(it, lr, values, total);
       log.add(record);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import io.ticketlab.model.nn.Scalars;
 
 /**
  * The RoI heads' losses, torchvision 0.14's {@code fastrcnn_loss}: cross-entropy of the class
@@ -53,7 +54,7 @@ public final class FastRcnnLoss {
     }
     NDArray box;
     if (positives == 0) {
-      box = boxRegression.sum().mul(0f);
+      box = Scalars.mul(boxRegression.sum(), 0f);
     } else {
       long[] rows = new long[positives];
       long[] pick = new long[positives];
@@ -66,7 +67,7 @@ public final class FastRcnnLoss {
       NDArray predicted =
           boxRegression.reshape(n * classes, 4).get(new NDIndex("{}", m.create(pick).toDevice(boxRegression.getDevice(), false)));
       NDArray target = regressionTargets.get(new NDIndex("{}", m.create(rows).toDevice(boxRegression.getDevice(), false)));
-      box = smoothL1Sum(predicted, target, BETA).div((float) n);
+      box = Scalars.div(smoothL1Sum(predicted, target, BETA), (float) n);
     }
     return new Losses(classifier, box);
   }
@@ -74,7 +75,7 @@ public final class FastRcnnLoss {
   /** {@code Σ (|d| < beta ? 0.5 d² / beta : |d| - 0.5 beta)}, PyTorch's {@code smooth_l1_loss(sum)}. */
   public static NDArray smoothL1Sum(NDArray input, NDArray target, float beta) {
     NDArray d = input.sub(target).abs();
-    NDArray quadratic = d.square().mul(0.5f / beta);
+    NDArray quadratic = Scalars.mul(d.square(), 0.5f / beta);
     NDArray linear = d.sub(0.5f * beta);
     return NDArrays.where(d.lt(beta), quadratic, linear).sum();
   }

@@ -162,9 +162,11 @@ final class SamplingPlan {
   /**
    * Applies the plan to feature maps [N, C, H_l, W_l] (the levels of the plan, in order):
    * returns {@code [K, C, outH, outW]}, differentiable w.r.t. the maps and attached to the first
-   * map's manager. The channels-last table, indices, weights and gathered rows live in a scratch
-   * manager closed before returning (autograd keeps what backward needs), and the gather runs in
-   * chunks of RoIs so the transient rows stay below about 64 MiB.
+   * map's manager. The channels-last table and gathered rows live in a scratch manager closed
+   * before returning (engine-owned memory: autograd keeps what backward needs); the sample
+   * indices and weights, whose memory is owned by Java buffers, go to the maps' manager so that
+   * they outlive the backward pass. The gather runs in chunks of RoIs so the transient rows stay
+   * below about 64 MiB.
    */
   NDArray apply(List<NDArray> maps) {
     NDArray first = maps.get(0);
@@ -191,10 +193,13 @@ final class SamplingPlan {
         int n = Math.min(chunk, roiCount - firstRoi);
         int from = firstRoi * bins * samplesPerBin;
         int len = n * bins * samplesPerBin;
+        // index and weights are saved by autograd for the backward pass; created from Java data,
+        // their memory belongs to the Java buffer, so they must outlive backward: they go to the
+        // owner (closed with the batch), not to the scratch manager closed below
         NDArray index =
-            scratch.create(Arrays.copyOfRange(rows, from, from + len)).toDevice(table.getDevice(), false);
+            owner.create(Arrays.copyOfRange(rows, from, from + len)).toDevice(table.getDevice(), false);
         NDArray weight =
-            scratch
+            owner
                 .create(Arrays.copyOfRange(weights, from, from + len), new Shape((long) n * bins, 1, samplesPerBin))
                 .toType(table.getDataType(), false)
                 .toDevice(table.getDevice(), false);

@@ -13,6 +13,7 @@ import io.ticketlab.model.detector.boxes.BoxCoder;
 import io.ticketlab.model.detector.boxes.Boxes;
 import io.ticketlab.model.detector.boxes.Matcher;
 import io.ticketlab.model.detector.boxes.Nms;
+import io.ticketlab.model.nn.Scalars;
 import io.ticketlab.model.nn.TorchBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -280,7 +281,7 @@ public final class RegionProposalNetwork extends TorchBlock {
     NDArray deltas = out.deltas().reshape(-1, 4);
     NDArray predicted = deltas.get(manager.create(toLongs(positive)));
     NDArray target = manager.create(regression, new Shape(positive.length, 4));
-    NDArray boxLoss = smoothL1Sum(predicted, target, 1f / 9).div(sampled.length);
+    NDArray boxLoss = Scalars.div(smoothL1Sum(predicted, target, 1f / 9), sampled.length);
     NDArray logits = out.objectness().reshape(-1).get(manager.create(toLongs(sampled)));
     NDArray labels = manager.create(sampledLabels);
     NDArray objectnessLoss = binaryCrossEntropyWithLogits(logits, labels);
@@ -290,7 +291,7 @@ public final class RegionProposalNetwork extends TorchBlock {
   /** {@code F.smooth_l1_loss(p, t, beta, reduction="sum")}. */
   public static NDArray smoothL1Sum(NDArray predicted, NDArray target, float beta) {
     NDArray diff = predicted.sub(target).abs();
-    NDArray quadratic = diff.square().mul(0.5f / beta);
+    NDArray quadratic = Scalars.mul(diff.square(), 0.5f / beta);
     NDArray linear = diff.sub(0.5f * beta);
     return NDArrays.where(diff.lt(beta), quadratic, linear).sum();
   }
@@ -298,7 +299,7 @@ public final class RegionProposalNetwork extends TorchBlock {
   /** {@code F.binary_cross_entropy_with_logits(x, y)} (mean): max(x, 0) − x·y + log(1 + e^−|x|). */
   public static NDArray binaryCrossEntropyWithLogits(NDArray logits, NDArray labels) {
     NDArray loss =
-        logits.maximum(0f).sub(logits.mul(labels)).add(logits.abs().neg().exp().add(1f).log());
+        Scalars.maximum(logits, 0f).sub(logits.mul(labels)).add(logits.abs().neg().exp().add(1f).log());
     return loss.mean();
   }
 

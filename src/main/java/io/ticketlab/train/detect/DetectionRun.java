@@ -216,6 +216,10 @@ public final class DetectionRun {
       throw BadInputException.of(spec.trainAnnotations(), null, "categories", train.numClasses(),
           "the model has " + (spec.model().numClasses() - 1) + " classes (plus background)");
     }
+    if (val != null && !val.classes().equals(train.classes())) {
+      throw BadInputException.of(spec.valAnnotations(), null, "categories", val.classes().size() + " categories",
+          "differ from the training set's " + train.classes().size() + " categories in " + spec.trainAnnotations());
+    }
     DetectionData data = new DetectionData(train, spec.batchSize(), spec.seed(), spec.flip());
     long perEpoch = data.iterationsPerEpoch();
     long total = spec.length().toIterations(perEpoch);
@@ -250,6 +254,7 @@ public final class DetectionRun {
         LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), spec.warmupFactor(), 0.1, milestones);
 
     Files.createDirectories(dir);
+    new DetectorModelFile(spec.model(), train.classes()).write(dir);
     Engine engine = Engines.pytorch();
     engine.setRandomSeed((int) spec.seed());
     try (NDManager manager = engine.newBaseManager(Device.cpu())) {

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -51,6 +52,13 @@ public final class DetectionTrainer {
    */
   public static List<CocoResult> predict(
       NDManager manager, GeneralizedRcnn model, DetectionDataset data, int batchSize, PrintStream progress) {
+    return predict(manager, model, data, data::categoryIdOf, batchSize, progress);
+  }
+
+  /** As {@link #predict(NDManager, GeneralizedRcnn, DetectionDataset, int, PrintStream)} with the model's own label → category id map. */
+  public static List<CocoResult> predict(
+      NDManager manager, GeneralizedRcnn model, DetectionDataset data, IntUnaryOperator categoryOf,
+      int batchSize, PrintStream progress) {
     ParameterStore ps = new ParameterStore(manager, false);
     List<CocoResult> results = new ArrayList<>();
     int n = data.size();
@@ -66,7 +74,7 @@ public final class DetectionTrainer {
         }
         List<Detections> detections = model.predict(ps, images);
         for (int i = 0; i < count; i++) {
-          results.addAll(toResults(samples[i].imageId(), detections.get(i), data));
+          results.addAll(toResults(samples[i].imageId(), detections.get(i), categoryOf));
         }
       }
       if (progress != null) {
@@ -80,7 +88,7 @@ public final class DetectionTrainer {
   }
 
   /** The COCO results of one image's detections (original pixels). */
-  public static List<CocoResult> toResults(long imageId, Detections d, DetectionDataset data) {
+  public static List<CocoResult> toResults(long imageId, Detections d, IntUnaryOperator categoryOf) {
     List<CocoResult> out = new ArrayList<>();
     float[] b = d.boxes();
     for (int k = 0; k < d.count(); k++) {
@@ -99,7 +107,7 @@ public final class DetectionTrainer {
           keypoints[j] = d.keypoints()[3 * p * k + j];
         }
       }
-      out.add(new CocoResult(imageId, data.categoryIdOf(d.labels()[k]), d.scores()[k], bbox, segmentation, keypoints));
+      out.add(new CocoResult(imageId, categoryOf.applyAsInt(d.labels()[k]), d.scores()[k], bbox, segmentation, keypoints));
     }
     return out;
   }
