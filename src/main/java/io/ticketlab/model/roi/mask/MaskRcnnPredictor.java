@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.ticketlab.model.nn.ConvLayer;
 import io.ticketlab.model.nn.Init;
 import io.ticketlab.model.nn.TorchBlock;
 
@@ -17,7 +16,7 @@ import io.ticketlab.model.nn.TorchBlock;
  */
 public final class MaskRcnnPredictor extends TorchBlock {
   private final TransposedConv2x2 conv5Mask;
-  private final ConvLayer maskFcnLogits;
+  private final PointwiseConv maskFcnLogits;
   private final int numClasses;
 
   /**
@@ -38,10 +37,7 @@ public final class MaskRcnnPredictor extends TorchBlock {
     maskFcnLogits =
         child(
             "mask_fcn_logits",
-            ConvLayer.builder(dimReduced, numClasses, 1)
-                .weightInit(Init.kaimingNormalFanOut())
-                .biasInit(Init.uniformFanIn(dimReduced))
-                .build());
+            new PointwiseConv(dimReduced, numClasses, Init.kaimingNormalFanOut(), Init.uniformFanIn(dimReduced)));
   }
 
   public int numClasses() {

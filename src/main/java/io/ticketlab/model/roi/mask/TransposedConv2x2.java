@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -13,8 +12,9 @@ import io.ticketlab.model.nn.TorchBlock;
 /**
  * PyTorch's {@code nn.ConvTranspose2d(in, out, kernel_size=2, stride=2, padding=0)}, which doubles
  * the spatial size: {@code y[k, o, 2h+i, 2w+j] = b[o] + Σ_c x[k, c, h, w] · W[c, o, i, j]}. The
- * engine has no transposed convolution, so it is computed exactly, and differentiably, as a 1×1
- * convolution to {@code 4·out} channels followed by depth-to-space (reshape and transpose).
+ * engine has no transposed convolution, so it is computed exactly, and differentiably, as a matrix
+ * product to {@code 4·out} values per input pixel followed by depth-to-space (reshape and
+ * transpose). Not a 1×1 convolution: oneDNN's 1×1 planner kills the JVM with SIGFPE on some shapes.
  * Parameters keep PyTorch's layout and names: {@code weight} [in, out, 2, 2], {@code bias} [out].
  */
 public final class TransposedConv2x2 extends TorchBlock {
@@ -52,12 +52,14 @@ public final class TransposedConv2x2 extends TorchBlock {
     long w = s.get(3);
     NDArray wt = ps.getValue(weight, x.getDevice(), training);
     NDArray b = ps.getValue(bias, x.getDevice(), training);
-    // kernel row (o, i, j) of the 1×1 convolution holds W[:, o, i, j]
-    NDArray w1 = wt.transpose(1, 2, 3, 0).reshape(4L * outChannels, inChannels, 1, 1);
+    // [K·H·W, in] × W viewed as [in, out·2·2] gives out channel o, kernel cell (i, j) in column 4o + 2i + j;
+    // a matrix product rather than a 1×1 convolution, which oneDNN's planner can kill with SIGFPE
     NDArray y =
-        Conv2d.conv2d(x, w1, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow();
-    return y.reshape(k, outChannels, 2, 2, h, w)
-        .transpose(0, 1, 4, 2, 5, 3)
+        x.transpose(0, 2, 3, 1)
+            .reshape(k * h * w, inChannels)
+            .matMul(wt.reshape(inChannels, 4L * outChannels));
+    return y.reshape(k, h, w, outChannels, 2, 2)
+        .transpose(0, 3, 1, 4, 2, 5)
         .reshape(k, outChannels, 2 * h, 2 * w)
         .add(b.reshape(1, outChannels, 1, 1));
   }
