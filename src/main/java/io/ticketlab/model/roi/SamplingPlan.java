@@ -191,13 +191,16 @@ final class SamplingPlan {
         int n = Math.min(chunk, roiCount - firstRoi);
         int from = firstRoi * bins * samplesPerBin;
         int len = n * bins * samplesPerBin;
+        // duplicate(): create(...) may wrap the Java buffer without copying, and that buffer dies
+        // with the scratch manager while autograd still holds the index and weights for backward
         NDArray index =
-            scratch.create(Arrays.copyOfRange(rows, from, from + len)).toDevice(table.getDevice(), false);
+            scratch.create(Arrays.copyOfRange(rows, from, from + len)).toDevice(table.getDevice(), false).duplicate();
         NDArray weight =
             scratch
                 .create(Arrays.copyOfRange(weights, from, from + len), new Shape((long) n * bins, 1, samplesPerBin))
                 .toType(table.getDataType(), false)
-                .toDevice(table.getDevice(), false);
+                .toDevice(table.getDevice(), false)
+                .duplicate();
         NDArray gathered =
             table.get(scratch, new NDIndex("{}", index)).reshape((long) n * bins, samplesPerBin, channels);
         NDArray part =
