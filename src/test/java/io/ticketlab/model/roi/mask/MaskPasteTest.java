@@ -70,4 +70,26 @@ class MaskPasteTest {
       assertThat(v).isZero();
     }
   }
+
+  @Test
+  void segmentationResults_roundTripThroughACocoResultsFile() throws Exception {
+    float[] mask = new float[6 * 8];
+    mask[2 * 8 + 3] = 0.7f;
+    mask[3 * 8 + 3] = 0.9f;
+    io.ticketlab.model.detector.Detections d =
+        io.ticketlab.model.detector.Detections.boxes(new float[] {1, 2, 5, 6}, new float[] {0.8f}, new int[] {2})
+            .withMasks(new float[][] {mask}, 6, 8);
+    var results = SegmentationResults.of(42, d, label -> label * 10);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    io.ticketlab.data.coco.CocoWriter.writeResults(bytes, results);
+    var read =
+        io.ticketlab.data.coco.CocoReader.readResults(
+            new java.io.ByteArrayInputStream(bytes.toByteArray()), java.nio.file.Path.of("results.json"), null);
+    assertThat(read).hasSize(1);
+    assertThat(read.get(0).imageId()).isEqualTo(42);
+    assertThat(read.get(0).categoryId()).isEqualTo(20);
+    assertThat(read.get(0).bbox()).containsExactly(1, 2, 4, 4);
+    assertThat(read.get(0).segmentation()).isEqualTo(MaskPaste.toRle(mask, 6, 8));
+    assertThat(read.get(0).segmentation().area()).isEqualTo(2);
+  }
 }
