@@ -14,7 +14,8 @@ import java.util.Locale;
  * @param variant {@code FPN} (torchvision's) or {@code C4} (the paper's VOC model)
  * @param depth ResNet depth (18, 34, 50, 101)
  * @param widthMultiplier ResNet width factor (1.0 = torchvision)
- * @param fpnChannels FPN output channels (256 in torchvision)
+ * @param fpnChannels FPN output channels (256 in torchvision); also the width of Mask R-CNN's mask
+ *     head and {@code conv5_mask} (torchvision: 256 whatever the backbone, the same at the default)
  * @param representationSize width of the box head's fc6/fc7 (1024 in torchvision)
  * @param numClasses classes including the background
  * @param numKeypoints keypoints per instance (17 for COCO persons; Keypoint R-CNN only)
@@ -109,8 +110,10 @@ public record DetectorSpec(
 
   /**
    * torchvision's model of a task with a ResNet of {@code depth}: 800/1333, FPN 256, box head
-   * 1024, score threshold 0.05, 100 detections, 3 trainable stages; Keypoint R-CNN trains on the
-   * short sides 640..800 in steps of 32 as torchvision's {@code keypointrcnn_resnet50_fpn}.
+   * 1024, score threshold 0.05, 100 detections, 3 trainable stages. Mask R-CNN ({@code
+   * maskrcnn_resnet50_fpn}) has exactly Faster R-CNN's settings plus the 256-wide mask branch;
+   * Keypoint R-CNN trains on the short sides 640..800 in steps of 32 as torchvision's {@code
+   * keypointrcnn_resnet50_fpn}.
    */
   public static DetectorSpec torchvision(Task task, int depth, int numClasses) {
     List<Integer> sizes =

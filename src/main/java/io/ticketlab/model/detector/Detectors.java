@@ -7,6 +7,7 @@ import io.ticketlab.model.roi.InstanceBranch;
 import io.ticketlab.model.roi.MultiScaleRoiAlign;
 import io.ticketlab.model.roi.RoiHeads;
 import io.ticketlab.model.roi.TwoMlpHead;
+import io.ticketlab.model.roi.mask.MaskBranch;
 import io.ticketlab.model.rpn.AnchorGenerator;
 import io.ticketlab.model.rpn.RegionProposalNetwork;
 import java.util.ArrayList;
@@ -43,9 +44,20 @@ public final class Detectors {
     switch (spec.task()) {
       case DETECTION:
         break;
+      case SEGMENTATION:
+        branches.add(maskBranch(spec));
+        break;
       default:
         throw new IllegalArgumentException("the " + spec.task().cliName() + " task is not available yet");
     }
     return new GeneralizedRcnn(transform, backbone, rpn, new RoiHeads(pool, boxHead, predictor, settings, branches));
+  }
+
+  /**
+   * Mask R-CNN's mask branch: torchvision's four 256-channel layers when {@code fpnChannels} is
+   * torchvision's 256; narrower models scale the mask head with their FPN.
+   */
+  private static MaskBranch maskBranch(DetectorSpec spec) {
+    return MaskBranch.of(spec.fpnChannels(), spec.fpnChannels(), spec.numClasses());
   }
 }
