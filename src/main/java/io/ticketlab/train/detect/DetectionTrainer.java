@@ -17,6 +17,7 @@ import io.ticketlab.model.detector.DetectionTarget;
 import io.ticketlab.model.detector.Detections;
 import io.ticketlab.model.detector.GeneralizedRcnn;
 import io.ticketlab.model.nn.ModelParameters;
+import io.ticketlab.model.roi.mask.MaskPaste;
 import io.ticketlab.train.Sgd;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ public final class DetectionTrainer {
       double[] bbox = {x1, y1, b[4 * k + 2] - x1, b[4 * k + 3] - y1};
       Rle segmentation = null;
       if (d.masks() != null) {
-        segmentation = encodeMask(d.masks()[k], d.maskHeight(), d.maskWidth());
+        segmentation = MaskPaste.toRle(d.masks()[k], d.maskHeight(), d.maskWidth());
       }
       double[] keypoints = null;
       if (d.keypoints() != null) {
@@ -110,17 +111,6 @@ public final class DetectionTrainer {
       out.add(new CocoResult(imageId, categoryOf.applyAsInt(d.labels()[k]), d.scores()[k], bbox, segmentation, keypoints));
     }
     return out;
-  }
-
-  /** A row-major probability mask thresholded at 0.5 ({@code > 0.5}) as a COCO RLE. */
-  public static Rle encodeMask(float[] probabilities, int height, int width) {
-    byte[] columnMajor = new byte[height * width];
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        columnMajor[x * height + y] = probabilities[y * width + x] > 0.5f ? (byte) 1 : 0;
-      }
-    }
-    return Rle.encode(columnMajor, height, width);
   }
 
   /**

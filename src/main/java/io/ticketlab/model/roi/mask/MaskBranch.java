@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import io.ticketlab.model.detector.DetectionTarget;
 import io.ticketlab.model.detector.Detections;
 import io.ticketlab.model.detector.boxes.Boxes;
+import io.ticketlab.model.nn.Scalars;
 import io.ticketlab.model.roi.InstanceBranch;
 import io.ticketlab.model.roi.MultiScaleRoiAlign;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ public final class MaskBranch implements InstanceBranch {
       throw new IllegalArgumentException(total + " mask logits for " + positives + " positive proposals");
     }
     if (total == 0) {
-      return logits.sum().mul(0);
+      return Scalars.mul(logits.sum(), 0f);
     }
     long[] rows = new long[total];
     float[] maskTargets = new float[total * size * size];
@@ -158,7 +159,7 @@ public final class MaskBranch implements InstanceBranch {
    * binary_cross_entropy_with_logits}.
    */
   static NDArray binaryCrossEntropyWithLogits(NDArray x, NDArray y) {
-    NDArray perPixel = x.maximum(0f).sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log());
+    NDArray perPixel = Scalars.maximum(x, 0f).sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log());
     return perPixel.mean();
   }
 

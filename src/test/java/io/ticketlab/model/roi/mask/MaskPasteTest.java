@@ -79,7 +79,7 @@ class MaskPasteTest {
     io.ticketlab.model.detector.Detections d =
         io.ticketlab.model.detector.Detections.boxes(new float[] {1, 2, 5, 6}, new float[] {0.8f}, new int[] {2})
             .withMasks(new float[][] {mask}, 6, 8);
-    var results = SegmentationResults.of(42, d, label -> label * 10);
+    var results = io.ticketlab.train.detect.DetectionTrainer.toResults(42, d, label -> label * 10);
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     io.ticketlab.data.coco.CocoWriter.writeResults(bytes, results);
     var read =
