@@ -91,6 +91,24 @@ public enum ModuleGroup {
     return out;
   }
 
+  /**
+   * The groups a {@code paper-voc} preset names ({@code paper-voc} = all four, {@code
+   * paper-voc:a+b} = those), or null for any other preset.
+   */
+  public static Set<ModuleGroup> ofPreset(String preset) {
+    if (preset == null) {
+      return null;
+    }
+    String p = preset.toLowerCase(Locale.ROOT);
+    if (p.equals(PrunableSet.PAPER_VOC)) {
+      return EnumSet.allOf(ModuleGroup.class);
+    }
+    if (p.startsWith(PrunableSet.PAPER_VOC + ":")) {
+      return parseList(p.substring(PrunableSet.PAPER_VOC.length() + 1));
+    }
+    return null;
+  }
+
   /** The config names, in Table 3's order. */
   public static List<String> names() {
     List<String> n = new ArrayList<>();

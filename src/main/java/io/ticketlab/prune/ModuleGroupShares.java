@@ -1,5 +1,6 @@
 package io.ticketlab.prune;
 
+import io.ticketlab.common.FloatTensor;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,19 +17,41 @@ import java.util.Set;
  * shapes, no engine.
  *
  * @param groupParameters weights in each group (every group present, possibly 0)
+ * @param groupZeros zero-valued weights in each group (all 0 when counted from shapes)
  * @param totalParameters all parameters of the network
  */
-public record ModuleGroupShares(Map<ModuleGroup, Long> groupParameters, long totalParameters) {
+public record ModuleGroupShares(
+    Map<ModuleGroup, Long> groupParameters, Map<ModuleGroup, Long> groupZeros, long totalParameters) {
 
   public ModuleGroupShares {
     if (totalParameters <= 0) {
       throw new IllegalArgumentException("a network has parameters, got a total of " + totalParameters);
     }
+    groupParameters = complete(groupParameters);
+    groupZeros = complete(groupZeros);
+  }
+
+  private static Map<ModuleGroup, Long> complete(Map<ModuleGroup, Long> m) {
     EnumMap<ModuleGroup, Long> copy = new EnumMap<>(ModuleGroup.class);
     for (ModuleGroup g : ModuleGroup.values()) {
-      copy.put(g, groupParameters.getOrDefault(g, 0L));
+      copy.put(g, m.getOrDefault(g, 0L));
     }
-    groupParameters = Collections.unmodifiableMap(copy);
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** Counts the groups of a model's weights, and the zeros in each (e.g. of a pruned checkpoint). */
+  public static ModuleGroupShares ofWeights(Map<String, FloatTensor> weights) {
+    Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+    EnumMap<ModuleGroup, Long> zeros = new EnumMap<>(ModuleGroup.class);
+    PrunableSet all = PrunableSet.preset(PrunableSet.PAPER_VOC);
+    weights.forEach((name, t) -> {
+      shapes.put(name, t.shape());
+      if (!NetworkSparsity.isBuffer(name) && all.contains(name, t.shape())) {
+        zeros.merge(ModuleGroup.of(name), (long) t.countZeros(), Long::sum);
+      }
+    });
+    ModuleGroupShares sizes = of(shapes);
+    return new ModuleGroupShares(sizes.groupParameters(), zeros, sizes.totalParameters());
   }
 
   /**
@@ -53,7 +76,13 @@ public record ModuleGroupShares(Map<ModuleGroup, Long> groupParameters, long tot
         counts.merge(ModuleGroup.of(e.getKey()), n, Long::sum);
       }
     }
-    return new ModuleGroupShares(counts, total);
+    return new ModuleGroupShares(counts, Map.of(), total);
+  }
+
+  /** Fraction (0..1) of {@code group}'s weights that are zero (0 for an empty group). */
+  public double sparsity(ModuleGroup group) {
+    long n = groupParameters.get(group);
+    return n == 0 ? 0 : (double) groupZeros.get(group) / n;
   }
 
   /** Fraction (0..1) of all parameters that {@code group} holds. */

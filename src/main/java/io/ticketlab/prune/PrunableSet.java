@@ -89,7 +89,7 @@ public final class PrunableSet {
       List<String> p = PRESETS.get(name);
       if (name.startsWith(PAPER_VOC + ":")) {
         p = new ArrayList<>();
-        for (ModuleGroup g : ModuleGroup.parseList(name.substring(PAPER_VOC.length() + 1))) {
+        for (ModuleGroup g : ModuleGroup.ofPreset(name)) {
           p.add(g.regex());
         }
       }
