@@ -68,6 +68,9 @@ class ModuleGroupSharesTest {
     assertThat(100 * s.networkSparsity(all, 0.8)).isCloseTo(78.77, within(PRINTED));
     // the paper's 78.94 % is 0.8 x the sum of its printed shares (which double-count the RPN outputs)
     assertThat(0.8 * (21.93 + 66.39 + 9.71 + 0.65)).isCloseTo(78.94, within(PRINTED));
+    // and counting the RPN outputs in both RPN and Head reproduces it from exact counts too
+    long overlapping = s.groupParameters().values().stream().mapToLong(Long::longValue).sum() + 512L * (18 + 36);
+    assertThat(80.0 * overlapping / s.totalParameters()).isCloseTo(78.94, within(PRINTED));
     assertThat(100 * s.networkSparsity(EnumSet.of(ModuleGroup.BASE, ModuleGroup.TOP), 0.8))
         .isCloseTo(0.8 * 100 * (s.share(ModuleGroup.BASE) + s.share(ModuleGroup.TOP)), within(1e-9));
     assertThatThrownBy(() -> s.networkSparsity(all, 1.5)).isInstanceOf(IllegalArgumentException.class);
