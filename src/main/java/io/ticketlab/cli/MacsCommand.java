@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
           + " module group; --layers prints every layer.",
       "Architectures: resnet18/34/50/101 (classifiers, default input 224x224) and"
           + " fasterrcnn/maskrcnn/keypointrcnn_resnet18/50_fpn (default input 800x1333, padded to a"
-          + " multiple of 32). Model configs will be accepted once the model package exists.",
+          + " multiple of 32), and the paper's VOC Faster R-CNN C4 fasterrcnn_resnet18/50_c4 (default"
+          + " input 600x1000). Model configs will be accepted once the model package exists.",
       "CHECKPOINT is any weights file (sparse or training checkpoint, .pth, safetensors, .npz) with"
           + " torchvision parameter names;"
           + " layers whose weight it lacks count as dense and are listed."
@@ -81,7 +82,8 @@ final class MacsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     boolean classifier = arch.toLowerCase(java.util.Locale.ROOT).startsWith("resnet");
-    int[] hw = parseInput(input != null ? input : classifier ? "224x224" : "800x1333");
+    boolean voc = arch.toLowerCase(java.util.Locale.ROOT).endsWith("_c4");
+    int[] hw = parseInput(input != null ? input : classifier ? "224x224" : voc ? "600x1000" : "800x1333");
     Architecture a = Architectures.byName(arch, hw[0], hw[1], proposals, detections);
     MacCounter.Report report = checkpoint == null
         ? MacCounter.dense(a)

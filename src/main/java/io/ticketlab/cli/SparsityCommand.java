@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ticketlab.common.FloatTensor;
 import io.ticketlab.model.io.Checkpoints;
+import io.ticketlab.prune.ModuleGroup;
+import io.ticketlab.prune.ModuleGroupShares;
 import io.ticketlab.prune.NetworkSparsity;
 import io.ticketlab.prune.PrunableSet;
 import java.io.PrintWriter;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Reads any weights file (.pth, safetensors, .npz, TicketLab checkpoint). Batch-norm running"
           + " statistics are buffers, not parameters, and are not counted. Presets: paper-coco,"
-          + " backbone-only, classifier-convs, all-weights."
+          + " backbone-only, classifier-convs, all-weights, paper-voc (the C4 model's Table 3 groups"
+          + " base, top, rpn, head; paper-voc:base+top for some of them)."
     })
 final class SparsityCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -47,6 +51,17 @@ final class SparsityCommand implements Callable<Integer> {
   @Option(names = "--per-tensor", description = "Also list every tensor's sparsity.")
   boolean perTensor;
 
+  @Option(
+      names = "--groups",
+      description = "Also report the paper's Table 3 module groups of a C4 model: each group's share of all"
+          + " parameters and sparsity, and the network sparsity of pruning --at %% of the preset's groups"
+          + " (all four unless --preset paper-voc:...).")
+  boolean groups;
+
+  @Option(names = "--at", paramLabel = "PERCENT", defaultValue = "80",
+      description = "Prune %% for the --groups network-sparsity figure (default: ${DEFAULT-VALUE}).")
+  double at;
+
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
@@ -55,6 +70,14 @@ final class SparsityCommand implements Callable<Integer> {
     PrunableSet set = PrunableSet.of(preset, include, exclude);
     Map<String, FloatTensor> weights = Checkpoints.readStateDict(checkpoint).toFloatTensors();
     NetworkSparsity s = NetworkSparsity.of(weights, set);
+    ModuleGroupShares shares = groups ? ModuleGroupShares.ofWeights(weights) : null;
+    Set<ModuleGroup> chosen = ModuleGroup.ofPreset(preset);
+    if (chosen == null) {
+      chosen = java.util.EnumSet.allOf(ModuleGroup.class);
+    }
+    if (groups && !(at >= 0 && at <= 100)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--at must be a percentage in [0, 100], got " + at);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> o = new LinkedHashMap<>();
@@ -68,6 +91,20 @@ final class SparsityCommand implements Callable<Integer> {
       if (perTensor) {
         o.put("perTensor", s.perTensor());
       }
+      if (shares != null) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        for (ModuleGroup m : ModuleGroup.values()) {
+          Map<String, Object> one = new LinkedHashMap<>();
+          one.put("parameters", shares.groupParameters().get(m));
+          one.put("sharePercent", 100 * shares.share(m));
+          one.put("sparsityPercent", 100 * shares.sparsity(m));
+          g.put(m.configName(), one);
+        }
+        o.put("moduleGroups", g);
+        o.put("moduleGroupsChosen", chosen.stream().map(ModuleGroup::configName).toList());
+        o.put("moduleGroupsPrunePercent", at);
+        o.put("moduleGroupsNetworkSparsityPercent", 100 * shares.networkSparsity(chosen, at / 100));
+      }
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
     } else {
       out.printf(Locale.ROOT, "prune %%            %7.3f%%  (%,d of %,d prunable weights are zero, preset %s)%n",
@@ -76,6 +113,16 @@ final class SparsityCommand implements Callable<Integer> {
           100 * s.networkSparsity(), s.networkZeros(), s.networkTotal());
       if (perTensor) {
         s.perTensor().forEach((n, v) -> out.printf(Locale.ROOT, "  %-60s %7.3f%%%n", n, 100 * v));
+      }
+      if (shares != null) {
+        out.printf(Locale.ROOT, "module group   parameters      share   sparsity   (paper Table 3)%n");
+        for (ModuleGroup m : ModuleGroup.values()) {
+          out.printf(Locale.ROOT, "  %-6s %,16d   %7.3f%%   %7.3f%%%n", m.configName(), shares.groupParameters().get(m),
+              100 * shares.share(m), 100 * shares.sparsity(m));
+        }
+        out.printf(Locale.ROOT, "pruning %.1f%% of %s gives %.3f%% network sparsity%n", at,
+            String.join("+", chosen.stream().map(ModuleGroup::configName).toList()),
+            100 * shares.networkSparsity(chosen, at / 100));
       }
     }
     out.flush();

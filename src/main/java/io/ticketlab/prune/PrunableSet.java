@@ -25,10 +25,17 @@ import java.util.regex.Pattern;
  *   <li>{@code classifier-convs}: a ResNet classifier's stem and block convs (ImageNet tickets;
  *       no downsample, no fc).
  *   <li>{@code all-weights}: every conv/linear weight.
+ *   <li>{@code paper-voc}: the four module groups of the paper's Table 3 on the C4 Faster R-CNN
+ *       ({@link ModuleGroup}: Base = layer1–3 convs, Top = layer4 convs of the box head, RPN = RPN
+ *       conv + objectness + deltas, Head = box classifier + regressor); {@code
+ *       paper-voc:base+top} (groups joined by {@code +}, any order) prunes only those groups.
  * </ul>
  */
 public final class PrunableSet {
   private static final Map<String, List<String>> PRESETS = new LinkedHashMap<>();
+
+  /** The Table 3 preset; {@code paper-voc:GROUP+GROUP...} selects some of its groups. */
+  public static final String PAPER_VOC = "paper-voc";
 
   static {
     String blockConv = "layer\\d+\\.\\d+\\.conv\\d+\\.weight";
@@ -48,6 +55,11 @@ public final class PrunableSet {
         List.of("backbone\\.body\\.conv1\\.weight", "backbone\\.body\\." + blockConv));
     PRESETS.put("classifier-convs", List.of("conv1\\.weight", blockConv));
     PRESETS.put("all-weights", List.of(".*\\.weight"));
+    List<String> voc = new ArrayList<>();
+    for (ModuleGroup g : ModuleGroup.values()) {
+      voc.add(g.regex());
+    }
+    PRESETS.put(PAPER_VOC, List.copyOf(voc));
   }
 
   private final String preset;
@@ -60,7 +72,7 @@ public final class PrunableSet {
     this.exclude = exclude;
   }
 
-  /** The preset names. */
+  /** The preset names ({@code paper-voc} also takes {@code :group+group}, see {@link ModuleGroup}). */
   public static List<String> presets() {
     return List.copyOf(PRESETS.keySet());
   }
@@ -73,7 +85,14 @@ public final class PrunableSet {
   public static PrunableSet of(String preset, List<String> includes, List<String> excludes) {
     List<Pattern> inc = new ArrayList<>();
     if (preset != null) {
-      List<String> p = PRESETS.get(preset.toLowerCase(Locale.ROOT));
+      String name = preset.toLowerCase(Locale.ROOT);
+      List<String> p = PRESETS.get(name);
+      if (name.startsWith(PAPER_VOC + ":")) {
+        p = new ArrayList<>();
+        for (ModuleGroup g : ModuleGroup.ofPreset(name)) {
+          p.add(g.regex());
+        }
+      }
       if (p == null) {
         throw BadInputException.of(null, null, "preset", preset, "unknown; expected one of " + presets());
       }

@@ -9,15 +9,17 @@ import java.util.Map;
 
 /**
  * Builders of the networks of the paper as {@link Architecture}s with torchvision's parameter
- * names: ResNet-18/34/50/101 classifiers (1000 classes) and the ResNet-FPN Faster, Mask and
- * Keypoint R-CNN detectors.
+ * names: ResNet-18/34/50/101 classifiers (1000 classes), the ResNet-FPN Faster, Mask and
+ * Keypoint R-CNN detectors, and the paper's VOC Faster R-CNN C4 ({@code fasterrcnn_resnetN_c4}, the
+ * names of {@code Detectors.build(DetectorSpec.paperVoc(N))}).
  *
  * <p>MAC convention: only convolutions, transposed convolutions and linear layers count
  * (batch norm, activations, pooling, RoIAlign, upsampling, anchor decoding and NMS do not). A
  * detector's input is the resized image (e.g. 800x1333), padded as torchvision does to a multiple
  * of 32; the RPN runs on the five FPN levels P2–P6 (P6 by max-pooling P5); the box head and box
  * predictor run on {@code proposals} RoIs (torchvision's eval default: 1000 per image), the mask and
- * keypoint heads on {@code detections} RoIs (torchvision's eval default: 100 per image).
+ * keypoint heads on {@code detections} RoIs (torchvision's eval default: 100 per image). The C4
+ * model's RPN runs on the stride-16 layer3 map, its box head (layer4) on {@code proposals} 7×7 RoIs.
  */
 public final class Architectures {
   /** torchvision's eval defaults. */
@@ -30,7 +32,8 @@ public final class Architectures {
           "resnet18", "resnet34", "resnet50", "resnet101",
           "fasterrcnn_resnet18_fpn", "fasterrcnn_resnet50_fpn",
           "maskrcnn_resnet18_fpn", "maskrcnn_resnet50_fpn",
-          "keypointrcnn_resnet18_fpn", "keypointrcnn_resnet50_fpn");
+          "keypointrcnn_resnet18_fpn", "keypointrcnn_resnet50_fpn",
+          "fasterrcnn_resnet18_c4", "fasterrcnn_resnet50_c4");
 
   private Architectures() {}
 
@@ -53,6 +56,10 @@ public final class Architectures {
     }
     if (n.startsWith("resnet")) {
       return resnet(Integer.parseInt(n.substring("resnet".length())), height, width);
+    }
+    if (n.endsWith("_c4")) {
+      return fasterRcnnC4(Integer.parseInt(n.replaceAll("^[a-z]+_resnet(\\d+)_c4$", "$1")), height, width,
+          proposals, VOC_CLASSES, false);
     }
     int depth = Integer.parseInt(n.replaceAll("^[a-z]+_resnet(\\d+)_fpn$", "$1"));
     if (n.startsWith("fasterrcnn")) {
@@ -77,6 +84,32 @@ public final class Architectures {
   public static Architecture fasterRcnnFpn(int depth, int height, int width, int proposals) {
     Net net = detector(depth, height, width, proposals, 91);
     return net.build("fasterrcnn_resnet" + depth + "_fpn", input(height, width, proposals, -1));
+  }
+
+  /** Pascal VOC's 20 classes and the background. */
+  public static final int VOC_CLASSES = 21;
+
+  /**
+   * The paper's VOC Faster R-CNN C4 ({@code Detectors.build(DetectorSpec.paperVoc(depth))}):
+   * stem..layer3 as {@code backbone.body}, an RPN with a 512-wide shared conv and 9 anchors, layer4
+   * as {@code roi_heads.box_head.layer4} on 7×7 RoIs, a box predictor of {@code classes}. With
+   * {@code softmaxObjectness} the RPN scores anchors with 2 logits (18 outputs, the paper code's)
+   * instead of TicketLab's default single sigmoid logit.
+   */
+  public static Architecture fasterRcnnC4(
+      int depth, int height, int width, int proposals, int classes, boolean softmaxObjectness) {
+    Net net = new Net(true);
+    Stage c4 = stages(net, "backbone.body.", depth, 0, 3, 3, pad32(height), pad32(width), 1)[2];
+    int anchors = 9;
+    net.conv("rpn.head.conv.0.0", "rpn", c4.channels, 512, 3, 1, 1, 1, c4.height, c4.width, 1, true);
+    net.conv("rpn.head.cls_logits", "rpn", 512, softmaxObjectness ? 2 * anchors : anchors, 1, 1, 0, 1,
+        c4.height, c4.width, 1, true);
+    net.conv("rpn.head.bbox_pred", "rpn", 512, 4 * anchors, 1, 1, 0, 1, c4.height, c4.width, 1, true);
+    Stage top = stages(net, "roi_heads.box_head.", depth, 3, 4, c4.channels, 7, 7, proposals)[3];
+    net.linear("roi_heads.box_predictor.cls_score", "box_predictor", top.channels, classes, proposals, true);
+    net.linear("roi_heads.box_predictor.bbox_pred", "box_predictor", top.channels, 4 * classes, proposals, true);
+    String name = "fasterrcnn_resnet" + depth + "_c4" + (softmaxObjectness ? " (softmax objectness)" : "");
+    return net.build(name, input(height, width, proposals, -1));
   }
 
   /** torchvision's {@code maskrcnn_resnetN_fpn} (91 COCO classes). */
@@ -150,6 +183,17 @@ public final class Architectures {
 
   /** Stem and layer1–4 of torchvision's ResNet; returns the outputs of layer1–4. */
   private static Stage[] body(Net net, String prefix, int depth, int height, int width) {
+    return stages(net, prefix, depth, 0, 4, 3, height, width, 1);
+  }
+
+  /**
+   * Stages {@code from..to−1} (0 = layer1) of torchvision's ResNet under {@code prefix}, preceded
+   * by the stem when {@code from == 0} (then {@code in} is the image channels and {@code height ×
+   * width} the image); otherwise {@code in} and {@code height × width} describe the input of stage
+   * {@code from}, run {@code instances} times. Returns the outputs by stage index (null outside).
+   */
+  private static Stage[] stages(Net net, String prefix, int depth, int from, int to, int in, int height,
+      int width, long instances) {
     int[] blocks;
     boolean bottleneck;
     switch (depth) {
@@ -160,14 +204,18 @@ public final class Architectures {
       case 152 -> { blocks = new int[] {3, 8, 36, 3}; bottleneck = true; }
       default -> throw BadInputException.of(null, null, "ResNet depth", depth, "expected 18, 34, 50, 101 or 152");
     }
-    Layer stem = net.conv(prefix + "conv1", "stem", 3, 64, 7, 2, 3, 1, height, width, 1, false);
-    net.batchNorm(prefix + "bn1", 64);
-    int h = (stem.outputHeight() + 2 - 3) / 2 + 1; // max pool 3x3, stride 2, padding 1
-    int w = (stem.outputWidth() + 2 - 3) / 2 + 1;
-    int in = 64;
+    int h = height;
+    int w = width;
+    if (from == 0) {
+      Layer stem = net.conv(prefix + "conv1", "stem", in, 64, 7, 2, 3, 1, height, width, instances, false);
+      net.batchNorm(prefix + "bn1", 64);
+      h = (stem.outputHeight() + 2 - 3) / 2 + 1; // max pool 3x3, stride 2, padding 1
+      w = (stem.outputWidth() + 2 - 3) / 2 + 1;
+      in = 64;
+    }
     int expansion = bottleneck ? 4 : 1;
     Stage[] out = new Stage[4];
-    for (int s = 0; s < 4; s++) {
+    for (int s = from; s < to; s++) {
       int planes = 64 << s;
       String group = "layer" + (s + 1);
       for (int b = 0; b < blocks[s]; b++) {
@@ -175,20 +223,23 @@ public final class Architectures {
         String p = prefix + group + "." + b + ".";
         Layer last;
         if (bottleneck) {
-          Layer c1 = net.conv(p + "conv1", group, in, planes, 1, 1, 0, 1, h, w, 1, false);
+          Layer c1 = net.conv(p + "conv1", group, in, planes, 1, 1, 0, 1, h, w, instances, false);
           net.batchNorm(p + "bn1", planes);
-          Layer c2 = net.conv(p + "conv2", group, planes, planes, 3, stride, 1, 1, c1.outputHeight(), c1.outputWidth(), 1, false);
+          Layer c2 = net.conv(p + "conv2", group, planes, planes, 3, stride, 1, 1, c1.outputHeight(), c1.outputWidth(),
+              instances, false);
           net.batchNorm(p + "bn2", planes);
-          last = net.conv(p + "conv3", group, planes, planes * 4, 1, 1, 0, 1, c2.outputHeight(), c2.outputWidth(), 1, false);
+          last = net.conv(p + "conv3", group, planes, planes * 4, 1, 1, 0, 1, c2.outputHeight(), c2.outputWidth(),
+              instances, false);
           net.batchNorm(p + "bn3", planes * 4);
         } else {
-          Layer c1 = net.conv(p + "conv1", group, in, planes, 3, stride, 1, 1, h, w, 1, false);
+          Layer c1 = net.conv(p + "conv1", group, in, planes, 3, stride, 1, 1, h, w, instances, false);
           net.batchNorm(p + "bn1", planes);
-          last = net.conv(p + "conv2", group, planes, planes, 3, 1, 1, 1, c1.outputHeight(), c1.outputWidth(), 1, false);
+          last = net.conv(p + "conv2", group, planes, planes, 3, 1, 1, 1, c1.outputHeight(), c1.outputWidth(),
+              instances, false);
           net.batchNorm(p + "bn2", planes);
         }
         if (stride != 1 || in != planes * expansion) {
-          net.conv(p + "downsample.0", group, in, planes * expansion, 1, stride, 0, 1, h, w, 1, false);
+          net.conv(p + "downsample.0", group, in, planes * expansion, 1, stride, 0, 1, h, w, instances, false);
           net.batchNorm(p + "downsample.1", planes * expansion);
         }
         in = planes * expansion;

@@ -139,6 +139,12 @@ class LotteryCommandTest {
     MainTest.Outcome o4 = MainTest.run("lottery", "--config", nothing.toString(), "--root", dir.resolve("r").toString());
     assertThat(o4.exitCode()).isEqualTo(2);
     assertThat(o4.err()).contains("selects no tensor");
+
+    Path badGroup = Files.writeString(dir.resolve("group.yaml"), Files.readString(unknown)
+        .replace("learning_rate: 3", "").replace("preset: classifier-convs", "preset: paper-voc:base+topp"));
+    MainTest.Outcome o5 = MainTest.run("lottery", "--config", badGroup.toString(), "--root", dir.resolve("r").toString());
+    assertThat(o5.exitCode()).isEqualTo(2);
+    assertThat(o5.err()).contains("group.yaml").contains("topp").contains("base, top, rpn, head");
     assertThat(dir.resolve("r")).doesNotExist();
   }
 }

@@ -133,6 +133,13 @@ class StorageCommandsTest {
   }
 
   @Test
+  void macs_c4DetectorAtVocSize() {
+    MainTest.Outcome o = MainTest.run("macs", "--arch", "fasterrcnn_resnet18_c4", "--proposals", "300");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out()).contains("fasterrcnn_resnet18_c4").contains("3x600x1000").contains("300 proposals");
+  }
+
+  @Test
   void macsBadInput_exits2() {
     assertThat(MainTest.run("macs", "--arch", "vgg16").exitCode()).isEqualTo(2);
     MainTest.Outcome o = MainTest.run("macs", "--arch", "resnet50", "--input", "224by224");

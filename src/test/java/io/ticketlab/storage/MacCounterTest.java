@@ -168,4 +168,21 @@ class MacCounterTest {
     assertThat(g).hasSize(1);
     return g.get(0).denseMacs();
   }
+
+  @Test
+  void c4Detector_boxHeadIsLayer4On7x7Rois() {
+    Architecture a = Architectures.fasterRcnnC4(18, 600, 1000, 300, 21, false);
+    long top = 0;
+    for (Layer l : a.layers()) {
+      if (l.weightName().startsWith("roi_heads.box_head.layer4.")) {
+        top += l.denseMacs();
+      }
+    }
+    // per RoI, 7x7 -> 4x4: conv1 16*512*256*9 + downsample 16*512*256 + 3 convs 16*512*512*9 = 2^27
+    assertThat(top).isEqualTo(300L * (1L << 27));
+    // the RPN runs once on the stride-16 map of the padded 608x1024 image (38x64)
+    long rpnConv = a.layers().stream().filter(l -> l.weightName().equals("rpn.head.conv.0.0.weight"))
+        .mapToLong(Layer::denseMacs).sum();
+    assertThat(rpnConv).isEqualTo(38L * 64 * 512 * 256 * 9);
+  }
 }

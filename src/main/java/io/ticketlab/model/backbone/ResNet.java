@@ -35,6 +35,22 @@ public final class ResNet extends TorchBlock {
   private final LinearLayer fc;
 
   public ResNet(ResNetConfig config) {
+    this(config, 4);
+  }
+
+  /**
+   * The stem and the first {@code stages} stages (1..4) only: {@code ResNet(config, 3)} is the
+   * "base" of the paper's C4 Faster R-CNN (stem..layer3, stride 16), whose layer4 is built apart by
+   * {@link #stage(ResNetConfig, int)} as the box head. Only a full ResNet may have a classifier.
+   */
+  public ResNet(ResNetConfig config, int stages) {
+    if (stages < 1 || stages > 4) {
+      throw new IllegalArgumentException("A ResNet has 1..4 stages, got " + stages);
+    }
+    if (stages < 4 && config.numClasses() != 0) {
+      throw new IllegalArgumentException(
+          "A ResNet truncated to " + stages + " stages has no classifier, got numClasses = " + config.numClasses());
+    }
     this.config = config;
     boolean frozen = config.frozenBatchNorm();
     int stem = config.stemChannels();
@@ -48,22 +64,43 @@ public final class ResNet extends TorchBlock {
                 .weightInit(Init.kaimingNormalFanOut())
                 .build());
     bn1 = child("bn1", new BatchNormLayer(stem, frozen));
-    int inplanes = stem;
-    for (int i = 0; i < 4; i++) {
-      int planes = config.planes(i);
-      int stride = i == 0 ? 1 : 2;
-      Stage stage = new Stage();
-      for (int j = 0; j < config.blocks()[i]; j++) {
-        TorchBlock block =
-            config.bottleneck()
-                ? new Bottleneck(inplanes, planes, j == 0 ? stride : 1, frozen)
-                : new BasicBlock(inplanes, planes, j == 0 ? stride : 1, frozen);
-        stage.add(Integer.toString(j), block);
-        inplanes = planes * config.expansion();
-      }
-      layers.add(child("layer" + (i + 1), stage));
+    for (int i = 0; i < stages; i++) {
+      layers.add(child("layer" + (i + 1), stage(config, i)));
     }
-    fc = config.numClasses() > 0 ? child("fc", new LinearLayer(inplanes, config.numClasses())) : null;
+    fc =
+        config.numClasses() > 0
+            ? child("fc", new LinearLayer(config.planes(3) * config.expansion(), config.numClasses()))
+            : null;
+  }
+
+  /**
+   * Stage {@code index} (0 = {@code layer1}) of a ResNet of {@code config} on its own, taking the
+   * previous stage's output channels: the blocks named 0, 1, ... (torchvision's names below {@code
+   * layerN}); the first block of stages 1..3 has stride 2 and a 1×1 {@code downsample}.
+   */
+  public static Stage stage(ResNetConfig config, int index) {
+    if (index < 0 || index > 3) {
+      throw new IllegalArgumentException("ResNet stage index must be 0..3, got " + index);
+    }
+    boolean frozen = config.frozenBatchNorm();
+    int inplanes = index == 0 ? config.stemChannels() : config.planes(index - 1) * config.expansion();
+    int planes = config.planes(index);
+    int stride = index == 0 ? 1 : 2;
+    Stage stage = new Stage();
+    for (int j = 0; j < config.blocks()[index]; j++) {
+      TorchBlock block =
+          config.bottleneck()
+              ? new Bottleneck(inplanes, planes, j == 0 ? stride : 1, frozen)
+              : new BasicBlock(inplanes, planes, j == 0 ? stride : 1, frozen);
+      stage.add(Integer.toString(j), block);
+      inplanes = planes * config.expansion();
+    }
+    return stage;
+  }
+
+  /** Number of stages built (4 unless truncated). */
+  public int numStages() {
+    return layers.size();
   }
 
   public ResNetConfig config() {
@@ -111,11 +148,14 @@ public final class ResNet extends TorchBlock {
     return layers.get(index).apply(ps, x, training);
   }
 
-  /** The feature maps C2..C5 (layer1..layer4 outputs) of images {@code x} [N, 3, H, W]. */
+  /**
+   * The feature maps C2..C5 (layer1..layer4 outputs) of images {@code x} [N, 3, H, W]; a truncated
+   * ResNet returns the maps of its stages only.
+   */
   public NDList features(ParameterStore ps, NDArray x, boolean training) {
-    NDList out = new NDList(4);
+    NDList out = new NDList(layers.size());
     NDArray y = stem(ps, x, training);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < layers.size(); i++) {
       y = layers.get(i).apply(ps, y, training);
       out.add(y);
     }
@@ -143,14 +183,17 @@ public final class ResNet extends TorchBlock {
   }
 
   /** {@code layerN}: a sequence of residual blocks named 0, 1, 2, ... */
-  static final class Stage extends TorchBlock {
+  public static final class Stage extends TorchBlock {
     private final List<Residual> blocks = new ArrayList<>();
+
+    private Stage() {}
 
     void add(String name, TorchBlock block) {
       blocks.add((Residual) child(name, block));
     }
 
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    /** The stage's output for input {@code x} [N, C_in, H, W]. */
+    public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
       NDArray y = x;
       for (Residual b : blocks) {
         y = b.apply(ps, y, training);

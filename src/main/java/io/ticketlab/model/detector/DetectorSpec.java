@@ -14,9 +14,10 @@ import java.util.Locale;
  * @param variant {@code FPN} (torchvision's) or {@code C4} (the paper's VOC model)
  * @param depth ResNet depth (18, 34, 50, 101)
  * @param widthMultiplier ResNet width factor (1.0 = torchvision)
- * @param fpnChannels FPN output channels (256 in torchvision); also the width of Mask R-CNN's mask
- *     head and {@code conv5_mask} (torchvision: 256 whatever the backbone, the same at the default)
- * @param representationSize width of the box head's fc6/fc7 (1024 in torchvision)
+ * @param fpnChannels FPN output channels (256 in torchvision; unused by C4); also the width of
+ *     Mask R-CNN's mask head and {@code conv5_mask} (torchvision: 256, the same at the default)
+ * @param representationSize width of the box head's fc6/fc7 (1024 in torchvision; unused by C4,
+ *     whose box head is layer4 + average pool: 512·width for ResNet-18/34, 2048·width for 50/101)
  * @param numClasses classes including the background
  * @param numKeypoints keypoints per instance (17 for COCO persons; Keypoint R-CNN only)
  * @param minSizes short-side sizes (training picks one per image, evaluation uses the last)
@@ -121,6 +122,18 @@ public record DetectorSpec(
     return new DetectorSpec(
         task, Variant.FPN, depth, 1.0, 256, 1024, numClasses, task == Task.KEYPOINTS ? 17 : 0,
         sizes, 1333, 3, true, 0.05, 100);
+  }
+
+  /**
+   * The paper's Pascal VOC model (jwyang/faster-rcnn.pytorch style Faster R-CNN C4): detection, 21
+   * classes (20 + background), short side 600, long side at most 1000, ResNet of {@code depth} with
+   * stem + layer1 frozen (3 trainable stages, as the paper code's {@code FIXED_BLOCKS = 1}), score
+   * threshold 0.05, 100 detections per image. The FPN width and fc representation fields keep
+   * torchvision's values and are not used by C4.
+   */
+  public static DetectorSpec paperVoc(int depth) {
+    return new DetectorSpec(
+        Task.DETECTION, Variant.C4, depth, 1.0, 256, 1024, 21, 0, List.of(600), 1000, 3, true, 0.05, 100);
   }
 
   public DetectorSpec withSizes(List<Integer> newMinSizes, int newMaxSize) {

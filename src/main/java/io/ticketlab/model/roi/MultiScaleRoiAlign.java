@@ -28,6 +28,7 @@ public final class MultiScaleRoiAlign {
   private final int samplingRatio;
   private final int canonicalScale;
   private final int canonicalLevel;
+  private final double fixedScale;
 
   public MultiScaleRoiAlign(
       List<String> featmapNames,
@@ -49,6 +50,31 @@ public final class MultiScaleRoiAlign {
     this.samplingRatio = samplingRatio;
     this.canonicalScale = canonicalScale;
     this.canonicalLevel = canonicalLevel;
+    this.fixedScale = 0;
+  }
+
+  private MultiScaleRoiAlign(String featmapName, int outputSize, int samplingRatio, double scale) {
+    if (outputSize <= 0 || !(scale > 0 && scale <= 1)) {
+      throw new IllegalArgumentException(
+          "single-level RoIAlign needs a positive output size and a scale in (0, 1], got " + outputSize + ", " + scale);
+    }
+    this.featmapNames = List.of(featmapName);
+    this.outputHeight = outputSize;
+    this.outputWidth = outputSize;
+    this.samplingRatio = samplingRatio;
+    this.canonicalScale = 224;
+    this.canonicalLevel = 4;
+    this.fixedScale = scale;
+  }
+
+  /**
+   * RoIAlign of one map at a known {@code scale} (e.g. 1/16 for a C4 model), square output. The
+   * scale is not inferred: torchvision's inference ({@link #inferScale}) gives 1/16 for a stride-16
+   * map only while the padding to a multiple of 32 adds less than √2 to the image height (images
+   * taller than 75 pixels), which small test images are not.
+   */
+  public static MultiScaleRoiAlign singleLevel(String featmapName, int outputSize, int samplingRatio, double scale) {
+    return new MultiScaleRoiAlign(featmapName, outputSize, samplingRatio, scale);
   }
 
   /** torchvision's pooler on maps '0'..'3': square output, canonical scale 224 and level 4. */
@@ -128,7 +154,7 @@ public final class MultiScaleRoiAlign {
       }
       heights[l] = (int) s.get(2);
       widths[l] = (int) s.get(3);
-      scales[l] = (float) inferScale(heights[l], maxHeight);
+      scales[l] = (float) (fixedScale > 0 ? fixedScale : inferScale(heights[l], maxHeight));
       rowOffset[l] = rows;
       rows += s.get(0) * s.get(2) * s.get(3);
     }

@@ -43,6 +43,14 @@ public final class AnchorGenerator {
     return new AnchorGenerator(sizes, ratios);
   }
 
+  /**
+   * The paper's VOC generator (jwyang/faster-rcnn.pytorch scales 8, 16, 32 at stride 16): one
+   * level, sizes 128, 256, 512, ratios 0.5, 1, 2 — 9 anchors per location, placed as torchvision's.
+   */
+  public static AnchorGenerator c4Default() {
+    return new AnchorGenerator(new int[][] {{128, 256, 512}}, new float[][] {{0.5f, 1f, 2f}});
+  }
+
   public int numLevels() {
     return sizes.length;
   }

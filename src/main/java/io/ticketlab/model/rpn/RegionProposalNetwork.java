@@ -97,9 +97,21 @@ public final class RegionProposalNetwork extends TorchBlock {
   public record AnchorTargets(int[] labels, float[] regressionTargets) {}
 
   public RegionProposalNetwork(int inChannels, AnchorGenerator anchorGenerator, Settings settings) {
+    this(new RPNHead(inChannels, anchorGenerator.numAnchorsPerLocation(0)), anchorGenerator, settings);
+  }
+
+  /** An RPN with its own {@code head} (e.g. the C4 model's 512-wide one); anchors per location must agree. */
+  public RegionProposalNetwork(RPNHead head, AnchorGenerator anchorGenerator, Settings settings) {
+    for (int l = 0; l < anchorGenerator.numLevels(); l++) {
+      if (anchorGenerator.numAnchorsPerLocation(l) != head.numAnchors()) {
+        throw new IllegalArgumentException(
+            "the RPN head predicts " + head.numAnchors() + " anchors per location, the generator has "
+                + anchorGenerator.numAnchorsPerLocation(l) + " at level " + l);
+      }
+    }
     this.anchorGenerator = anchorGenerator;
     this.settings = settings;
-    this.head = child("head", new RPNHead(inChannels, anchorGenerator.numAnchorsPerLocation(0)));
+    this.head = child("head", head);
   }
 
   /** The FPN RPN of torchvision's {@code fasterrcnn_resnet50_fpn} on 256-channel features. */

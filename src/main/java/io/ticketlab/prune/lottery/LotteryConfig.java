@@ -143,6 +143,13 @@ public record LotteryConfig(
     if (!strategy.equals("global") && !strategy.equals("layerwise")) {
       throw BadInputException.of(file, "pruning", "strategy", strategy, "expected global or layerwise");
     }
+    if (pruning.preset() != null) {
+      try {
+        io.ticketlab.prune.PrunableSet.preset(pruning.preset());
+      } catch (BadInputException e) {
+        throw BadInputException.of(file, "pruning", "preset", pruning.preset(), e.getMessage());
+      }
+    }
     if (rewind != null && rewind.at() != null) {
       Step.parse(rewind.at());
     }

@@ -50,6 +50,24 @@ class MultiScaleRoiAlignTest {
   }
 
   @Test
+  void singleLevel_poolsAtItsFixedScale_whereInferenceWouldNot() {
+    // C4 at stride 16 of a VOC image (600 -> padded 608 -> 38 rows): inference gives 1/16 ...
+    assertThat(MultiScaleRoiAlign.inferScale(38, 600)).isEqualTo(1.0 / 16);
+    // ... but not for a 40-pixel image padded to 64 (4 rows): 4/40 rounds to 1/8
+    assertThat(MultiScaleRoiAlign.inferScale(4, 40)).isEqualTo(1.0 / 8);
+    try (NDManager m = Engines.pytorch().newBaseManager(Device.cpu())) {
+      Map<String, NDArray> features = new LinkedHashMap<>();
+      features.put("0", Splitmix.array(m, 3, 1, 2, 4, 4));
+      MultiScaleRoiAlign pooler = MultiScaleRoiAlign.singleLevel("0", 7, 2, 1.0 / 16);
+      NDArray boxes = m.create(new float[] {2, 3, 30, 38}, new Shape(1, 4));
+      NDArray y = pooler.apply(features, List.of(boxes), List.<int[]>of(new int[] {40, 40}));
+      NDArray direct =
+          RoiAlign.of(7, 1.0 / 16, 2).apply(features.get("0"), m.create(new float[] {0, 2, 3, 30, 38}, new Shape(1, 5)));
+      assertThat(y.toFloatArray()).containsExactly(direct.toFloatArray());
+    }
+  }
+
+  @Test
   void missingFeatureMaps_areNamed() {
     try (NDManager m = Engines.pytorch().newBaseManager(Device.cpu())) {
       Map<String, NDArray> features = Map.of("p2", m.zeros(new Shape(1, 1, 4, 4)));
