@@ -192,6 +192,9 @@ final class TrainCommand implements Runnable {
     @Option(names = "--trainable-layers", defaultValue = "3", description = "Backbone stages trained, 0..5 (default: ${DEFAULT-VALUE}).")
     int trainableLayers;
 
+    @Option(names = "--roi-samples", defaultValue = "512", description = "Proposals sampled per image for the box head (default: ${DEFAULT-VALUE}, torchvision's).")
+    int roiSamples;
+
     @Option(names = "--scratch", description = "No pretrained backbone: trainable batch norm and all stages trained (torchvision's choice without weights).")
     boolean scratch;
 
@@ -246,7 +249,7 @@ final class TrainCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       DetectorSpec model = DetectorOptions.spec(task, arch, variant, width, fpnChannels, headWidth, minSize, maxSize,
-          trainableLayers, scratch, numClasses, train);
+          trainableLayers, scratch, numClasses, train).withRoiSamplesPerImage(roiSamples);
       DetectionRun.Spec s =
           new DetectionRun.Spec(
               train, trainImages == null ? parentOf(train) : trainImages,

@@ -27,6 +27,8 @@ import java.util.Locale;
  *     backbone, the paper); trainable BatchNorm2d otherwise (torchvision's choice from scratch)
  * @param boxScoreThreshold detections at or below this score are dropped
  * @param detectionsPerImage most detections per image
+ * @param roiSamplesPerImage proposals sampled per image for the box head's loss (torchvision's
+ *     {@code box_batch_size_per_image}, 512; the paper's VOC code uses 128)
  */
 public record DetectorSpec(
     Task task,
@@ -42,7 +44,8 @@ public record DetectorSpec(
     int trainableLayers,
     boolean frozenBatchNorm,
     double boxScoreThreshold,
-    int detectionsPerImage) {
+    int detectionsPerImage,
+    int roiSamplesPerImage) {
 
   /** The detector's task, as the CLI names it ({@code det}, {@code seg}, {@code kp}). */
   public enum Task {
@@ -103,6 +106,9 @@ public record DetectorSpec(
     if (minSizes == null || minSizes.isEmpty() || minSizes.stream().anyMatch(s -> s < 1) || maxSize < 1) {
       throw new IllegalArgumentException("image sizes must be positive: min " + minSizes + ", max " + maxSize);
     }
+    if (roiSamplesPerImage < 1) {
+      throw new IllegalArgumentException("RoI samples per image must be positive, got " + roiSamplesPerImage);
+    }
     if (trainableLayers < 0 || trainableLayers > 5) {
       throw new IllegalArgumentException("trainable layers must be 0..5, got " + trainableLayers);
     }
@@ -121,39 +127,39 @@ public record DetectorSpec(
         task == Task.KEYPOINTS ? List.of(640, 672, 704, 736, 768, 800) : List.of(800);
     return new DetectorSpec(
         task, Variant.FPN, depth, 1.0, 256, 1024, numClasses, task == Task.KEYPOINTS ? 17 : 0,
-        sizes, 1333, 3, true, 0.05, 100);
+        sizes, 1333, 3, true, 0.05, 100, 512);
   }
 
   /**
    * The paper's Pascal VOC model (jwyang/faster-rcnn.pytorch style Faster R-CNN C4): detection, 21
    * classes (20 + background), short side 600, long side at most 1000, ResNet of {@code depth} with
    * stem + layer1 frozen (3 trainable stages, as the paper code's {@code FIXED_BLOCKS = 1}), score
-   * threshold 0.05, 100 detections per image. The FPN width and fc representation fields keep
+   * threshold 0.05, 100 detections per image, 128 sampled RoIs per image. The FPN width and fc representation fields keep
    * torchvision's values and are not used by C4.
    */
   public static DetectorSpec paperVoc(int depth) {
     return new DetectorSpec(
-        Task.DETECTION, Variant.C4, depth, 1.0, 256, 1024, 21, 0, List.of(600), 1000, 3, true, 0.05, 100);
+        Task.DETECTION, Variant.C4, depth, 1.0, 256, 1024, 21, 0, List.of(600), 1000, 3, true, 0.05, 100, 128);
   }
 
   public DetectorSpec withSizes(List<Integer> newMinSizes, int newMaxSize) {
     return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, newMinSizes, newMaxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, newMinSizes, newMaxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage, roiSamplesPerImage);
   }
 
   public DetectorSpec withWidths(double newWidth, int newFpnChannels, int newRepresentationSize) {
     return new DetectorSpec(task, variant, depth, newWidth, newFpnChannels, newRepresentationSize,
-        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage, roiSamplesPerImage);
   }
 
   public DetectorSpec withTrainableLayers(int layers) {
     return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, minSizes, maxSize, layers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, layers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage, roiSamplesPerImage);
   }
 
   public DetectorSpec withBoxScoreThreshold(double threshold) {
     return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, threshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, threshold, detectionsPerImage, roiSamplesPerImage);
   }
 
   /**
@@ -162,16 +168,22 @@ public record DetectorSpec(
    */
   public DetectorSpec fromScratch() {
     return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, minSizes, maxSize, 5, false, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, 5, false, boxScoreThreshold, detectionsPerImage, roiSamplesPerImage);
   }
 
   public DetectorSpec withFrozenBatchNorm(boolean frozen) {
     return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozen, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozen, boxScoreThreshold, detectionsPerImage, roiSamplesPerImage);
+  }
+
+  public DetectorSpec withRoiSamplesPerImage(int samples) {
+    return new DetectorSpec(task, variant, depth, widthMultiplier, fpnChannels, representationSize,
+        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold,
+        detectionsPerImage, samples);
   }
 
   public DetectorSpec withVariant(Variant v) {
     return new DetectorSpec(task, v, depth, widthMultiplier, fpnChannels, representationSize,
-        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage);
+        numClasses, numKeypoints, minSizes, maxSize, trainableLayers, frozenBatchNorm, boxScoreThreshold, detectionsPerImage, roiSamplesPerImage);
   }
 }

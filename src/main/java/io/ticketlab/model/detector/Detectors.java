@@ -59,7 +59,8 @@ public final class Detectors {
     RoiHeads.Settings settings =
         RoiHeads.Settings.defaults()
             .withScoreThreshold(spec.boxScoreThreshold())
-            .withDetectionsPerImage(spec.detectionsPerImage());
+            .withDetectionsPerImage(spec.detectionsPerImage())
+            .withSamplesPerImage(spec.roiSamplesPerImage());
     List<InstanceBranch> branches = new ArrayList<>();
     switch (spec.task()) {
       case DETECTION:

@@ -83,6 +83,11 @@ public final class RoiHeads extends TorchBlock {
       return new Settings(proposalMatcher, sampler, boxCoder, threshold, nmsThreshold, detectionsPerImage);
     }
 
+    public Settings withSamplesPerImage(int n) {
+      return new Settings(proposalMatcher, new BalancedPositiveNegativeSampler(n, sampler.positiveFraction()),
+          boxCoder, scoreThreshold, nmsThreshold, detectionsPerImage);
+    }
+
     public Settings withDetectionsPerImage(int n) {
       return new Settings(proposalMatcher, sampler, boxCoder, scoreThreshold, nmsThreshold, n);
     }
