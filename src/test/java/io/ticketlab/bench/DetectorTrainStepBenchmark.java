@@ -1,0 +1,102 @@
+package io.ticketlab.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.ticketlab.engine.EngineSettings;
+import io.ticketlab.engine.Engines;
+import io.ticketlab.model.detector.DetectionTarget;
+import io.ticketlab.model.detector.DetectorSpec;
+import io.ticketlab.model.detector.GeneralizedRcnn;
+import io.ticketlab.train.Sgd;
+import io.ticketlab.train.detect.DetectionRun;
+import io.ticketlab.train.detect.DetectionTrainer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Benchmark (not a test): one training step of a two-stage detector — torchvision's R18-FPN Faster
+ * (or Mask) R-CNN with frozen batch norm and 3 trainable stages, square images of {@code size}
+ * pixels with three boxes each — forward with all losses, backward, SGD with momentum 0.9 and
+ * weight decay 1e-4, timed over several steps after a warm-up. {@code bench/detect-train-step.sh}
+ * runs it beside the torchvision reference.
+ *
+ * <p>Arguments: {@code task(det|seg) batch size steps warmup threads}.
+ */
+public final class DetectorTrainStepBenchmark {
+  private DetectorTrainStepBenchmark() {}
+
+  public static void main(String[] args) {
+    String task = args.length > 0 ? args[0] : "det";
+    int batch = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int size = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+    int steps = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+    int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+    if (args.length > 5) {
+      EngineSettings.setThreads(Integer.parseInt(args[5]));
+    }
+    DetectorSpec spec =
+        DetectorSpec.torchvision(DetectorSpec.Task.parse(task), 18, 6).withSizes(List.of(size), size);
+    Engine engine = Engines.pytorch();
+    engine.setRandomSeed(0);
+    try (NDManager manager = engine.newBaseManager(Device.cpu())) {
+      GeneralizedRcnn model = DetectionRun.build(spec, manager, null);
+      Sgd sgd = DetectionTrainer.optimizer(model, 0.9f, 1e-4f);
+      ParameterStore ps = new ParameterStore(manager, false);
+      List<NDArray> images = new ArrayList<>();
+      List<DetectionTarget> targets = new ArrayList<>();
+      for (int i = 0; i < batch; i++) {
+        images.add(manager.randomUniform(0f, 1f, new Shape(3, size, size)));
+        float s = size;
+        float[] boxes = {0.1f * s, 0.1f * s, 0.5f * s, 0.6f * s, 0.4f * s, 0.3f * s, 0.9f * s, 0.8f * s,
+            0.05f * s, 0.6f * s, 0.3f * s, 0.95f * s};
+        int[] labels = {1, 2, 3};
+        byte[][] masks = null;
+        if (spec.task() == DetectorSpec.Task.SEGMENTATION) {
+          masks = new byte[3][size * size];
+          for (int k = 0; k < 3; k++) {
+            for (int y = (int) boxes[4 * k + 1]; y < (int) boxes[4 * k + 3]; y++) {
+              Arrays.fill(masks[k], y * size + (int) boxes[4 * k], y * size + (int) boxes[4 * k + 2], (byte) 1);
+            }
+          }
+        }
+        targets.add(new DetectionTarget(boxes, labels, masks, masks == null ? 0 : size, masks == null ? 0 : size, null, 0));
+      }
+      double[] times = new double[steps];
+      float loss = 0;
+      for (int i = 0; i < warmup + steps; i++) {
+        long t0 = System.nanoTime();
+        try (NDScope scope = new NDScope()) {
+          sgd.zeroGradients();
+          NDArray total;
+          try (GradientCollector gc = engine.newGradientCollector()) {
+            Map<String, NDArray> losses = model.losses(ps, images, targets, new Random(i));
+            total = null;
+            for (NDArray l : losses.values()) {
+              total = total == null ? l : total.add(l);
+            }
+            gc.backward(total);
+          }
+          sgd.step(0.01f);
+          loss = total.getFloat();
+        }
+        if (i >= warmup) {
+          times[i - warmup] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+      Arrays.sort(times);
+      System.out.printf(Locale.ROOT,
+          "TicketLab %s R18-FPN batch %d at %dpx, %d threads: median %.1f ms/step, best %.1f ms (loss %.3f)%n",
+          spec.task().cliName(), batch, size, EngineSettings.threads(), times[steps / 2], times[0], loss);
+    }
+  }
+}
