@@ -1,0 +1,86 @@
+package io.ticketlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticketlab.data.synth.SynthGenerator;
+import io.ticketlab.data.synth.SynthOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train detect}, {@code predict} and {@code eval} chained on synthetic shapes, and the
+ * detector commands' bad-input errors (exit 2, one line naming the file and the bad value).
+ */
+@Tag("engine")
+class DetectCommandsTest {
+  @TempDir Path tmp;
+
+  private static final String[] TINY = {
+    "--width", "0.25", "--fpn-channels", "32", "--head-width", "64", "--min-size", "128", "--max-size", "128",
+    "--scratch", "--batch", "2", "--roi-samples", "64", "--warmup", "2it", "--quiet"
+  };
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
+  void trainPredictEval_chainOnSyntheticShapes() throws Exception {
+    Path train = tmp.resolve("train");
+    Path val = tmp.resolve("val");
+    SynthGenerator.write(train, new SynthOptions(4, 1, 128, SynthOptions.Split.train));
+    SynthGenerator.write(val, new SynthOptions(2, 1, 128, SynthOptions.Split.val));
+    Path run = tmp.resolve("run");
+    MainTest.Outcome t =
+        MainTest.run(concat(new String[] {"train", "detect", "--train", train.resolve("annotations.json").toString(),
+            "--val", val.resolve("annotations.json").toString(), "--iterations", "2it", "--eval-every", "2it",
+            "--out", run.toString()}, TINY));
+    assertThat(t.exitCode()).as(t.err()).isZero();
+    assertThat(t.out()).contains("trained to iteration 2").contains("bbox/AP50");
+    assertThat(run.resolve("model.json")).exists();
+    Path results = tmp.resolve("results.json");
+    MainTest.Outcome p =
+        MainTest.run("predict", "--model", run.toString(), "--coco", val.resolve("annotations.json").toString(),
+            "--score-threshold", "0", "--out", results.toString(), "--quiet");
+    assertThat(p.exitCode()).as(p.err()).isZero();
+    assertThat(Files.readString(results)).startsWith("[");
+    MainTest.Outcome e =
+        MainTest.run("eval", "--gt", val.resolve("annotations.json").toString(), "--results", results.toString());
+    assertThat(e.exitCode()).as(e.err()).isZero();
+    MainTest.Outcome folder =
+        MainTest.run("predict", "--model", run.resolve("checkpoint_2.tlck").toString(), "--images",
+            val.resolve("images").toString(), "--out", tmp.resolve("folder.json").toString(), "--quiet");
+    assertThat(folder.exitCode()).as(folder.err()).isZero();
+    assertThat(tmp.resolve("images.json")).exists();
+  }
+
+  @Test
+  void missingImage_exits2NamingTheFile() throws Exception {
+    Path train = tmp.resolve("train");
+    SynthGenerator.write(train, new SynthOptions(2, 1, 128, SynthOptions.Split.train));
+    try (var files = Files.list(train.resolve("images"))) {
+      Files.delete(files.sorted().findFirst().orElseThrow());
+    }
+    MainTest.Outcome t =
+        MainTest.run(concat(new String[] {"train", "detect", "--train", train.resolve("annotations.json").toString(),
+            "--iterations", "1it", "--out", tmp.resolve("run").toString()}, TINY));
+    assertThat(t.exitCode()).isEqualTo(2);
+    assertThat(t.err().strip().lines()).hasSize(1);
+    assertThat(t.err()).contains(".png");
+  }
+
+  @Test
+  void badDetectorOptions_exit2() {
+    MainTest.Outcome task = MainTest.run("train", "detect", "--task", "pose", "--train", "x.json", "--out", "o");
+    assertThat(task.exitCode()).isEqualTo(2);
+    assertThat(task.err()).contains("--task").contains("pose");
+    MainTest.Outcome model = MainTest.run("predict", "--model", "no-such-model", "--images", ".", "--out", "r.json");
+    assertThat(model.exitCode()).isEqualTo(2);
+    assertThat(model.err()).contains("no-such-model");
+  }
+}
