@@ -7,6 +7,7 @@ import io.ticketlab.model.roi.InstanceBranch;
 import io.ticketlab.model.roi.MultiScaleRoiAlign;
 import io.ticketlab.model.roi.RoiHeads;
 import io.ticketlab.model.roi.TwoMlpHead;
+import io.ticketlab.model.roi.keypoint.KeypointBranch;
 import io.ticketlab.model.rpn.AnchorGenerator;
 import io.ticketlab.model.rpn.RegionProposalNetwork;
 import java.util.ArrayList;
@@ -42,9 +43,17 @@ public final class Detectors {
     switch (spec.task()) {
       case DETECTION:
         break;
+      case KEYPOINTS:
+        branches.add(keypointBranch(spec));
+        break;
       default:
         throw new IllegalArgumentException("the " + spec.task().cliName() + " task is not available yet");
     }
     return new GeneralizedRcnn(transform, backbone, rpn, new RoiHeads(pool, boxHead, predictor, settings, branches));
+  }
+
+  /** torchvision's Keypoint R-CNN branch: 14×14 pooling, eight 512-channel convolutions, K heatmaps. */
+  private static InstanceBranch keypointBranch(DetectorSpec spec) {
+    return KeypointBranch.torchvision(spec.fpnChannels(), spec.numKeypoints());
   }
 }
