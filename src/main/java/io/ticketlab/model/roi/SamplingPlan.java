@@ -191,15 +191,18 @@ final class SamplingPlan {
         int n = Math.min(chunk, roiCount - firstRoi);
         int from = firstRoi * bins * samplesPerBin;
         int len = n * bins * samplesPerBin;
+        // index and weights wrap Java memory that autograd keeps for the backward pass: they must
+        // outlive this call (closing them with the scratch manager frees that memory), so the
+        // owner holds them
         NDArray index =
-            scratch.create(Arrays.copyOfRange(rows, from, from + len)).toDevice(table.getDevice(), false);
+            owner.create(Arrays.copyOfRange(rows, from, from + len)).toDevice(table.getDevice(), false);
         NDArray weight =
-            scratch
+            owner
                 .create(Arrays.copyOfRange(weights, from, from + len), new Shape((long) n * bins, 1, samplesPerBin))
                 .toType(table.getDataType(), false)
                 .toDevice(table.getDevice(), false);
         NDArray gathered =
-            table.get(scratch, new NDIndex("{}", index)).reshape((long) n * bins, samplesPerBin, channels);
+            table.get(owner, new NDIndex("{}", index)).reshape((long) n * bins, samplesPerBin, channels);
         NDArray part =
             weight
                 .matMul(gathered)

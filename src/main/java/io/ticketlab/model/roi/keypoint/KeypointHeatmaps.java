@@ -71,7 +71,9 @@ public final class KeypointHeatmaps {
         if (ky == y2) {
           y = size - 1;
         }
-        boolean ok = x >= 0 && y >= 0 && x < size && y < size && keypoints[3 * at + 2] > 0;
+        // PyTorch turns a NaN coordinate into INT64_MIN (invalid); Java's cast would give 0
+        boolean finite = !Float.isNaN((kx - x1) * scaleX) && !Float.isNaN((ky - y1) * scaleY);
+        boolean ok = finite && x >= 0 && y >= 0 && x < size && y < size && keypoints[3 * at + 2] > 0;
         valid[at] = ok;
         index[at] = ok ? (int) (y * size + x) : 0;
       }
