@@ -162,9 +162,10 @@ final class SamplingPlan {
   /**
    * Applies the plan to feature maps [N, C, H_l, W_l] (the levels of the plan, in order):
    * returns {@code [K, C, outH, outW]}, differentiable w.r.t. the maps and attached to the first
-   * map's manager. The channels-last table, indices, weights and gathered rows live in a scratch
-   * manager closed before returning (autograd keeps what backward needs), and the gather runs in
-   * chunks of RoIs so the transient rows stay below about 64 MiB.
+   * map's manager. The channels-last table and gathered rows live in a scratch manager closed
+   * before returning (autograd keeps its own references to engine memory); the indices and weights
+   * wrap Java buffers that closing would free under autograd, so the first map's manager owns
+   * them. The gather runs in chunks of RoIs so the transient rows stay below about 64 MiB.
    */
   NDArray apply(List<NDArray> maps) {
     NDArray first = maps.get(0);
