@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A few SGD steps of a tiny Keypoint R-CNN (ResNet-18 at width 0.25, FPN 32, box head 64, a
- * 2×32-channel keypoint head) on two hand-made person images: all five torchvision losses are
+ * 2×16-channel keypoint head) on two hand-made person images: all five torchvision losses are
  * there and finite, gradients reach the keypoint predictor, the trained loss falls, and inference
  * returns 17 keypoints per detection in original pixels.
  *
@@ -58,11 +58,11 @@ class KeypointRcnnTrainingTest {
     MultiScaleRoiAlign pool = MultiScaleRoiAlign.boxHead();
     RoiHeads.Settings defaults = RoiHeads.Settings.defaults();
     RoiHeads.Settings settings =
-        new RoiHeads.Settings(defaults.proposalMatcher(), new BalancedPositiveNegativeSampler(64, 0.25),
+        new RoiHeads.Settings(defaults.proposalMatcher(), new BalancedPositiveNegativeSampler(32, 0.25),
             defaults.boxCoder(), 0.0, defaults.nmsThreshold(), 10);
     KeypointBranch branch =
-        new KeypointBranch(MultiScaleRoiAlign.of(14, 2), new KeypointRcnnHeads(32, 32, 32),
-            new KeypointRcnnPredictor(32, KEYPOINTS));
+        new KeypointBranch(MultiScaleRoiAlign.of(14, 2), new KeypointRcnnHeads(32, 16, 16),
+            new KeypointRcnnPredictor(16, KEYPOINTS));
     return new GeneralizedRcnn(transform, backbone, rpn,
         new RoiHeads(pool, new TwoMlpHead(32 * 7 * 7, 64), new FastRcnnPredictor(64, 2), settings, List.of(branch)));
   }
