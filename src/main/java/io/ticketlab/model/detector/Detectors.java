@@ -10,6 +10,7 @@ import io.ticketlab.model.roi.MultiScaleRoiAlign;
 import io.ticketlab.model.roi.ResNetTopHead;
 import io.ticketlab.model.roi.RoiHeads;
 import io.ticketlab.model.roi.TwoMlpHead;
+import io.ticketlab.model.roi.keypoint.KeypointBranch;
 import io.ticketlab.model.roi.mask.MaskBranch;
 import io.ticketlab.model.rpn.AnchorGenerator;
 import io.ticketlab.model.rpn.RPNHead;
@@ -68,8 +69,11 @@ public final class Detectors {
       case SEGMENTATION:
         branches.add(maskBranch(spec));
         break;
+      case KEYPOINTS:
+        branches.add(keypointBranch(spec));
+        break;
       default:
-        throw new IllegalArgumentException("the " + spec.task().cliName() + " task is not available yet");
+        throw new IllegalArgumentException("unknown task " + spec.task());
     }
     return new GeneralizedRcnn(transform, parts.backbone(), parts.rpn(), new RoiHeads(pool, boxHead, predictor, settings, branches));
   }
@@ -116,5 +120,10 @@ public final class Detectors {
    */
   private static MaskBranch maskBranch(DetectorSpec spec) {
     return MaskBranch.of(spec.fpnChannels(), spec.fpnChannels(), spec.numClasses());
+  }
+
+  /** torchvision's Keypoint R-CNN branch: 14×14 pooling, eight 512-channel convolutions, K heatmaps. */
+  private static InstanceBranch keypointBranch(DetectorSpec spec) {
+    return KeypointBranch.torchvision(spec.fpnChannels(), spec.numKeypoints());
   }
 }

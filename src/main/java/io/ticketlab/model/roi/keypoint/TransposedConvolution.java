@@ -1,0 +1,79 @@
+package io.ticketlab.model.roi.keypoint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import io.ticketlab.model.nn.TorchBlock;
+
+/**
+ * PyTorch's {@code nn.ConvTranspose2d} (square kernel, equal stride and padding, no output
+ * padding, groups 1), which the engine lacks: the input is zero-interleaved ({@code stride − 1}
+ * zeros between pixels), padded by {@code kernel − 1 − padding} and convolved with the spatially
+ * flipped kernel whose in/out axes are swapped. Exact and differentiable. Parameters keep PyTorch's
+ * layout: {@code weight} [C_in, C_out, k, k], {@code bias} [C_out]. Output side {@code (H − 1) ·
+ * stride − 2 · padding + kernel}.
+ */
+public final class TransposedConvolution extends TorchBlock {
+  private final int kernel;
+  private final int stride;
+  private final int padding;
+  private final Parameter weight;
+  private final Parameter bias;
+
+  public TransposedConvolution(
+      int in, int out, int kernel, int stride, int padding, Initializer weightInit, Initializer biasInit) {
+    if (in < 1 || out < 1 || kernel < 1 || stride < 1 || padding < 0 || padding > kernel - 1) {
+      throw new IllegalArgumentException(
+          "invalid transposed convolution: in " + in + ", out " + out + ", kernel " + kernel + ", stride "
+              + stride + ", padding " + padding);
+    }
+    this.kernel = kernel;
+    this.stride = stride;
+    this.padding = padding;
+    weight = param("weight", Parameter.Type.WEIGHT, new Shape(in, out, kernel, kernel), weightInit, true);
+    bias = param("bias", Parameter.Type.BIAS, new Shape(out), biasInit, true);
+  }
+
+  /** [N, C_in, H, W] → [N, C_out, H', W']. */
+  public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray w = ps.getValue(weight, x.getDevice(), training).transpose(1, 0, 2, 3).flip(2, 3);
+    NDArray b = ps.getValue(bias, x.getDevice(), training);
+    NDArray input = x;
+    if (stride > 1) {
+      long n = x.getShape().get(0);
+      long c = x.getShape().get(1);
+      long h = x.getShape().get(2);
+      long wd = x.getShape().get(3);
+      NDArray zeros = x.zerosLike();
+      NDList columns = new NDList(x);
+      for (int s = 1; s < stride; s++) {
+        columns.add(zeros);
+      }
+      // [N, C, H, W, s] → [N, C, H, W·s], keep the first (W − 1)·s + 1 columns
+      NDArray wide = NDArrays.stack(columns, 4).reshape(n, c, h, wd * stride)
+          .get(":, :, :, :" + ((wd - 1) * stride + 1));
+      NDList rows = new NDList(wide);
+      NDArray zeroRows = wide.zerosLike();
+      for (int s = 1; s < stride; s++) {
+        rows.add(zeroRows);
+      }
+      long wOut = (wd - 1) * stride + 1;
+      input = NDArrays.stack(rows, 3).reshape(n, c, h * stride, wOut).get(":, :, :" + ((h - 1) * stride + 1) + ", :");
+    }
+    int pad = kernel - 1 - padding;
+    return Conv2d.conv2d(input, w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1)
+        .singletonOrThrow();
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(apply(ps, inputs.singletonOrThrow(), training));
+  }
+}
