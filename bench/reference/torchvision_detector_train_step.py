@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Reference for bench/detect-train-step.sh: the same detector training step in torchvision
-(Debian's python3-torch 1.13 / python3-torchvision 0.14): R18-FPN Faster or Mask R-CNN, frozen BN,
+(Debian's python3-torch 1.13 / python3-torchvision 0.14): R18-FPN Faster, Mask or Keypoint R-CNN, frozen BN,
 3 trainable stages, square random images with three boxes each, SGD momentum 0.9, wd 1e-4 (none on
-biases). Arguments: task(det|seg) batch size steps warmup threads."""
+biases). Arguments: task(det|seg|kp) batch size steps warmup threads."""
 import statistics
 import sys
 import time
 
 import torch
 import torchvision
-from torchvision.models.detection import FasterRCNN, MaskRCNN
+from torchvision.models.detection import FasterRCNN, KeypointRCNN, MaskRCNN
 from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
 
 task, batch, size, steps, warmup, threads = (sys.argv[1:] + ["det", "2", "256", "10", "3", "2"][len(sys.argv) - 1:])[:6]
@@ -17,8 +17,10 @@ batch, size, steps, warmup, threads = int(batch), int(size), int(steps), int(war
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 backbone = resnet_fpn_backbone(backbone_name="resnet18", weights=None, trainable_layers=3)
-cls = MaskRCNN if task == "seg" else FasterRCNN
-model = cls(backbone, num_classes=6, min_size=size, max_size=size)
+if task == "kp":
+    model = KeypointRCNN(backbone, num_classes=2, min_size=size, max_size=size)
+else:
+    model = (MaskRCNN if task == "seg" else FasterRCNN)(backbone, num_classes=6, min_size=size, max_size=size)
 model.train()
 decay = [p for n, p in model.named_parameters() if p.requires_grad and n.endswith(".weight")]
 no_decay = [p for n, p in model.named_parameters() if p.requires_grad and not n.endswith(".weight")]
@@ -29,7 +31,14 @@ boxes = torch.tensor([[0.1, 0.1, 0.5, 0.6], [0.4, 0.3, 0.9, 0.8], [0.05, 0.6, 0.
 images = [torch.rand(3, size, size) for _ in range(batch)]
 targets = []
 for _ in range(batch):
-    t = {"boxes": boxes.clone(), "labels": torch.tensor([1, 2, 3])}
+    t = {"boxes": boxes.clone(), "labels": torch.tensor([1, 1, 1] if task == "kp" else [1, 2, 3])}
+    if task == "kp":
+        kp = torch.zeros(3, 17, 3)
+        for k in range(3):
+            b = boxes[k]
+            for p in range(17):
+                kp[k, p] = torch.tensor([b[0] + (b[2] - b[0]) * ((p * 7) % 17) / 17.0, b[1] + (b[3] - b[1]) * p / 17.0, 2.0])
+        t["keypoints"] = kp
     if task == "seg":
         m = torch.zeros(3, size, size, dtype=torch.uint8)
         for k, b in enumerate(boxes.int().tolist()):

@@ -25,12 +25,12 @@ import java.util.Random;
 
 /**
  * Benchmark (not a test): one training step of a two-stage detector — torchvision's R18-FPN Faster
- * (or Mask) R-CNN with frozen batch norm and 3 trainable stages, square images of {@code size}
+ * (or Mask, or Keypoint) R-CNN with frozen batch norm and 3 trainable stages, square images of {@code size}
  * pixels with three boxes each — forward with all losses, backward, SGD with momentum 0.9 and
  * weight decay 1e-4, timed over several steps after a warm-up. {@code bench/detect-train-step.sh}
  * runs it beside the torchvision reference.
  *
- * <p>Arguments: {@code task(det|seg) batch size steps warmup threads}.
+ * <p>Arguments: {@code task(det|seg|kp) batch size steps warmup threads}.
  */
 public final class DetectorTrainStepBenchmark {
   private DetectorTrainStepBenchmark() {}
@@ -44,8 +44,9 @@ public final class DetectorTrainStepBenchmark {
     if (args.length > 5) {
       EngineSettings.setThreads(Integer.parseInt(args[5]));
     }
+    DetectorSpec.Task t = DetectorSpec.Task.parse(task);
     DetectorSpec spec =
-        DetectorSpec.torchvision(DetectorSpec.Task.parse(task), 18, 6).withSizes(List.of(size), size);
+        DetectorSpec.torchvision(t, 18, t == DetectorSpec.Task.KEYPOINTS ? 2 : 6).withSizes(List.of(size), size);
     Engine engine = Engines.pytorch();
     engine.setRandomSeed(0);
     try (NDManager manager = engine.newBaseManager(Device.cpu())) {
@@ -59,7 +60,19 @@ public final class DetectorTrainStepBenchmark {
         float s = size;
         float[] boxes = {0.1f * s, 0.1f * s, 0.5f * s, 0.6f * s, 0.4f * s, 0.3f * s, 0.9f * s, 0.8f * s,
             0.05f * s, 0.6f * s, 0.3f * s, 0.95f * s};
-        int[] labels = {1, 2, 3};
+        int[] labels = spec.task() == DetectorSpec.Task.KEYPOINTS ? new int[] {1, 1, 1} : new int[] {1, 2, 3};
+        float[] keypoints = null;
+        if (spec.task() == DetectorSpec.Task.KEYPOINTS) {
+          keypoints = new float[3 * 17 * 3];
+          for (int k = 0; k < 3; k++) {
+            for (int p = 0; p < 17; p++) {
+              int o = (k * 17 + p) * 3;
+              keypoints[o] = boxes[4 * k] + (boxes[4 * k + 2] - boxes[4 * k]) * ((p * 7) % 17) / 17f;
+              keypoints[o + 1] = boxes[4 * k + 1] + (boxes[4 * k + 3] - boxes[4 * k + 1]) * p / 17f;
+              keypoints[o + 2] = 2;
+            }
+          }
+        }
         byte[][] masks = null;
         if (spec.task() == DetectorSpec.Task.SEGMENTATION) {
           masks = new byte[3][size * size];
@@ -69,7 +82,8 @@ public final class DetectorTrainStepBenchmark {
             }
           }
         }
-        targets.add(new DetectionTarget(boxes, labels, masks, masks == null ? 0 : size, masks == null ? 0 : size, null, 0));
+        targets.add(new DetectionTarget(boxes, labels, masks, masks == null ? 0 : size, masks == null ? 0 : size,
+            keypoints, keypoints == null ? 0 : 17));
       }
       double[] times = new double[steps];
       float loss = 0;

@@ -61,6 +61,9 @@ class DetectionRunTest {
     assertThat(metrics.get(0))
         .isEqualTo("iteration,lr,loss,loss_classifier,loss_box_reg,loss_objectness,loss_rpn_box_reg");
     assertThat(metrics).hasSize(7);
+    double first = Double.parseDouble(metrics.get(1).split(",")[2]);
+    double last = Double.parseDouble(metrics.get(6).split(",")[2]);
+    assertThat(last).as("the loss after 6 SGD steps").isLessThan(first);
     List<String> validation = Files.readAllLines(a.resolve("validation.csv"), StandardCharsets.UTF_8);
     assertThat(validation.get(0)).startsWith("iteration,epoch,val_loss_classifier").contains("bbox/AP50");
     assertThat(validation).hasSize(3);
