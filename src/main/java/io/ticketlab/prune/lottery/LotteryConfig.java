@@ -259,7 +259,8 @@ public record LotteryConfig(
     detectorSpec(file, model.numClasses() == null ? 1 : model.numClasses(), null);
   }
 
-  /** Whether this is a detector experiment ({@code task: det | seg | kp}). */
+  /** Whether this is a detector experiment ({@code task: det | seg | kp}). Not part of the canonical form. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isDetector() {
     return task != null && !task.equals(CLASSIFY);
   }

@@ -36,12 +36,13 @@ class DetectorLotteryTest {
   @TempDir Path dir;
 
   /** A tiny detector experiment on synthetic shapes written into {@code dir}. */
-  static Path tinyConfig(Path dir, String task, String preset, String extra) throws Exception {
+  static Path tinyConfig(Path dir, String task, String preset, boolean validation, String extra) throws Exception {
     SynthGenerator.write(dir.resolve("train"), new SynthOptions(4, 1, 128, SynthOptions.Split.train));
     SynthGenerator.write(dir.resolve("val"), new SynthOptions(2, 1, 128, SynthOptions.Split.val));
     return Files.writeString(dir.resolve("exp.yaml"), String.join("\n",
         "task: " + task,
-        "data: {train: train/" + SynthGenerator.ANNOTATIONS + ", val: val/" + SynthGenerator.ANNOTATIONS + "}",
+        "data: {train: train/" + SynthGenerator.ANNOTATIONS
+            + (validation ? ", val: val/" + SynthGenerator.ANNOTATIONS : "") + "}",
         "model: {arch: resnet18, width: 0.25, fpn_channels: 32, head_width: 64, min_size: [128], max_size: 128,"
             + " scratch: true}",
         "training: {iterations: 4it, batch: 2, lr: 0.01, warmup: 1it, warmup_factor: 0.1}",
@@ -53,7 +54,7 @@ class DetectorLotteryTest {
 
   @Test
   void maskRcnnPaperCoco_twoLevels_handCountedSparsity_exactZeros_rewind_andIdempotentResume() throws Exception {
-    Path cfgFile = tinyConfig(dir, "seg", "paper-coco", "");
+    Path cfgFile = tinyConfig(dir, "seg", "paper-coco", true, "");
     LotteryConfig config = LotteryConfig.read(cfgFile);
     Path root = dir.resolve("runs");
     List<LotteryRunner.LevelOutcome> first = LotteryRunner.run(config, dir, root, null, null, null);
@@ -159,7 +160,7 @@ class DetectorLotteryTest {
     assertThat(selected.stream().filter(n -> n.startsWith("backbone.body.layer")).count()).isEqualTo(12);
 
     // on an FPN model the groups do not exist: refused before training, naming the missing group
-    Path fpn = tinyConfig(dir, "det", "paper-voc", "");
+    Path fpn = tinyConfig(dir, "det", "paper-voc", false, "");
     assertThatThrownBy(() -> LotteryRunner.run(LotteryConfig.read(fpn), dir, dir.resolve("r"), null, null, null))
         .isInstanceOf(BadInputException.class).hasMessageContaining("paper-voc").hasMessageContaining("'top'");
     assertThat(dir.resolve("r")).doesNotExist();
