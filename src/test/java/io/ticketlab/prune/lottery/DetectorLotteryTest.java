@@ -137,6 +137,29 @@ class DetectorLotteryTest {
     assertThat(again.get(1).networkSparsityPercent()).isEqualTo(first.get(1).networkSparsityPercent());
     assertThat(Files.getLastModifiedTime(level1.resolve("checkpoint_4.tlck"))).isEqualTo(before);
     assertThat(Files.readAllLines(level1.resolve("metrics.csv"))).isEqualTo(metrics);
+
+    // the commands that read run folders work on detector runs
+    Outcome status = main("lottery", "status", "--root", root.toString());
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out()).contains("replicate_0/level_1: done: prune 80.00%").contains("bbox/AP");
+    Outcome sparsity = main("sparsity", level1.resolve("checkpoint_4.tlck").toString(), "--preset", "paper-coco");
+    assertThat(sparsity.code()).as(sparsity.err()).isZero();
+    assertThat(sparsity.out()).contains("80.00").contains(String.format(java.util.Locale.ROOT, "%.2f", handCount));
+    Outcome size = main("size", root.resolve("lottery_" + config.runId()).toString());
+    assertThat(size.code()).as(size.err()).isZero();
+    assertThat(size.out()).contains("replicate_0/level_1/main");
+    Outcome report = main("lottery", "--config", cfgFile.toString(), "--root", root.toString(), "--quiet");
+    assertThat(report.code()).as(report.err()).isZero();
+    assertThat(report.out()).contains("bbox/AP").contains("segm/AP").contains("(done before)");
+  }
+
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome main(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = io.ticketlab.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), args);
+    return new Outcome(code, out.toString(), err.toString());
   }
 
   @Test
