@@ -81,6 +81,17 @@ class LotteryConfigTest {
     assertBad(CLASSIFY.replace("batch: 6", "batch: 6, flip: false"), "training.flip", "only for detector tasks");
   }
 
+  @Test
+  void lotteryHelp_describesDetectorTasks() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    int code = io.ticketlab.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
+        "lottery", "--help");
+    assertThat(code).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("det (Faster R-CNN), seg (Mask R-CNN) and kp (Keypoint R-CNN)")
+        .contains("paper-voc[:base+top+rpn+head]");
+  }
+
   private void assertBad(String yaml, String... fragments) {
     assertThatThrownBy(() -> read(yaml)).isInstanceOf(BadInputException.class)
         .satisfies(e -> assertThat(e.getMessage()).contains(fragments));
