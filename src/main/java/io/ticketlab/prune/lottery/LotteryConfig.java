@@ -100,7 +100,8 @@ public record LotteryConfig(
       Boolean flip) {}
 
   /**
-   * What to prune and how: {@code preset} + include/exclude patterns, {@code strategy} global |
+   * What to prune and how: {@code preset} (default classifier-convs, paper-coco for detectors) +
+   * include/exclude patterns, {@code strategy} global |
    * layerwise, target {@code sparsity} of the prunable set reached in {@code rounds} (2 =
    * one-shot), or {@code fraction} per level for {@code levels} levels (open_lth style).
    */

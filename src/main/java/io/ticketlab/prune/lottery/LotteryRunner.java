@@ -364,7 +364,8 @@ public final class LotteryRunner {
 
   static PrunableSet prunableSet(LotteryConfig c) {
     LotteryConfig.Pruning p = c.pruning();
-    return PrunableSet.of(p.preset() == null ? "classifier-convs" : p.preset(),
+    String defaultPreset = c.isDetector() ? "paper-coco" : "classifier-convs";
+    return PrunableSet.of(p.preset() == null ? defaultPreset : p.preset(),
         p.include() == null ? List.of() : p.include(), p.exclude() == null ? List.of() : p.exclude());
   }
 

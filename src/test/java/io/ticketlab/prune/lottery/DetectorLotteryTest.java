@@ -163,6 +163,29 @@ class DetectorLotteryTest {
   }
 
   @Test
+  void detectorEarlyBirdBranch_keepsTheTicketsDensity_andRecordsItsIou() throws Exception {
+    Path cfgFile = tinyConfig(dir, "det", "backbone-only", false, "early_bird: {fractions: [0.5]}");
+    LotteryConfig config = LotteryConfig.read(cfgFile);
+    Path root = dir.resolve("runs");
+    LotteryRunner.run(config, dir, root, null, null, null);
+    Path level = root.resolve("lottery_" + config.runId()).resolve("replicate_0/level_1");
+    Mask ticket = Mask.of(TicketCheckpoint.read(level.resolve("main/mask.tlck")).masks());
+    assertThat(ticket.names()).allMatch(n -> n.startsWith("backbone.body."));
+    assertThat(root.resolve("lottery_" + config.runId()).resolve("replicate_0/level_0/main/checkpoint_2.tlck")).exists();
+
+    LotteryRunner.LevelOutcome early =
+        LotteryRunner.runBranch(config, dir, root, 0, 1, LotteryRunner.Branch.EARLY_BIRD, 0.5, null);
+    Mask earlyMask = Mask.of(TicketCheckpoint.read(early.folder().resolve("checkpoint_4.tlck")).masks());
+    assertThat(earlyMask.kept()).isEqualTo(ticket.kept());
+    assertThat(early.prunePercent()).isCloseTo(80.0, org.assertj.core.data.Offset.offset(0.01));
+    JsonNode iou = new ObjectMapper().readTree(early.folder().resolve("mask_iou.json").toFile());
+    assertThat(iou.get("iteration").asLong()).isEqualTo(2);
+    assertThat(iou.get("maskIouWithTicket").asDouble()).isEqualTo(earlyMask.iou(ticket)).isBetween(0.0, 1.0);
+    assertThat(LotteryRunner.runBranch(config, dir, root, 0, 1, LotteryRunner.Branch.EARLY_BIRD, 0.5, null).alreadyDone())
+        .isTrue();
+  }
+
+  @Test
   void paperVocPreset_onTinyC4_selectsExactlyBaseTopRpnHead() throws Exception {
     DetectorSpec c4 = DetectorSpec.paperVoc(18).withWidths(0.25, 32, 64).withSizes(List.of(128), 128).fromScratch();
     Map<String, int[]> shapes = DetectionRun.parameterShapes(c4);
