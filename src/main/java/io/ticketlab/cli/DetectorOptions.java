@@ -1,8 +1,6 @@
 package io.ticketlab.cli;
 
 import io.ticketlab.common.BadInputException;
-import io.ticketlab.data.coco.CocoReader;
-import io.ticketlab.model.backbone.ResNetConfig;
 import io.ticketlab.model.detector.DetectorSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,42 +13,15 @@ final class DetectorOptions {
       String task, String arch, String variant, double width, int fpnChannels, int headWidth,
       List<Integer> minSize, int maxSize, int trainableLayers, boolean scratch, Integer numClasses,
       Path annotations) {
-    DetectorSpec.Task t;
-    DetectorSpec.Variant v;
-    int depth;
     try {
-      t = DetectorSpec.Task.parse(task);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("--task: bad value " + task + ": expected det, seg or kp");
-    }
-    try {
-      v = DetectorSpec.Variant.parse(variant);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("--variant: bad value " + variant + ": expected fpn or c4");
-    }
-    try {
-      depth = ResNetConfig.parseArch(arch);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("--arch: bad value " + arch + ": " + e.getMessage());
-    }
-    int classes;
-    if (numClasses != null) {
-      classes = numClasses;
-    } else if (t == DetectorSpec.Task.KEYPOINTS) {
-      classes = 1;
-    } else {
-      classes = CocoReader.readDataset(annotations).categories().size();
-    }
-    try {
-      DetectorSpec s =
-          DetectorSpec.torchvision(t, depth, classes + 1)
-              .withVariant(v)
-              .withWidths(width, fpnChannels, headWidth)
-              .withSizes(minSize, maxSize)
-              .withTrainableLayers(trainableLayers);
-      return scratch ? s.fromScratch() : s;
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("detector options: " + e.getMessage());
+      return new io.ticketlab.model.detector.DetectorOptions(
+              task, arch, variant, width, fpnChannels, headWidth, minSize, maxSize, trainableLayers, scratch)
+          .spec(numClasses, annotations);
+    } catch (io.ticketlab.model.detector.DetectorOptions.InvalidOption e) {
+      if (e.option() == null) {
+        throw new BadInputException("detector options: " + e.getMessage());
+      }
+      throw new BadInputException("--" + e.option() + ": bad value " + e.value() + ": " + e.getMessage());
     }
   }
 }

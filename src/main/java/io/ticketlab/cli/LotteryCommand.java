@@ -25,7 +25,11 @@ import picocli.CommandLine.Option;
       "Runs the experiment of --config (YAML or JSON) in <root>/lottery_<hash>/replicate_<n>/"
           + "level_<k>/main. Finished levels are skipped and an interrupted level resumes from its"
           + " latest checkpoint, so the same command continues a killed run.",
-      "This version runs classification experiments (ImageNet-style tickets); detector tasks follow."
+      "Tasks (the config's task key): classify (ResNet on image folders, top-1/top-5; the default),"
+          + " det (Faster R-CNN), seg (Mask R-CNN) and kp (Keypoint R-CNN) on COCO-format data, FPN or"
+          + " the paper's VOC C4 model (model.variant: c4), scored with COCO AP (bbox/AP first)."
+          + " Pruning presets: classifier-convs, paper-coco, paper-voc[:base+top+rpn+head],"
+          + " backbone-only, all-weights, plus include/exclude patterns. See README for examples."
     },
     subcommands = {LotteryCommand.Status.class, LotteryCommand.BranchCommand.class})
 final class LotteryCommand implements Callable<Integer> {
@@ -57,21 +61,25 @@ final class LotteryCommand implements Callable<Integer> {
         LotteryRunner.run(c, base, root, levels, replicates, quiet ? null : System.err);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("run folder %s%n", root.resolve("lottery_" + c.runId()));
-    out.printf("%-9s %-5s %9s %9s %12s %8s %8s%n", "replicate", "level", "keep", "prune %", "net. sparsity", "top-1", "top-5");
+    List<String> names = outcomes.isEmpty() ? List.of() : outcomes.get(0).metricNames();
+    out.printf("%-9s %-5s %9s %9s %12s", "replicate", "level", "keep", "prune %", "net. sparsity");
+    names.forEach(n -> out.printf(" %12s", label(n)));
+    out.println();
     for (LotteryRunner.LevelOutcome o : outcomes) {
-      out.printf(Locale.ROOT, "%-9d %-5d %9.4f %9.2f %12.2f%% %8s %8s%s%n", o.replicate(), o.level(),
-          o.targetDensity(), o.prunePercent(), o.networkSparsityPercent(), fmt(o.top1()), fmt(o.top5()),
-          o.alreadyDone() ? "  (done before)" : "");
+      out.printf(Locale.ROOT, "%-9d %-5d %9.4f %9.2f %12.2f%%", o.replicate(), o.level(),
+          o.targetDensity(), o.prunePercent(), o.networkSparsityPercent());
+      names.forEach(n -> out.printf(" %12s", fmt(o.metrics().get(n))));
+      out.println(o.alreadyDone() ? "  (done before)" : "");
     }
     if (outcomes.stream().mapToInt(LotteryRunner.LevelOutcome::replicate).max().orElse(0) > 0) {
       out.println("mean ± std over replicates (population std):");
       outcomes.stream().mapToInt(LotteryRunner.LevelOutcome::level).distinct().sorted().forEach(level -> {
-        double[] top1 = outcomes.stream().filter(o -> o.level() == level && o.top1() != null)
-            .mapToDouble(LotteryRunner.LevelOutcome::top1).toArray();
+        double[] main = outcomes.stream().filter(o -> o.level() == level && o.metric() != null)
+            .mapToDouble(LotteryRunner.LevelOutcome::metric).toArray();
         double[] sparsity = outcomes.stream().filter(o -> o.level() == level)
             .mapToDouble(LotteryRunner.LevelOutcome::networkSparsityPercent).toArray();
-        out.printf(Locale.ROOT, "  level %d: network sparsity %.2f%%, top-1 %s%n", level, mean(sparsity),
-            top1.length == 0 ? "-" : String.format(Locale.ROOT, "%.4f ± %.4f (%d)", mean(top1), std(top1), top1.length));
+        out.printf(Locale.ROOT, "  level %d: network sparsity %.2f%%, %s %s%n", level, mean(sparsity), names.get(0),
+            main.length == 0 ? "-" : String.format(Locale.ROOT, "%.4f ± %.4f (%d)", mean(main), std(main), main.length));
       });
     }
     out.flush();
@@ -93,6 +101,11 @@ final class LotteryCommand implements Callable<Integer> {
       s += (x - m) * (x - m);
     }
     return v.length == 0 ? Double.NaN : Math.sqrt(s / v.length);
+  }
+
+  /** {@code top1} → {@code top-1}; COCO names as they are. */
+  static String label(String metric) {
+    return metric.matches("top\\d") ? "top-" + metric.substring(3) : metric;
   }
 
   private static String fmt(Double v) {
@@ -137,8 +150,10 @@ final class LotteryCommand implements Callable<Integer> {
       LotteryRunner.LevelOutcome o = LotteryRunner.runBranch(
           c, config.toAbsolutePath().getParent(), root, replicate, level, branch, fraction, quiet ? null : System.err);
       PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "branch %s of level %d (replicate %d): prune %.2f%%, network sparsity %.2f%%, top-1 %s, top-5 %s%s%n",
-          branch.id(), o.level(), o.replicate(), o.prunePercent(), o.networkSparsityPercent(), fmt(o.top1()), fmt(o.top5()),
+      StringBuilder metrics = new StringBuilder();
+      o.metricNames().forEach(n -> metrics.append(", ").append(label(n)).append(' ').append(fmt(o.metrics().get(n))));
+      out.printf(Locale.ROOT, "branch %s of level %d (replicate %d): prune %.2f%%, network sparsity %.2f%%%s%s%n",
+          branch.id(), o.level(), o.replicate(), o.prunePercent(), o.networkSparsityPercent(), metrics,
           o.alreadyDone() ? " (done before)" : "");
       out.printf("folder %s%n", o.folder());
       java.nio.file.Path iou = o.folder().resolve("mask_iou.json");
@@ -175,8 +190,11 @@ final class LotteryCommand implements Callable<Integer> {
               String state;
               if (Files.exists(main.resolve("level.json"))) {
                 JsonNode j = json.readTree(main.resolve("level.json").toFile());
-                state = String.format(Locale.ROOT, "done: prune %.2f%%, network sparsity %.2f%%, top-1 %s",
-                    j.get("prunePercent").asDouble(), j.get("networkSparsityPercent").asDouble(), j.get("top1").asText());
+                String metric = j.hasNonNull("metric") ? j.get("metric").asText() : "top1";
+                JsonNode value = j.hasNonNull("metrics") ? j.get("metrics").get(metric) : j.get(metric);
+                state = String.format(Locale.ROOT, "done: prune %.2f%%, network sparsity %.2f%%, %s %s",
+                    j.get("prunePercent").asDouble(), j.get("networkSparsityPercent").asDouble(), label(metric),
+                    value == null || value.isNull() ? "-" : value.asText());
               } else {
                 long checkpoints;
                 try (Stream<Path> files = Files.list(main)) {

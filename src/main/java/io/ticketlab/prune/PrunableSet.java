@@ -141,7 +141,8 @@ public final class PrunableSet {
 
   /**
    * The prunable tensors of a model, in model order; a selection that is empty is refused (a preset
-   * that selects nothing is a configuration error, caught before training).
+   * that selects nothing is a configuration error, caught before training, and so is a {@code
+   * paper-voc} group that selects nothing, e.g. {@code top} on an FPN model).
    */
   public Map<String, int[]> select(Map<String, int[]> modelShapes) {
     Map<String, int[]> out = new LinkedHashMap<>();
@@ -153,6 +154,15 @@ public final class PrunableSet {
     if (out.isEmpty()) {
       throw BadInputException.of(
           null, null, "preset", preset, "selects no tensor of this model (check the preset and patterns)");
+    }
+    java.util.Set<ModuleGroup> groups = ModuleGroup.ofPreset(preset);
+    if (groups != null) {
+      for (ModuleGroup g : groups) {
+        if (out.keySet().stream().noneMatch(g::contains)) {
+          throw BadInputException.of(null, null, "preset", preset, "module group '" + g.configName()
+              + "' selects no tensor of this model (the groups are defined on the C4 model: variant c4)");
+        }
+      }
     }
     return out;
   }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.config.Step;
+import io.ticketlab.model.detector.DetectorOptions;
+import io.ticketlab.model.detector.DetectorSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +22,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A lottery-ticket experiment, as written in a YAML or JSON file: data, model, training schedule,
+ * A lottery-ticket experiment, as written in a YAML or JSON file: the task ({@code classify}, the
+ * default, or a detector: {@code det} Faster R-CNN, {@code seg} Mask R-CNN, {@code kp} Keypoint
+ * R-CNN), data, model, training schedule,
  * pruning (preset, strategy, target sparsity, rounds or per-level fraction), rewind point and
  * replicates. Unknown keys and impossible values are refused before any training starts. The run
  * folder is named by a hash of the canonical form ({@link #runId()}), so the same experiment always
@@ -43,13 +47,44 @@ public record LotteryConfig(
    */
   public record EarlyBird(List<Double> fractions) {}
 
-  /** Classification data: image folders. */
-  public record Data(String train, String val) {}
+  /**
+   * The data. Classification: image folders {@code train} and {@code val}. Detector tasks: COCO
+   * jsons {@code train} and {@code val}, their images in {@code train_images} / {@code val_images}
+   * (default: the json's folder).
+   */
+  public record Data(
+      String train,
+      String val,
+      @JsonProperty("train_images") String trainImages,
+      @JsonProperty("val_images") String valImages) {}
 
-  /** The network: {@code resnet18}, {@code resnet50}, ... and a width multiplier. */
-  public record Model(String arch, Double width) {}
+  /**
+   * The network: {@code resnet18}, {@code resnet50}, ... and a width multiplier. Detector tasks
+   * also take the options of {@code ticketlab train detect}: {@code variant} fpn | c4, {@code
+   * fpn_channels}, {@code head_width}, {@code min_size} (list of short sides), {@code max_size},
+   * {@code trainable_layers}, {@code scratch} (trainable batch norm, all stages trained), {@code
+   * num_classes} (default: the training json's categories) and initial {@code weights} (a detector
+   * checkpoint or ImageNet ResNet weights for the backbone).
+   */
+  public record Model(
+      String arch,
+      Double width,
+      String variant,
+      @JsonProperty("fpn_channels") Integer fpnChannels,
+      @JsonProperty("head_width") Integer headWidth,
+      @JsonProperty("min_size") List<Integer> minSize,
+      @JsonProperty("max_size") Integer maxSize,
+      @JsonProperty("trainable_layers") Integer trainableLayers,
+      Boolean scratch,
+      @JsonProperty("num_classes") Integer numClasses,
+      String weights) {}
 
-  /** The training schedule of every level. */
+  /**
+   * The training schedule of every level. Classification: {@code size} is the crop, {@code
+   * schedule} cosine | step. Detector tasks: step schedule only (×0.1 at each milestone), {@code
+   * warmup_factor} (default 0.001), {@code eval_every} (validation loss + COCO AP interval, default
+   * only at the end), {@code flip} (default true); image sizes are in the model.
+   */
   public record Training(
       String iterations,
       Integer batch,
@@ -59,10 +94,14 @@ public record LotteryConfig(
       @JsonProperty("weight_decay") Double weightDecay,
       String warmup,
       String schedule,
-      List<String> milestones) {}
+      List<String> milestones,
+      @JsonProperty("warmup_factor") Double warmupFactor,
+      @JsonProperty("eval_every") String evalEvery,
+      Boolean flip) {}
 
   /**
-   * What to prune and how: {@code preset} + include/exclude patterns, {@code strategy} global |
+   * What to prune and how: {@code preset} (default classifier-convs, paper-coco for detectors) +
+   * include/exclude patterns, {@code strategy} global |
    * layerwise, target {@code sparsity} of the prunable set reached in {@code rounds} (2 =
    * one-shot), or {@code fraction} per level for {@code levels} levels (open_lth style).
    */
@@ -78,6 +117,9 @@ public record LotteryConfig(
 
   /** Late resetting: rewind to the weights at {@code at} (0it = original LTH), optionally with the optimizer. */
   public record Rewind(String at, Boolean optimizer) {}
+
+  /** The classification task's name (the default). */
+  public static final String CLASSIFY = "classify";
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -113,9 +155,13 @@ public record LotteryConfig(
 
   /** Checks everything that can be checked without the data. */
   public void validate(Path file) {
-    String t = task == null ? "classify" : task;
-    if (!t.equals("classify")) {
-      throw BadInputException.of(file, null, "task", task, "only 'classify' runs in this version (detectors follow)");
+    String t = task == null ? CLASSIFY : task;
+    if (!t.equals(CLASSIFY)) {
+      try {
+        DetectorSpec.Task.parse(t);
+      } catch (IllegalArgumentException e) {
+        throw BadInputException.of(file, null, "task", task, "expected classify, det, seg or kp");
+      }
     }
     if (data == null || data.train() == null) {
       throw BadInputException.of(file, "data", "train", null, "missing: the training image folder");
@@ -127,6 +173,11 @@ public record LotteryConfig(
       throw BadInputException.of(file, "training", "iterations", null, "missing (e.g. 2ep or 500it)");
     }
     Step.parse(training.iterations());
+    if (isDetector()) {
+      validateDetector(file);
+    } else {
+      validateClassifier(file);
+    }
     if (pruning == null) {
       throw BadInputException.of(file, null, "pruning", null, "missing");
     }
@@ -165,6 +216,79 @@ public record LotteryConfig(
     }
   }
 
+  private void validateClassifier(Path file) {
+    refuse(file, "data", "train_images", data.trainImages());
+    refuse(file, "data", "val_images", data.valImages());
+    refuse(file, "model", "variant", model.variant());
+    refuse(file, "model", "fpn_channels", model.fpnChannels());
+    refuse(file, "model", "head_width", model.headWidth());
+    refuse(file, "model", "min_size", model.minSize());
+    refuse(file, "model", "max_size", model.maxSize());
+    refuse(file, "model", "trainable_layers", model.trainableLayers());
+    refuse(file, "model", "scratch", model.scratch());
+    refuse(file, "model", "num_classes", model.numClasses());
+    refuse(file, "model", "weights", model.weights());
+    refuse(file, "training", "warmup_factor", training.warmupFactor());
+    refuse(file, "training", "eval_every", training.evalEvery());
+    refuse(file, "training", "flip", training.flip());
+  }
+
+  private static void refuse(Path file, String record, String key, Object value) {
+    if (value != null) {
+      throw BadInputException.of(file, record, key, value, "only for detector tasks (task: det, seg or kp)");
+    }
+  }
+
+  private void validateDetector(Path file) {
+    if (training.size() != null) {
+      throw BadInputException.of(file, "training", "size", training.size(),
+          "classification only; detectors take model.min_size and model.max_size");
+    }
+    if (training.schedule() != null && !training.schedule().equalsIgnoreCase("step")) {
+      throw BadInputException.of(file, "training", "schedule", training.schedule(),
+          "detectors train with the step schedule (x0.1 at each milestone)");
+    }
+    if (training.evalEvery() != null) {
+      Step.parse(training.evalEvery());
+    }
+    if (training.warmupFactor() != null && !(training.warmupFactor() > 0 && training.warmupFactor() <= 1)) {
+      throw BadInputException.of(file, "training", "warmup_factor", training.warmupFactor(), "must be in (0, 1]");
+    }
+    if (model.numClasses() != null && model.numClasses() < 1) {
+      throw BadInputException.of(file, "model", "num_classes", model.numClasses(), "must be at least 1 (background not counted)");
+    }
+    detectorSpec(file, model.numClasses() == null ? 1 : model.numClasses(), null);
+  }
+
+  /** Whether this is a detector experiment ({@code task: det | seg | kp}). Not part of the canonical form. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isDetector() {
+    return task != null && !task.equals(CLASSIFY);
+  }
+
+  /**
+   * The detector of a detector experiment, with {@code numClasses} classes (null: the categories
+   * of {@code annotations}); bad model options are errors naming the {@code model} key.
+   */
+  public DetectorSpec detectorSpec(Path file, Integer numClasses, Path annotations) {
+    Model m = model;
+    DetectorOptions options = new DetectorOptions(
+        task, m.arch(), m.variant() == null ? "fpn" : m.variant(), m.width() == null ? 1.0 : m.width(),
+        m.fpnChannels() == null ? 256 : m.fpnChannels(), m.headWidth() == null ? 1024 : m.headWidth(),
+        m.minSize() == null ? List.of(800) : m.minSize(), m.maxSize() == null ? 1333 : m.maxSize(),
+        m.trainableLayers() == null ? 3 : m.trainableLayers(), Boolean.TRUE.equals(m.scratch()));
+    try {
+      return options.spec(numClasses, annotations);
+    } catch (DetectorOptions.InvalidOption e) {
+      String key = e.option() == null ? null : e.option().replace('-', '_');
+      return badModel(file, key, e.value(), e.getMessage());
+    }
+  }
+
+  private static DetectorSpec badModel(Path file, String key, Object value, String problem) {
+    throw BadInputException.of(file, "task".equals(key) ? null : "model", key, value, problem);
+  }
+
   public String strategyName() {
     return pruning.strategy() == null ? "global" : pruning.strategy().toLowerCase(Locale.ROOT);
   }
@@ -194,7 +318,8 @@ public record LotteryConfig(
   /** The canonical JSON (sorted keys, replicates left out: they are sub-folders of one run). */
   public String canonicalJson() {
     try {
-      return CANONICAL.writeValueAsString(new LotteryConfig(task == null ? "classify" : task, data, model, training, pruning, rewind, null, baseSeed(), earlyBird));
+      String t = task == null ? CLASSIFY : isDetector() ? DetectorSpec.Task.parse(task).cliName() : task;
+      return CANONICAL.writeValueAsString(new LotteryConfig(t, data, model, training, pruning, rewind, null, baseSeed(), earlyBird));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

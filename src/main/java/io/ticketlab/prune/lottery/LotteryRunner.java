@@ -6,7 +6,6 @@ import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;
 import io.ticketlab.config.Step;
-import io.ticketlab.model.backbone.ResNetConfig;
 import io.ticketlab.model.io.StateDict;
 import io.ticketlab.model.io.TicketCheckpoint;
 import io.ticketlab.prune.MagnitudePruning;
@@ -15,7 +14,7 @@ import io.ticketlab.prune.NetworkSparsity;
 import io.ticketlab.prune.PrunableSet;
 import io.ticketlab.prune.PruningSchedule;
 import io.ticketlab.prune.PruningStrategy;
-import io.ticketlab.train.classify.ClassificationRun;
+import io.ticketlab.train.RunFolder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,23 +32,54 @@ import java.util.Map;
  * (keeping a subset of its mask), rewinds the survivors to their values at the rewind point and
  * trains from there to the end with the mask fixed.
  *
+ * <p>The same engine runs classifiers and detectors (Faster/Mask/Keypoint R-CNN): {@link
+ * LotteryTask} is the only task-specific part (model shapes, training length, the training run and
+ * the reported metrics: top-1/top-5, or COCO AP per IoU type with {@code bbox/AP} first).
+ *
  * <p>Every step skips what is on disk: a finished level has {@code level.json}; an unfinished one
  * resumes from its latest checkpoint; masks are written once ({@code mask.tlck}). Killing the
  * process at any moment and running the same command again therefore ends with the same masks,
  * weights and metrics as an uninterrupted run (same seed; batches depend only on the iteration).
  */
 public final class LotteryRunner {
-  /** What one level produced. */
+  /**
+   * What one level produced.
+   *
+   * @param metricNames the metrics the task reports, main one first ({@code top1}, {@code top5};
+   *     or {@code bbox/AP}, {@code segm/AP}, {@code keypoints/AP} for detectors)
+   * @param metrics the final evaluation (empty without validation data)
+   */
   public record LevelOutcome(
       int replicate,
       int level,
       double targetDensity,
       double prunePercent,
       double networkSparsityPercent,
-      Double top1,
-      Double top5,
+      List<String> metricNames,
+      Map<String, Double> metrics,
       Path folder,
-      boolean alreadyDone) {}
+      boolean alreadyDone) {
+
+    /** The level's main metric: top-1 for classification, {@code bbox/AP} for detectors; null if not evaluated. */
+    public Double metric() {
+      return metrics.get(metricNames.get(0));
+    }
+
+    /** The main metric's name. */
+    public String metricName() {
+      return metricNames.get(0);
+    }
+
+    /** Top-1 accuracy (classification), or null. */
+    public Double top1() {
+      return metrics.get("top1");
+    }
+
+    /** Top-5 accuracy (classification), or null. */
+    public Double top5() {
+      return metrics.get("top5");
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -79,12 +109,12 @@ public final class LotteryRunner {
       throw BadInputException.of(null, null, "--replicates", replicates, "must be at least 1");
     }
     Path runDir = root.resolve("lottery_" + config.runId());
-    ClassificationRun.Spec probeSpec = spec(config, base, 0, runDir, 0);
     // everything that can fail is checked before any training starts
-    Map<String, int[]> shapes = ClassificationRun.parameterShapes(probeSpec);
+    LotteryTask task = LotteryTask.of(config, base);
+    Map<String, int[]> shapes = task.parameterShapes();
     PrunableSet prunable = prunableSet(config);
     Map<String, int[]> prunableShapes = prunable.select(shapes);
-    long[] lengths = ClassificationRun.lengths(probeSpec);
+    long[] lengths = task.lengths();
     long total = lengths[1];
     long rewindAt = config.rewindStep().toIterations(lengths[0]);
     if (rewindAt > total) {
@@ -107,27 +137,27 @@ public final class LotteryRunner {
         Path dir = levelDir(replicateDir, level);
         Path done = dir.resolve("level.json");
         if (Files.exists(done)) {
-          out.add(readOutcome(r, level, dir, done));
+          out.add(readOutcome(r, level, dir, done, task));
           continue;
         }
         Files.createDirectories(dir);
-        ClassificationRun.Spec spec = spec(config, base, r, dir, total);
         Mask mask = null;
-        ClassificationRun.Start start = null;
+        LotteryTask.Start start = null;
         if (level > 0) {
           mask = levelMask(replicateDir, level, total, prunableShapes, strategy, schedule.density(level));
           Path rewindCheckpoint = levelDir(replicateDir, 0).resolve("checkpoint_" + rewindAt + ".tlck");
           TicketCheckpoint rewind = TicketCheckpoint.read(rewindCheckpoint);
-          start = new ClassificationRun.Start(
+          start = new LotteryTask.Start(
               rewind.weights().toFloatTensors(),
-              config.rewindOptimizer() ? ClassificationRun.momentumOf(rewind) : null,
+              config.rewindOptimizer() ? RunFolder.momentumOf(rewind) : null,
               rewindAt);
         }
         if (progress != null) {
           progress.printf(Locale.ROOT, "replicate %d, level %d: keep %.4f of the prunable set%n",
               r, level, schedule.density(level));
         }
-        out.add(trainAndRecord(spec, dir, start, mask, prunable, total, r, level, schedule.density(level), progress));
+        out.add(trainAndRecord(task, seed(config, r), checkpointAt(config, total), dir, start, mask, prunable, total,
+            r, level, schedule.density(level), progress));
       }
     }
     return out;
@@ -135,25 +165,27 @@ public final class LotteryRunner {
 
   /** Trains one level (or branch) in {@code dir} and writes its {@code level.json}. */
   private static LevelOutcome trainAndRecord(
-      ClassificationRun.Spec spec, Path dir, ClassificationRun.Start start, Mask mask, PrunableSet prunable,
-      long total, int r, int level, double density, PrintStream progress) throws IOException {
+      LotteryTask task, long seed, List<Step> checkpointAt, Path dir, LotteryTask.Start start, Mask mask,
+      PrunableSet prunable, long total, int r, int level, double density, PrintStream progress) throws IOException {
     Path done = dir.resolve("level.json");
-    ClassificationRun.Result result = ClassificationRun.run(spec, dir, start, mask, progress);
+    Map<String, Double> metrics = task.train(dir, seed, checkpointAt, start, mask, progress);
     Map<String, FloatTensor> trained =
         TicketCheckpoint.read(dir.resolve("checkpoint_" + total + ".tlck")).weights().toFloatTensors();
     NetworkSparsity sparsity = NetworkSparsity.of(trained, prunable);
     LevelOutcome o = new LevelOutcome(r, level, density, 100 * sparsity.pruneFraction(),
-        100 * sparsity.networkSparsity(),
-        result.accuracy() == null ? null : result.accuracy().top1(),
-        result.accuracy() == null ? null : result.accuracy().top5(), dir, false);
+        100 * sparsity.networkSparsity(), task.reported(), metrics, dir, false);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("replicate", r);
     json.put("level", level);
     json.put("targetDensity", o.targetDensity());
     json.put("prunePercent", o.prunePercent());
     json.put("networkSparsityPercent", o.networkSparsityPercent());
-    json.put("top1", o.top1());
-    json.put("top5", o.top5());
+    if (!task.config.isDetector()) {
+      json.put("top1", o.top1()); // the classification layout of earlier versions
+      json.put("top5", o.top5());
+    }
+    json.put("metric", o.metricName());
+    json.put("metrics", metrics);
     AtomicFiles.writeString(dir.resolve("sparsity.json"), JSON.writeValueAsString(sparsity.perTensor()) + "\n");
     AtomicFiles.writeString(done, JSON.writeValueAsString(json) + "\n");
     return o;
@@ -222,10 +254,10 @@ public final class LotteryRunner {
     if (!Files.exists(maskFile)) {
       throw BadInputException.of(maskFile, null, null, null, "no ticket at this level yet: run 'ticketlab lottery' first");
     }
-    ClassificationRun.Spec probe = spec(config, base, replicate, runDir, 0);
+    LotteryTask task = LotteryTask.of(config, base);
     PrunableSet prunable = prunableSet(config);
-    Map<String, int[]> prunableShapes = prunable.select(ClassificationRun.parameterShapes(probe));
-    long[] lengths = ClassificationRun.lengths(probe);
+    Map<String, int[]> prunableShapes = prunable.select(task.parameterShapes());
+    long[] lengths = task.lengths();
     long total = lengths[1];
     long rewindAt = config.rewindStep().toIterations(lengths[0]);
     Mask ticket = Mask.of(TicketCheckpoint.read(maskFile).masks()).validate(prunableShapes, maskFile.toString());
@@ -233,22 +265,24 @@ public final class LotteryRunner {
     Path dir = replicateDir.resolve("level_" + level).resolve("branch_" + folderName);
     Path done = dir.resolve("level.json");
     if (Files.exists(done)) {
-      return readOutcome(replicate, level, dir, done);
+      return readOutcome(replicate, level, dir, done, task);
     }
     Files.createDirectories(dir);
-    ClassificationRun.Spec spec = spec(config, base, replicate, dir, total);
+    long seed = seed(config, replicate);
+    List<Step> checkpointAt = checkpointAt(config, total);
     Mask mask = ticket;
-    ClassificationRun.Start start;
+    LotteryTask.Start start;
     switch (branch) {
       case RANDOM_REINIT:
-        spec = withSeed(spec, spec.seed() + 1_000_003L);
+        seed += 1_000_003L;
+        checkpointAt = List.of();
         start = null;
         break;
       case RANDOM_PRUNING: {
         Map<String, FloatTensor> weights =
             TicketCheckpoint.read(levelDir(replicateDir, 0).resolve("checkpoint_" + rewindAt + ".tlck")).weights().toFloatTensors();
-        mask = MagnitudePruning.randomLike(ticket, spec.seed() + 7_000_001L).prune(weights, Mask.ones(prunableShapes), ticket.density());
-        start = new ClassificationRun.Start(weights, null, rewindAt);
+        mask = MagnitudePruning.randomLike(ticket, seed + 7_000_001L).prune(weights, Mask.ones(prunableShapes), ticket.density());
+        start = new LotteryTask.Start(weights, null, rewindAt);
         break;
       }
       case EARLY_BIRD: {
@@ -261,28 +295,23 @@ public final class LotteryRunner {
             JSON.writeValueAsString(Map.of("fraction", fraction, "iteration", at, "maskIouWithTicket", mask.iou(ticket))) + "\n");
         Map<String, FloatTensor> weights =
             TicketCheckpoint.read(levelDir(replicateDir, 0).resolve("checkpoint_" + rewindAt + ".tlck")).weights().toFloatTensors();
-        start = new ClassificationRun.Start(weights, null, rewindAt);
+        start = new LotteryTask.Start(weights, null, rewindAt);
         break;
       }
       default: {
         Map<String, FloatTensor> trained =
             TicketCheckpoint.read(levelDir(replicateDir, level - 1).resolve("checkpoint_" + total + ".tlck")).weights().toFloatTensors();
-        start = new ClassificationRun.Start(trained, null, rewindAt);
+        start = new LotteryTask.Start(trained, null, rewindAt);
         break;
       }
     }
-    return trainAndRecord(spec, dir, start, mask, prunable, total, replicate, level, ticket.density(), progress);
+    return trainAndRecord(task, seed, checkpointAt, dir, start, mask, prunable, total, replicate, level,
+        ticket.density(), progress);
   }
 
   /** The level-0 iteration of an early-bird fraction: round(fraction × total), at least 1. */
   static long earlyBirdIteration(long total, double fraction) {
     return Math.max(1, Math.round(fraction * total));
-  }
-
-  private static ClassificationRun.Spec withSeed(ClassificationRun.Spec s, long seed) {
-    return new ClassificationRun.Spec(s.trainDir(), s.valDir(), s.depth(), s.width(), s.batchSize(), s.imageSize(),
-        s.length(), s.lr(), s.momentum(), s.weightDecay(), s.warmup(), s.cosine(), s.milestones(), List.of(),
-        seed, s.initWeights(), s.outDir());
   }
 
   static Path levelDir(Path replicateDir, int level) {
@@ -309,12 +338,20 @@ public final class LotteryRunner {
     return mask;
   }
 
-  private static LevelOutcome readOutcome(int r, int level, Path dir, Path done) throws IOException {
+  private static LevelOutcome readOutcome(int r, int level, Path dir, Path done, LotteryTask task) throws IOException {
     var j = JSON.readTree(done.toFile());
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (j.has("metrics")) {
+      j.get("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+    } else { // written before detector tasks: classification only
+      for (String k : List.of("top1", "top5")) {
+        if (j.hasNonNull(k)) {
+          metrics.put(k, j.get(k).asDouble());
+        }
+      }
+    }
     return new LevelOutcome(r, level, j.get("targetDensity").asDouble(), j.get("prunePercent").asDouble(),
-        j.get("networkSparsityPercent").asDouble(),
-        j.get("top1").isNull() ? null : j.get("top1").asDouble(),
-        j.get("top5").isNull() ? null : j.get("top5").asDouble(), dir, true);
+        j.get("networkSparsityPercent").asDouble(), task.reported(), metrics, dir, true);
   }
 
   static PruningSchedule schedule(LotteryConfig c) {
@@ -327,22 +364,18 @@ public final class LotteryRunner {
 
   static PrunableSet prunableSet(LotteryConfig c) {
     LotteryConfig.Pruning p = c.pruning();
-    return PrunableSet.of(p.preset() == null ? "classifier-convs" : p.preset(),
+    String defaultPreset = c.isDetector() ? "paper-coco" : "classifier-convs";
+    return PrunableSet.of(p.preset() == null ? defaultPreset : p.preset(),
         p.include() == null ? List.of() : p.include(), p.exclude() == null ? List.of() : p.exclude());
   }
 
-  static ClassificationRun.Spec spec(LotteryConfig c, Path base, int replicate, Path dir, long total) {
-    LotteryConfig.Training t = c.training();
-    int depth;
-    try {
-      depth = ResNetConfig.parseArch(c.model().arch());
-    } catch (IllegalArgumentException e) {
-      throw BadInputException.of(null, "model", "arch", c.model().arch(), e.getMessage());
-    }
-    String schedule = t.schedule() == null ? "cosine" : t.schedule().toLowerCase(Locale.ROOT);
-    if (!schedule.equals("cosine") && !schedule.equals("step")) {
-      throw BadInputException.of(null, "training", "schedule", t.schedule(), "expected cosine or step");
-    }
+  /** The seed of a replicate: the config's seed + the replicate number. */
+  static long seed(LotteryConfig c, int replicate) {
+    return c.baseSeed() + replicate;
+  }
+
+  /** The extra checkpoints of every level: the rewind point and the early-bird iterations. */
+  static List<Step> checkpointAt(LotteryConfig c, long total) {
     List<Step> checkpointAt = new ArrayList<>();
     checkpointAt.add(c.rewindStep());
     if (total > 0) {
@@ -350,23 +383,6 @@ public final class LotteryRunner {
         checkpointAt.add(Step.ofIterations(earlyBirdIteration(total, f)));
       }
     }
-    return new ClassificationRun.Spec(
-        base.resolve(c.data().train()),
-        c.data().val() == null ? null : base.resolve(c.data().val()),
-        depth,
-        c.model().width() == null ? 1.0 : c.model().width(),
-        t.batch() == null ? 32 : t.batch(),
-        t.size() == null ? 224 : t.size(),
-        Step.parse(t.iterations()),
-        t.lr() == null ? 0.1 : t.lr(),
-        t.momentum() == null ? 0.9f : t.momentum().floatValue(),
-        t.weightDecay() == null ? 1e-4f : t.weightDecay().floatValue(),
-        Step.parse(t.warmup() == null ? "0it" : t.warmup()),
-        schedule.equals("cosine"),
-        t.milestones() == null ? List.of() : t.milestones().stream().map(Step::parse).toList(),
-        checkpointAt,
-        c.baseSeed() + replicate,
-        null,
-        dir);
+    return checkpointAt;
   }
 }

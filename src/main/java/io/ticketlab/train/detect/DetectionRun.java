@@ -281,8 +281,9 @@ public final class DetectionRun {
         hook.apply();
         hooks.add(hook);
       }
-      if (from == 0 && latest == null && points.contains(0L)) {
-        RunFolder.save(dir, model, sgd, 0, mask);
+      if (latest == null && points.contains(from)) {
+        // the starting point itself (iteration 0, or a lottery level's rewind point with its mask applied)
+        RunFolder.save(dir, model, sgd, from, mask);
       }
       List<TrainingLoop.Record> log = new ArrayList<>(RunFolder.readMetrics(dir, from, "loss"));
       Validation validation = new Validation(dir, val, spec, perEpoch);

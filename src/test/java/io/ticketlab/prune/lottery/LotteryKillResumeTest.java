@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A lottery run killed with SIGKILL in the middle of a level (in a child JVM) and restarted with
- * the same command ends with bit-identical masks, weights and metrics to an uninterrupted run.
+ * the same command ends with bit-identical masks, weights and metrics to an uninterrupted run, for a
+ * classifier and for a tiny Faster R-CNN.
  */
 @Tag("engine")
 class LotteryKillResumeTest {
@@ -36,6 +37,22 @@ class LotteryKillResumeTest {
         "pruning: {sparsity: 0.8, rounds: 2}",
         "rewind: {at: 2it}",
         "seed: 11", ""));
+    assertKillResumeBitIdentical(cfg, "checkpoint_2.tlck", "checkpoint_14.tlck");
+  }
+
+  @Test
+  void detector_sigkillMidLevel_thenSameCommand_givesBitIdenticalResults() throws Exception {
+    // no validation set: COCO evaluation is covered by DetectorLotteryTest; this stays under a minute
+    Path cfg = DetectorLotteryTest.tinyConfig(dir, "det", "paper-coco", false, "");
+    assertKillResumeBitIdentical(cfg, "checkpoint_2.tlck", "checkpoint_4.tlck");
+  }
+
+  /**
+   * Runs {@code cfg} uninterrupted into {@code a}; then in a child JVM into {@code b}, killed with
+   * SIGKILL as soon as level 0 wrote {@code killAt} (mid-level); then the same command again: both
+   * levels' {@code finalCheckpoint}, metrics.csv and level 1's mask must be bit-identical.
+   */
+  private void assertKillResumeBitIdentical(Path cfg, String killAt, String finalCheckpoint) throws Exception {
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
     assertThat(run(cfg, a)).isZero();
@@ -48,7 +65,7 @@ class LotteryKillResumeTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     boolean killedMidway = false;
     while (child.isAlive() && System.nanoTime() < deadline) {
-      if (exists(b, "replicate_0/level_0/main/checkpoint_2.tlck")) {
+      if (exists(b, "replicate_0/level_0/main/" + killAt)) {
         child.destroyForcibly(); // SIGKILL
         killedMidway = true;
         break;
@@ -63,9 +80,9 @@ class LotteryKillResumeTest {
     for (String level : List.of("level_0", "level_1")) {
       Path la = find(a, "replicate_0/" + level + "/main");
       Path lb = find(b, "replicate_0/" + level + "/main");
-      assertThat(TicketCheckpoint.read(lb.resolve("checkpoint_14.tlck")).weights())
+      assertThat(TicketCheckpoint.read(lb.resolve(finalCheckpoint)).weights())
           .as(level + " final weights")
-          .isEqualTo(TicketCheckpoint.read(la.resolve("checkpoint_14.tlck")).weights());
+          .isEqualTo(TicketCheckpoint.read(la.resolve(finalCheckpoint)).weights());
       assertThat(Files.readAllLines(lb.resolve("metrics.csv"))).isEqualTo(Files.readAllLines(la.resolve("metrics.csv")));
     }
     Mask ma = Mask.of(TicketCheckpoint.read(find(a, "replicate_0/level_1/main").resolve("mask.tlck")).masks());
