@@ -25,7 +25,7 @@ model.train()
 decay = [p for n, p in model.named_parameters() if p.requires_grad and n.endswith(".weight")]
 no_decay = [p for n, p in model.named_parameters() if p.requires_grad and not n.endswith(".weight")]
 opt = torch.optim.SGD([{"params": decay, "weight_decay": 1e-4}, {"params": no_decay, "weight_decay": 0}],
-                      lr=0.01, momentum=0.9)
+                      lr=0.001, momentum=0.9)
 s = float(size)
 boxes = torch.tensor([[0.1, 0.1, 0.5, 0.6], [0.4, 0.3, 0.9, 0.8], [0.05, 0.6, 0.3, 0.95]]) * s
 images = [torch.rand(3, size, size) for _ in range(batch)]

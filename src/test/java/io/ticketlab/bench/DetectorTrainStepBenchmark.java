@@ -26,7 +26,7 @@ import java.util.Random;
 /**
  * Benchmark (not a test): one training step of a two-stage detector — torchvision's R18-FPN Faster
  * (or Mask, or Keypoint) R-CNN with frozen batch norm and 3 trainable stages, square images of {@code size}
- * pixels with three boxes each — forward with all losses, backward, SGD with momentum 0.9 and
+ * pixels with three boxes each — forward with all losses, backward, SGD (lr 0.001) with momentum 0.9 and
  * weight decay 1e-4, timed over several steps after a warm-up. {@code bench/detect-train-step.sh}
  * runs it beside the torchvision reference.
  *
@@ -100,7 +100,7 @@ public final class DetectorTrainStepBenchmark {
             }
             gc.backward(total);
           }
-          sgd.step(0.01f);
+          sgd.step(0.001f);
           loss = total.getFloat();
         }
         if (i >= warmup) {
