@@ -122,16 +122,7 @@ public final class GeneralizedRcnn extends TorchBlock {
     for (DetectionTarget t : prepared.targets()) {
       gtBoxes.add(t.boxes());
     }
-    RegionProposalNetwork.Output proposals =
-        rpn.forward(
-            ps,
-            new NDList(features.values()),
-            (int) tensors.getShape().get(2),
-            (int) tensors.getShape().get(3),
-            sizes.toArray(new int[0][]),
-            gtBoxes,
-            true,
-            random);
+    RegionProposalNetwork.Output proposals = proposals(ps, features, tensors, sizes, gtBoxes, random);
     Map<String, NDArray> losses = new LinkedHashMap<>(
         roiHeads.losses(ps, features, proposals.proposals(), sizes, prepared.targets(), random));
     losses.put("loss_objectness", proposals.lossObjectness());
@@ -145,22 +136,28 @@ public final class GeneralizedRcnn extends TorchBlock {
     NDArray tensors = prepared.batch().tensors();
     LinkedHashMap<String, NDArray> features = backbone.features(ps, tensors, false);
     List<int[]> sizes = prepared.imageSizes();
-    RegionProposalNetwork.Output proposals =
-        rpn.forward(
-            ps,
-            new NDList(features.values()),
-            (int) tensors.getShape().get(2),
-            (int) tensors.getShape().get(3),
-            sizes.toArray(new int[0][]),
-            null,
-            false,
-            new Random(0));
+    RegionProposalNetwork.Output proposals = proposals(ps, features, tensors, sizes, null, new Random(0));
     List<Detections> detections = roiHeads.detect(ps, features, proposals.proposals(), sizes);
     List<Detections> out = new ArrayList<>();
     for (int i = 0; i < detections.size(); i++) {
       out.add(postprocess(detections.get(i), prepared.batch().imageSizes().get(i), prepared.batch().originalSizes().get(i)));
     }
     return out;
+  }
+
+  /** The RPN on a batch: training mode (with losses) when ground-truth boxes are given. */
+  private RegionProposalNetwork.Output proposals(
+      ParameterStore ps, Map<String, NDArray> features, NDArray tensors, List<int[]> sizes, List<float[]> gtBoxes,
+      Random random) {
+    return rpn.forward(
+        ps,
+        new NDList(features.values()),
+        (int) tensors.getShape().get(2),
+        (int) tensors.getShape().get(3),
+        sizes.toArray(new int[0][]),
+        gtBoxes,
+        gtBoxes != null,
+        random);
   }
 
   /** torchvision's {@code transform.postprocess}: boxes (and branch outputs) to original pixels. */

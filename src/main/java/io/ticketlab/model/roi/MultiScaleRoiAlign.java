@@ -1,6 +1,7 @@
 package io.ticketlab.model.roi;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -109,6 +110,25 @@ public final class MultiScaleRoiAlign {
     float approx = (float) ((double) featureSize / (double) imageSize);
     float log2 = (float) (Math.log(approx) / Math.log(2.0));
     return Math.pow(2.0, Math.rint(log2));
+  }
+
+  /**
+   * Pools the boxes of every image given as Java arrays (4 floats a box, resized pixels); no box at
+   * all gives an empty [0, C, h, w].
+   */
+  public NDArray poolBoxes(Map<String, NDArray> features, List<float[]> boxes, List<int[]> imageSizes) {
+    NDArray any = features.values().iterator().next();
+    NDManager m = any.getManager();
+    int total = 0;
+    List<NDArray> arrays = new ArrayList<>();
+    for (float[] b : boxes) {
+      total += b.length / 4;
+      arrays.add(m.create(b, new Shape(b.length / 4, 4)));
+    }
+    if (total == 0) {
+      return m.zeros(new Shape(0, any.getShape().get(1), outputHeight, outputWidth), any.getDataType(), any.getDevice());
+    }
+    return apply(features, arrays, imageSizes);
   }
 
   /**

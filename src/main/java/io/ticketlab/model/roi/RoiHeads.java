@@ -183,12 +183,7 @@ public final class RoiHeads extends TorchBlock {
   /** The box branch's class logits and deltas for the given boxes of each image. */
   public NDList boxOutputs(
       ParameterStore ps, Map<String, NDArray> features, List<float[]> boxes, List<int[]> imageSizes, boolean training) {
-    NDManager m = features.values().iterator().next().getManager();
-    List<NDArray> boxArrays = new ArrayList<>();
-    for (float[] b : boxes) {
-      boxArrays.add(m.create(b, new Shape(Boxes.count(b), 4)));
-    }
-    NDArray pooled = boxPool.apply(features, boxArrays, imageSizes);
+    NDArray pooled = boxPool.poolBoxes(features, boxes, imageSizes);
     return boxPredictor.apply(ps, boxHead.apply(ps, pooled, training), training);
   }
 

@@ -69,23 +69,7 @@ public final class KeypointBranch implements InstanceBranch {
   /** Heatmap logits [ΣR_i, K, 56, 56] of the boxes of each image (resized pixels). */
   public NDArray logits(
       ParameterStore ps, Map<String, NDArray> features, List<int[]> imageSizes, List<float[]> boxes, boolean training) {
-    NDArray any = features.values().iterator().next();
-    NDManager m = any.getManager();
-    int total = 0;
-    for (float[] b : boxes) {
-      total += b.length / 4;
-    }
-    NDArray pooled;
-    if (total == 0) {
-      pooled = m.zeros(new Shape(0, any.getShape().get(1), pool.outputHeight(), pool.outputWidth()))
-          .toDevice(any.getDevice(), false);
-    } else {
-      List<NDArray> arrays = new ArrayList<>();
-      for (float[] b : boxes) {
-        arrays.add(m.create(b, new Shape(b.length / 4, 4)));
-      }
-      pooled = pool.apply(features, arrays, imageSizes);
-    }
+    NDArray pooled = pool.poolBoxes(features, boxes, imageSizes);
     return predictor.apply(ps, head.apply(ps, pooled, training), training);
   }
 

@@ -9,7 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.ticketlab.model.detector.DetectionTarget;
 import io.ticketlab.model.detector.Detections;
-import io.ticketlab.model.detector.boxes.Boxes;
 import io.ticketlab.model.nn.Scalars;
 import io.ticketlab.model.roi.InstanceBranch;
 import io.ticketlab.model.roi.MultiScaleRoiAlign;
@@ -85,12 +84,7 @@ public final class MaskBranch implements InstanceBranch {
   /** Mask logits [K, numClasses, M, M] of the boxes of each image (resized pixels). */
   public NDArray logits(
       ParameterStore ps, Map<String, NDArray> features, List<int[]> imageSizes, List<float[]> boxes, boolean training) {
-    NDManager m = features.values().iterator().next().getManager();
-    List<NDArray> arrays = new ArrayList<>();
-    for (float[] b : boxes) {
-      arrays.add(m.create(b, new Shape(Boxes.count(b), 4)));
-    }
-    NDArray pooled = pool.apply(features, arrays, imageSizes);
+    NDArray pooled = pool.poolBoxes(features, boxes, imageSizes);
     return predictor.apply(ps, head.apply(ps, pooled, training), training);
   }
 
