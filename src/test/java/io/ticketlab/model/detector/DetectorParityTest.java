@@ -10,20 +10,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ticketlab.common.FloatTensor;
 import io.ticketlab.engine.Engines;
-import io.ticketlab.model.backbone.DeterministicFill;
 import io.ticketlab.model.detector.transform.ImageSize;
-import io.ticketlab.model.nn.ModelParameters;
-import io.ticketlab.model.nn.Weights;
 import io.ticketlab.model.rpn.RegionProposalNetwork;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,33 +41,9 @@ class DetectorParityTest {
     try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
       GeneralizedRcnn model = Detectors.build(spec);
       model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
-      Map<String, Parameter> params = ModelParameters.of(model);
-      List<String> keys = new ArrayList<>();
-      fx.get("keys").forEach(k -> keys.add(k.asText()));
-      assertThat(new ArrayList<>(params.keySet())).containsExactlyElementsOf(keys);
-      Map<String, FloatTensor> weights = new LinkedHashMap<>();
-      for (int k = 0; k < keys.size(); k++) {
-        FloatTensor t = DeterministicFill.fill(keys.get(k), ints(fx.get("shapes").get(k)), k);
-        JsonNode scale = fx.get("weightScales").get(keys.get(k));
-        if (scale != null) {
-          float s = (float) scale.asDouble();
-          for (int i = 0; i < t.data().length; i++) {
-            t.data()[i] *= s;
-          }
-        }
-        weights.put(keys.get(k), t);
-      }
-      assertThat(Weights.load(model, weights, fixture, true).clean()).isTrue();
+      DetectorFixtures.loadWeights(model, fx, fixture);
       ParameterStore ps = new ParameterStore(manager, false);
-      List<NDArray> images = new ArrayList<>();
-      for (JsonNode im : fx.get("images")) {
-        int[] shape = ints(im.get("shape"));
-        float[] v = DeterministicFill.uniformFloats(im.get("stream").asLong(), shape[0] * shape[1] * shape[2]);
-        for (int i = 0; i < v.length; i++) {
-          v[i] = v[i] * 0.5f + 0.5f;
-        }
-        images.add(manager.create(v, new Shape(shape[0], shape[1], shape[2])));
-      }
+      List<NDArray> images = DetectorFixtures.images(manager, fx);
       GeneralizedRcnn.Prepared prepared = model.prepare(images, null, false, new Random(0));
       for (int i = 0; i < images.size(); i++) {
         ImageSize s = prepared.batch().imageSizes().get(i);
