@@ -129,6 +129,8 @@ public final class Doctor {
       lines.put("Float32 check", "FAILED: " + e.getMessage());
     }
 
+    lines.put("Native memory", EngineSettings.nativeMemory());
+
     if (probeOneDnn) {
       OneDnnStride2Probe.Report report = OneDnnStride2Probe.probe(180);
       String text;

@@ -38,6 +38,7 @@ public final class EngineSettings {
    */
   static void applyStartupSwitches() {
     capOneDnnIsa();
+    NativeMemory.tune();
     setIfAbsent("ai.djl.offline", "true");
     setIfAbsent("DJL_OFFLINE", "true");
     setIfAbsent("OPT_OUT_TRACKING", "true");
@@ -79,6 +80,11 @@ public final class EngineSettings {
   /** The oneDNN ISA cap in force ({@code ONEDNN_MAX_CPU_ISA}), once the engine has started. */
   public static String oneDnnIsa() {
     return oneDnnIsa == null ? "not set" : oneDnnIsa;
+  }
+
+  /** How the engine's native memory is managed (see {@link NativeMemory}). */
+  public static String nativeMemory() {
+    return NativeMemory.state();
   }
 
   /** Why that cap was chosen. */

@@ -44,6 +44,8 @@ public final class DetectorTrainStepBenchmark {
     if (args.length > 5) {
       EngineSettings.setThreads(Integer.parseInt(args[5]));
     }
+    // TL_PROFILE=trace.json: the engine's profiler records the last step (a chrome trace)
+    String profileFile = System.getenv("TL_PROFILE");
     DetectorSpec.Task t = DetectorSpec.Task.parse(task);
     DetectorSpec spec =
         DetectorSpec.torchvision(t, 18, t == DetectorSpec.Task.KEYPOINTS ? 2 : 6).withSizes(List.of(size), size);
@@ -89,6 +91,10 @@ public final class DetectorTrainStepBenchmark {
       float loss = 0;
       for (int i = 0; i < warmup + steps; i++) {
         long t0 = System.nanoTime();
+        boolean profile = profileFile != null && i == warmup + steps - 1;
+        if (profile) {
+          ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+        }
         try (NDScope scope = new NDScope()) {
           sgd.zeroGradients();
           NDArray total;
@@ -102,6 +108,9 @@ public final class DetectorTrainStepBenchmark {
           }
           sgd.step(0.001f);
           loss = total.getFloat();
+        }
+        if (profile) {
+          ai.djl.pytorch.jni.JniUtils.stopProfile(profileFile);
         }
         if (i >= warmup) {
           times[i - warmup] = (System.nanoTime() - t0) / 1e6;

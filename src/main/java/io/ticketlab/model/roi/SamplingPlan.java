@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import java.util.Arrays;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 
 /**
@@ -22,9 +22,6 @@ import java.util.List;
  * {@code max(gridH * gridW, 1)}.
  */
 final class SamplingPlan {
-  /** Upper bound on gathered floats per engine call; larger requests are split into RoI chunks. */
-  private static final long CHUNK_FLOATS = 1L << 24;
-
   final int roiCount;
   final int outH;
   final int outW;
@@ -162,11 +159,15 @@ final class SamplingPlan {
   /**
    * Applies the plan to feature maps [N, C, H_l, W_l] (the levels of the plan, in order):
    * returns {@code [K, C, outH, outW]}, differentiable w.r.t. the maps and attached to the first
-   * map's manager. The channels-last table and gathered rows live in a scratch manager closed
-   * before returning (engine-owned memory: autograd keeps what backward needs); the sample
-   * indices and weights, whose memory is owned by Java buffers, go to the maps' manager so that
-   * they outlive the backward pass. The gather runs in chunks of RoIs so the transient rows stay
-   * below about 64 MiB.
+   * map's manager.
+   *
+   * <p>RoIAlign is linear in the features: the plan is a sparse matrix {@code P} of
+   * {@code [K·bins, rows]} with at most {@code samplesPerBin} entries per bin, and the pooled
+   * features are {@code P · table} for the channels-last table {@code [rows, C]}. The engine
+   * multiplies a sparse COO matrix by a dense one without materialising the sampled rows, and its
+   * backward ({@code Pᵀ · grad}) loops over the entries in order, so it is deterministic. The
+   * matrix's indices and values are copied into engine-owned memory (a Java-backed array must not
+   * be freed while autograd holds it).
    */
   NDArray apply(List<NDArray> maps) {
     NDArray first = maps.get(0);
@@ -176,8 +177,34 @@ final class SamplingPlan {
     if (roiCount == 0) {
       return owner.zeros(new Shape(0, channels, outH, outW), first.getDataType(), first.getDevice());
     }
-    long perRoi = (long) bins * samplesPerBin * channels;
-    int chunk = (int) Math.max(1, Math.min(roiCount, CHUNK_FLOATS / Math.max(1, perRoi)));
+    long tableRows = 0;
+    for (NDArray m : maps) {
+      Shape s = m.getShape();
+      tableRows += s.get(0) * s.get(2) * s.get(3);
+    }
+    int nnz = 0;
+    for (float w : weights) {
+      if (w != 0f) {
+        nnz++;
+      }
+    }
+    long[] coordinates = new long[2 * Math.max(nnz, 1)];
+    float[] values = new float[Math.max(nnz, 1)];
+    int at = 0;
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] != 0f) {
+        coordinates[at] = i / samplesPerBin;
+        coordinates[nnz + at] = rows[i];
+        values[at++] = weights[i];
+      }
+    }
+    if (nnz == 0) {
+      // every sample outside the maps: a single explicit zero keeps the product's shape and graph
+      coordinates[0] = 0;
+      coordinates[1] = 0;
+      values[0] = 0f;
+    }
+    int entries = Math.max(nnz, 1);
     try (NDManager scratch = owner.newSubManager()) {
       NDList tables = new NDList();
       for (NDArray m : maps) {
@@ -188,39 +215,22 @@ final class SamplingPlan {
       }
       NDArray table = tables.size() == 1 ? tables.singletonOrThrow() : NDArrays.concat(tables, 0);
       table.attach(scratch);
-      NDList parts = new NDList();
-      for (int firstRoi = 0; firstRoi < roiCount; firstRoi += chunk) {
-        int n = Math.min(chunk, roiCount - firstRoi);
-        int from = firstRoi * bins * samplesPerBin;
-        int len = n * bins * samplesPerBin;
-        // index and weights are saved by autograd for the backward pass; created from Java data,
-        // their memory belongs to the Java buffer, so they must outlive backward: they go to the
-        // owner (closed with the batch), not to the scratch manager closed below
-        NDArray index =
-            owner.create(Arrays.copyOfRange(rows, from, from + len)).toDevice(table.getDevice(), false);
-        NDArray weight =
-            owner
-                .create(Arrays.copyOfRange(weights, from, from + len), new Shape((long) n * bins, 1, samplesPerBin))
-                .toType(table.getDataType(), false)
-                .toDevice(table.getDevice(), false);
-        // an embedding lookup rather than advanced indexing: its CPU backward accumulates each
-        // table row in index order (deterministic), where index_put's accumulation uses atomic
-        // adds across threads and makes training irreproducible
-        NDArray gathered =
-            table
-                .getNDArrayInternal()
-                .embedding(index, table, SparseFormat.DENSE)
-                .singletonOrThrow()
-                .reshape((long) n * bins, samplesPerBin, channels);
-        NDArray part =
-            weight
-                .matMul(gathered)
-                .reshape(n, bins, channels)
-                .transpose(0, 2, 1)
-                .reshape(n, channels, outH, outW);
-        parts.add(part);
-      }
-      NDArray out = parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0);
+      NDArray index = scratch.create(coordinates, new Shape(2, entries));
+      NDArray value = scratch.create(values, new Shape(entries));
+      // engine-owned copies: the sparse matrix shares their storage and autograd keeps it
+      // (duplicate() is a clone in the engine; toDevice/toType with copy=true may share storage)
+      NDArray ownIndex = index.toDevice(table.getDevice(), false).duplicate();
+      NDArray ownValue = value.toType(table.getDataType(), false).toDevice(table.getDevice(), false).duplicate();
+      NDArray matrix =
+          JniUtils.createSparseCoo(
+              (PtNDArray) ownIndex, (PtNDArray) ownValue, new Shape((long) roiCount * bins, tableRows));
+      matrix.attach(scratch);
+      NDArray out =
+          matrix
+              .matMul(table)
+              .reshape(roiCount, bins, channels)
+              .transpose(0, 2, 1)
+              .reshape(roiCount, channels, outH, outW);
       out.attach(owner);
       return out;
     }
