@@ -177,7 +177,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--width", defaultValue = "1.0", description = "Backbone width multiplier (default: ${DEFAULT-VALUE}).")
     double width;
 
-    @Option(names = "--fpn-channels", defaultValue = "256", description = "FPN width (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fpn-channels", defaultValue = "256", description = "FPN width (default: ${DEFAULT-VALUE}); also the mask head's width, and half the keypoint head's.")
     int fpnChannels;
 
     @Option(names = "--head-width", defaultValue = "1024", description = "Box head fc6/fc7 width (default: ${DEFAULT-VALUE}).")

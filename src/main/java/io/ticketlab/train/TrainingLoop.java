@@ -83,7 +83,9 @@ public final class TrainingLoop<B> {
     ParameterStore ps = new ParameterStore(manager, false);
     List<Record> log = new ArrayList<>();
     Progress progress = new Progress(progressOut, label, from, to);
+    EngineProfile profile = EngineProfile.fromProperty();
     for (long it = from; it < to; it++) {
+      profile.beforeIteration(it);
       double lr = schedule.at(it);
       Map<String, Double> values = new LinkedHashMap<>();
       double total;
@@ -109,6 +111,7 @@ public final class TrainingLoop<B> {
         }
         total = sum.getFloat();
       }
+      profile.afterIteration(it);
       if (!Double.isFinite(total)) {
         progress.finish();
         throw new TrainingDivergedException(

@@ -30,7 +30,8 @@ import java.util.Random;
  * weight decay 1e-4, timed over several steps after a warm-up. {@code bench/detect-train-step.sh}
  * runs it beside the torchvision reference.
  *
- * <p>Arguments: {@code task(det|seg|kp) batch size steps warmup threads}.
+ * <p>Arguments: {@code task(det|seg|kp) batch size steps warmup threads [width fpnChannels headWidth
+ * [roiSamples]]} (the optional ones select a smaller model trained from scratch).
  */
 public final class DetectorTrainStepBenchmark {
   private DetectorTrainStepBenchmark() {}
@@ -49,6 +50,12 @@ public final class DetectorTrainStepBenchmark {
     DetectorSpec.Task t = DetectorSpec.Task.parse(task);
     DetectorSpec spec =
         DetectorSpec.torchvision(t, 18, t == DetectorSpec.Task.KEYPOINTS ? 2 : 6).withSizes(List.of(size), size);
+    if (args.length > 8) {
+      // the synthetic-data recipe's small model: width fpnChannels headWidth [roiSamples], from scratch
+      spec = spec.withWidths(Double.parseDouble(args[6]), Integer.parseInt(args[7]), Integer.parseInt(args[8]))
+          .withRoiSamplesPerImage(args.length > 9 ? Integer.parseInt(args[9]) : 512)
+          .fromScratch();
+    }
     Engine engine = Engines.pytorch();
     engine.setRandomSeed(0);
     try (NDManager manager = engine.newBaseManager(Device.cpu())) {
@@ -105,6 +112,11 @@ public final class DetectorTrainStepBenchmark {
               total = total == null ? l : total.add(l);
             }
             gc.backward(total);
+            if (System.getenv("TL_LOSSES") != null) {
+              StringBuilder line = new StringBuilder("step " + i + ":");
+              losses.forEach((k, v) -> line.append(' ').append(k).append('=').append(v.getFloat()));
+              System.out.println(line);
+            }
           }
           sgd.step(0.001f);
           loss = total.getFloat();
@@ -118,8 +130,10 @@ public final class DetectorTrainStepBenchmark {
       }
       Arrays.sort(times);
       System.out.printf(Locale.ROOT,
-          "TicketLab %s R18-FPN batch %d at %dpx, %d threads: median %.1f ms/step, best %.1f ms (loss %.3f)%n",
-          spec.task().cliName(), batch, size, EngineSettings.threads(), times[steps / 2], times[0], loss);
+          "TicketLab %s R18-FPN batch %d at %dpx, %d threads: median %.1f ms/step, best %.1f ms (loss %.3f)"
+              + " [oneDNN ISA cap %s; native memory: %s]%n",
+          spec.task().cliName(), batch, size, EngineSettings.threads(), times[steps / 2], times[0], loss,
+          EngineSettings.oneDnnIsa(), EngineSettings.nativeMemory());
     }
   }
 }

@@ -15,7 +15,8 @@ import java.util.Locale;
  * @param depth ResNet depth (18, 34, 50, 101)
  * @param widthMultiplier ResNet width factor (1.0 = torchvision)
  * @param fpnChannels FPN output channels (256 in torchvision; unused by C4); also the width of
- *     Mask R-CNN's mask head and {@code conv5_mask} (torchvision: 256, the same at the default)
+ *     Mask R-CNN's mask head and {@code conv5_mask} (torchvision: 256, the same at the default);
+ *     Keypoint R-CNN's eight head convolutions have twice this width (torchvision: 512)
  * @param representationSize width of the box head's fc6/fc7 (1024 in torchvision; unused by C4,
  *     whose box head is layer4 + average pool: 512·width for ResNet-18/34, 2048·width for 50/101)
  * @param numClasses classes including the background

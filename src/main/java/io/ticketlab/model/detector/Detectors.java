@@ -122,8 +122,12 @@ public final class Detectors {
     return MaskBranch.of(spec.fpnChannels(), spec.fpnChannels(), spec.numClasses());
   }
 
-  /** torchvision's Keypoint R-CNN branch: 14×14 pooling, eight 512-channel convolutions, K heatmaps. */
+  /**
+   * Keypoint R-CNN's branch: 14×14 pooling and eight convolutions of twice the FPN's width — 512
+   * as in torchvision for its 256-channel FPN; narrower models scale the head with their FPN (its
+   * eight 512-channel layers on every positive RoI are most of a small model's step).
+   */
   private static InstanceBranch keypointBranch(DetectorSpec spec) {
-    return KeypointBranch.torchvision(spec.fpnChannels(), spec.numKeypoints());
+    return KeypointBranch.of(spec.fpnChannels(), 2 * spec.fpnChannels(), spec.numKeypoints());
   }
 }

@@ -12,6 +12,7 @@ import io.ticketlab.model.detector.Detections;
 import io.ticketlab.model.roi.InstanceBranch;
 import io.ticketlab.model.roi.MultiScaleRoiAlign;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +44,17 @@ public final class KeypointBranch implements InstanceBranch {
 
   /** torchvision's branch: 14×14 pooling (ratio 2), eight 512-channel convolutions, K maps. */
   public static KeypointBranch torchvision(int inChannels, int numKeypoints) {
+    return of(inChannels, 512, numKeypoints);
+  }
+
+  /** 14×14 pooling (ratio 2), eight convolutions of {@code headChannels}, K maps. */
+  public static KeypointBranch of(int inChannels, int headChannels, int numKeypoints) {
+    int[] layers = new int[8];
+    Arrays.fill(layers, headChannels);
     return new KeypointBranch(
         MultiScaleRoiAlign.of(14, 2),
-        KeypointRcnnHeads.torchvision(inChannels),
-        new KeypointRcnnPredictor(512, numKeypoints));
+        new KeypointRcnnHeads(inChannels, layers),
+        new KeypointRcnnPredictor(headChannels, numKeypoints));
   }
 
   public int numKeypoints() {

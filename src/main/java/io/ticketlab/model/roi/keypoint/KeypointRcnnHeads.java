@@ -46,13 +46,6 @@ public final class KeypointRcnnHeads extends TorchBlock {
     outChannels = next;
   }
 
-  /** torchvision's head: eight 512-channel layers. */
-  public static KeypointRcnnHeads torchvision(int inChannels) {
-    int[] layers = new int[8];
-    Arrays.fill(layers, 512);
-    return new KeypointRcnnHeads(inChannels, layers);
-  }
-
   public int outChannels() {
     return outChannels;
   }
