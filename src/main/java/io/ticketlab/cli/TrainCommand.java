@@ -204,8 +204,13 @@ final class TrainCommand implements Runnable {
     @Option(names = "--iterations", defaultValue = "12ep", paramLabel = "STEP", description = "Training length (default: ${DEFAULT-VALUE}).")
     String iterations;
 
-    @Option(names = "--batch", defaultValue = "2", description = "Images per iteration (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "2", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--accumulate", defaultValue = "1", paramLabel = "N",
+        description = "Forward passes per iteration, their gradients averaged (gradient accumulation: an"
+            + " iteration sees batch × N images, with the memory of one batch; default: ${DEFAULT-VALUE}).")
+    int accumulate;
 
     @Option(names = "--lr", defaultValue = "0.02", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
@@ -254,7 +259,7 @@ final class TrainCommand implements Runnable {
           new DetectionRun.Spec(
               train, trainImages == null ? parentOf(train) : trainImages,
               val, val == null ? null : valImages == null ? parentOf(val) : valImages,
-              model, batch, Step.parse(iterations), lr, momentum, weightDecay, Step.parse(warmup), warmupFactor,
+              model, batch, accumulate, Step.parse(iterations), lr, momentum, weightDecay, Step.parse(warmup), warmupFactor,
               milestones.stream().map(Step::parse).toList(),
               checkpointAt.stream().map(Step::parse).toList(),
               Step.parse(evalEvery), !noFlip, seed, weights);

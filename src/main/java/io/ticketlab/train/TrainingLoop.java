@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.ticketlab.model.nn.Scalars;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * TicketLab's one training loop, for every task: for each iteration, zero the gradients, forward
@@ -53,6 +55,7 @@ public final class TrainingLoop<B> {
   private final PrintStream progressOut;
   private final String label;
   private final java.util.function.Consumer<Record> recordListener;
+  private final Function<B, List<B>> splitter;
 
   private TrainingLoop(Builder<B> b) {
     this.engine = Objects.requireNonNull(b.engine, "engine");
@@ -66,6 +69,7 @@ public final class TrainingLoop<B> {
     this.progressOut = b.progressOut;
     this.label = b.label;
     this.recordListener = b.recordListener;
+    this.splitter = b.splitter;
   }
 
   public static <B> Builder<B> builder() {
@@ -92,12 +96,21 @@ public final class TrainingLoop<B> {
       try (NDScope scope = new NDScope()) {
         B batch = data.batch(it, manager);
         sgd.zeroGradients();
-        Losses losses;
-        NDArray sum;
-        try (GradientCollector collector = engine.newGradientCollector()) {
-          losses = lossFunction.losses(ps, batch);
-          sum = losses.total();
-          collector.backward(sum);
+        List<B> parts = splitter.apply(batch);
+        Map<String, Double> sums = new LinkedHashMap<>();
+        double totalSum = 0;
+        for (B part : parts) {
+          // gradients of the parts add up in the engine; each part's loss is scaled by 1/parts so
+          // that the step sees their mean (one part: the loss as it is, bit for bit)
+          try (GradientCollector collector = engine.newGradientCollector()) {
+            Losses losses = lossFunction.losses(ps, part);
+            NDArray sum = losses.total();
+            collector.backward(parts.size() == 1 ? sum : Scalars.div(sum, parts.size()));
+            for (Map.Entry<String, NDArray> e : losses.terms().entrySet()) {
+              sums.merge(e.getKey(), (double) e.getValue().getFloat(), Double::sum);
+            }
+            totalSum += sum.getFloat();
+          }
         }
         for (StepHook h : hooks) {
           h.afterBackward(it);
@@ -106,10 +119,8 @@ public final class TrainingLoop<B> {
         for (StepHook h : hooks) {
           h.afterStep(it);
         }
-        for (Map.Entry<String, NDArray> e : losses.terms().entrySet()) {
-          values.put(e.getKey(), (double) e.getValue().getFloat());
-        }
-        total = sum.getFloat();
+        sums.forEach((k, v) -> values.put(k, parts.size() == 1 ? v : v / parts.size()));
+        total = parts.size() == 1 ? totalSum : totalSum / parts.size();
       }
       profile.afterIteration(it);
       if (!Double.isFinite(total)) {
@@ -153,6 +164,17 @@ public final class TrainingLoop<B> {
     private PrintStream progressOut;
     private String label = "train";
     private java.util.function.Consumer<Record> recordListener;
+    private Function<B, List<B>> splitter = List::of;
+
+    /**
+     * Gradient accumulation: each iteration's batch is split into parts that are forwarded and
+     * backpropagated one after the other (less memory), their gradients averaged before the one
+     * optimizer step; the losses recorded are the parts' means. Default: one part.
+     */
+    public Builder<B> optMicroBatches(Function<B, List<B>> split) {
+      this.splitter = Objects.requireNonNull(split, "split");
+      return this;
+    }
 
     /** Receives each iteration's record as soon as it is done (before its checkpoint). */
     public Builder<B> optRecordListener(java.util.function.Consumer<Record> listener) {

@@ -83,7 +83,8 @@ public record LotteryConfig(
    * The training schedule of every level. Classification: {@code size} is the crop, {@code
    * schedule} cosine | step. Detector tasks: step schedule only (×0.1 at each milestone), {@code
    * warmup_factor} (default 0.001), {@code eval_every} (validation loss + COCO AP interval, default
-   * only at the end), {@code flip} (default true); image sizes are in the model.
+   * only at the end), {@code flip} (default true), {@code accumulate} (forward passes of {@code
+   * batch} images per iteration, gradients averaged; default 1); image sizes are in the model.
    */
   public record Training(
       String iterations,
@@ -97,7 +98,8 @@ public record LotteryConfig(
       List<String> milestones,
       @JsonProperty("warmup_factor") Double warmupFactor,
       @JsonProperty("eval_every") String evalEvery,
-      Boolean flip) {}
+      Boolean flip,
+      Integer accumulate) {}
 
   /**
    * What to prune and how: {@code preset} (default classifier-convs, paper-coco for detectors) +
@@ -231,6 +233,7 @@ public record LotteryConfig(
     refuse(file, "training", "warmup_factor", training.warmupFactor());
     refuse(file, "training", "eval_every", training.evalEvery());
     refuse(file, "training", "flip", training.flip());
+    refuse(file, "training", "accumulate", training.accumulate());
   }
 
   private static void refuse(Path file, String record, String key, Object value) {
@@ -240,6 +243,9 @@ public record LotteryConfig(
   }
 
   private void validateDetector(Path file) {
+    if (training.accumulate() != null && training.accumulate() < 1) {
+      throw BadInputException.of(file, "training", "accumulate", training.accumulate(), "must be at least 1");
+    }
     if (training.size() != null) {
       throw BadInputException.of(file, "training", "size", training.size(),
           "classification only; detectors take model.min_size and model.max_size");

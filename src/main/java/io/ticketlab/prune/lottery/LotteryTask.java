@@ -154,6 +154,7 @@ abstract class LotteryTask {
           val == null ? null : d.valImages() == null ? folderOf(val) : path(d.valImages()),
           model,
           t.batch() == null ? 2 : t.batch(),
+          t.accumulate() == null ? 1 : t.accumulate(),
           Step.parse(t.iterations()),
           t.lr() == null ? 0.02 : t.lr(),
           t.momentum() == null ? 0.9f : t.momentum().floatValue(),

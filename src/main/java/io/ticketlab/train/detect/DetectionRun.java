@@ -63,7 +63,9 @@ public final class DetectionRun {
    * @param valAnnotations COCO json of the validation set, or null for none
    * @param valImages its image folder
    * @param model the detector
-   * @param batchSize images per iteration
+   * @param batchSize images per forward pass
+   * @param accumulate forward passes per iteration (gradient accumulation: an iteration, one
+   *     optimizer step, sees {@code batchSize × accumulate} images; 1 for none)
    * @param length training length ("12ep", "90000it")
    * @param lr base learning rate
    * @param momentum SGD momentum
@@ -85,6 +87,7 @@ public final class DetectionRun {
       Path valImages,
       DetectorSpec model,
       int batchSize,
+      int accumulate,
       Step length,
       double lr,
       float momentum,
@@ -102,6 +105,9 @@ public final class DetectionRun {
       if (batchSize < 1) {
         throw BadInputException.of(null, null, "--batch-size", batchSize, "must be at least 1");
       }
+      if (accumulate < 1) {
+        throw BadInputException.of(null, null, "--accumulate", accumulate, "must be at least 1");
+      }
       if (!(lr > 0)) {
         throw BadInputException.of(null, null, "--lr", lr, "must be positive");
       }
@@ -109,8 +115,13 @@ public final class DetectionRun {
       checkpointAt = List.copyOf(checkpointAt);
     }
 
+    /** Images one iteration (one optimizer step) consumes. */
+    public int imagesPerIteration() {
+      return Math.multiplyExact(batchSize, accumulate);
+    }
+
     public Spec withSeed(long newSeed) {
-      return new Spec(trainAnnotations, trainImages, valAnnotations, valImages, model, batchSize, length, lr,
+      return new Spec(trainAnnotations, trainImages, valAnnotations, valImages, model, batchSize, accumulate, length, lr,
           momentum, weightDecay, warmup, warmupFactor, milestones, checkpointAt, evalEvery, flip, newSeed, initWeights);
     }
   }
@@ -153,7 +164,7 @@ public final class DetectionRun {
 
   /** {iterations per epoch, total iterations} of a spec. */
   public static long[] lengths(Spec spec) {
-    DetectionData data = new DetectionData(trainingSet(spec), spec.batchSize(), spec.seed(), spec.flip());
+    DetectionData data = new DetectionData(trainingSet(spec), spec.imagesPerIteration(), spec.seed(), spec.flip());
     long perEpoch = data.iterationsPerEpoch();
     return new long[] {perEpoch, spec.length().toIterations(perEpoch)};
   }
@@ -220,7 +231,7 @@ public final class DetectionRun {
       throw BadInputException.of(spec.valAnnotations(), null, "categories", val.classes().size() + " categories",
           "differ from the training set's " + train.classes().size() + " categories in " + spec.trainAnnotations());
     }
-    DetectionData data = new DetectionData(train, spec.batchSize(), spec.seed(), spec.flip());
+    DetectionData data = new DetectionData(train, spec.imagesPerIteration(), spec.seed(), spec.flip());
     long perEpoch = data.iterationsPerEpoch();
     long total = spec.length().toIterations(perEpoch);
     if (total < 1) {
@@ -296,6 +307,7 @@ public final class DetectionRun {
               .setSchedule(schedule)
               .setLossFunction(
                   (ps, batch) -> Losses.of(model.losses(ps, batch.images(), batch.targets(), batch.random())))
+              .optMicroBatches(batch -> batch.split(spec.accumulate()))
               .optCheckpoints(
                   (iteration, optimizer) -> {
                     // metrics first: whenever a checkpoint exists, the metrics up to it exist too

@@ -36,7 +36,7 @@ class DetectionRunTest {
   DetectionRun.Spec spec(Path train, Path val, int iterations) {
     return new DetectionRun.Spec(
         train.resolve(SynthGenerator.ANNOTATIONS), train, val.resolve(SynthGenerator.ANNOTATIONS), val,
-        tiny(), 2, Step.ofIterations(iterations), 0.02, 0.9f, 1e-4f, Step.ofIterations(2), 0.1,
+        tiny(), 2, 1, Step.ofIterations(iterations), 0.02, 0.9f, 1e-4f, Step.ofIterations(2), 0.1,
         List.of(), List.of(Step.ofIterations(3)), Step.ofIterations(3), true, 7, null);
   }
 
