@@ -2,6 +2,7 @@ package io.ticketlab.model.roi.mask;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -44,9 +45,30 @@ public final class MaskRcnnPredictor extends TorchBlock {
     return numClasses;
   }
 
-  /** [K, in, h, w] → mask logits [K, numClasses, 2h, 2w]. */
+  TransposedConv2x2 conv5Mask() {
+    return conv5Mask;
+  }
+
+  PointwiseConv maskFcnLogits() {
+    return maskFcnLogits;
+  }
+
+  /**
+   * [K, in, h, w] → mask logits [K, numClasses, 2h, 2w]. Computed channels-last: conv5_mask's
+   * output stays as rows of pixels through the ReLU and mask_fcn_logits, and only the narrow
+   * logits are permuted into place (depth-to-space) — the same sums as the NCHW layers, without
+   * moving the 2h×2w×256 activations and their gradients twice.
+   */
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-    return maskFcnLogits.apply(ps, Activation.relu(conv5Mask.apply(ps, x, training)), training);
+    Shape s = x.getShape();
+    long k = s.get(0);
+    long h = s.get(2);
+    long w = s.get(3);
+    NDArray logits = maskFcnLogits.applyRows(ps, Activation.relu(conv5Mask.applyRows(ps, x, training)), training);
+    return logits
+        .reshape(k, h, w, 2, 2, numClasses)
+        .transpose(0, 5, 1, 3, 2, 4)
+        .reshape(k, numClasses, 2 * h, 2 * w);
   }
 
   @Override

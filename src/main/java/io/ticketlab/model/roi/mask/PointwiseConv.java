@@ -51,6 +51,16 @@ public final class PointwiseConv extends TorchBlock {
         .transpose(0, 3, 1, 2);
   }
 
+  /** Rows of pixels [N, in] → [N, out] (the same product without the layout changes). */
+  public NDArray applyRows(ParameterStore ps, NDArray rows, boolean training) {
+    if (rows.getShape().dimension() != 2 || rows.getShape().get(1) != inChannels) {
+      throw new IllegalArgumentException("expected [N, " + inChannels + "], got " + rows.getShape());
+    }
+    NDArray wt = ps.getValue(weight, rows.getDevice(), training).reshape(outChannels, inChannels);
+    NDArray b = ps.getValue(bias, rows.getDevice(), training);
+    return rows.matMul(wt.transpose()).add(b);
+  }
+
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

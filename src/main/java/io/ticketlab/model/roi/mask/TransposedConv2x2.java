@@ -64,6 +64,29 @@ public final class TransposedConv2x2 extends TorchBlock {
         .add(b.reshape(1, outChannels, 1, 1));
   }
 
+  /**
+   * The same transposed convolution in a channels-last layout: [K, in, H, W] → rows
+   * {@code [K·H·W·2·2, out]}, row {@code ((k·H + h)·W + w)·4 + 2i + j} holding output pixel
+   * {@code (2h+i, 2w+j)} of RoI k. A following per-pixel op (ReLU, a 1×1 projection) can run on
+   * these rows and leave the depth-to-space permutation to its (much narrower) result.
+   */
+  public NDArray applyRows(ParameterStore ps, NDArray x, boolean training) {
+    Shape s = x.getShape();
+    if (s.dimension() != 4 || s.get(1) != inChannels) {
+      throw new IllegalArgumentException("expected [K, " + inChannels + ", H, W], got " + s);
+    }
+    long pixels = s.get(0) * s.get(2) * s.get(3);
+    NDArray wt = ps.getValue(weight, x.getDevice(), training);
+    NDArray b = ps.getValue(bias, x.getDevice(), training);
+    // W [in, out, 2, 2] → [in, (i, j, out)]: column 4·... ordered by kernel cell, then channel
+    NDArray cells = wt.transpose(0, 2, 3, 1).reshape(inChannels, 4L * outChannels);
+    return x.transpose(0, 2, 3, 1)
+        .reshape(pixels, inChannels)
+        .matMul(cells)
+        .reshape(pixels * 4, outChannels)
+        .add(b);
+  }
+
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
