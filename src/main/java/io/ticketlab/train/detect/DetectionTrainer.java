@@ -160,9 +160,17 @@ public final class DetectionTrainer {
     return means;
   }
 
-  /** COCO evaluation of {@code results} on the dataset's ground truth for one IoU type. */
+  /**
+   * COCO evaluation of {@code results} on the dataset's ground truth for one IoU type, over the
+   * categories the model learns: every category of the ground truth, unless the dataset selects
+   * fewer (Keypoint R-CNN learns persons only; scoring its boxes against the other categories' ground
+   * truth would average in zeros); keypoints over the categories that define keypoints.
+   */
   public static Evaluation evaluate(DetectionDataset data, List<CocoResult> results, IouType iouType) {
     EvalParams params = EvalParams.defaults(iouType);
+    if (data.classes().size() < data.coco().categories().size()) {
+      params = params.withCategoryIds(data.classes().stream().map(CocoCategory::id).sorted().toList());
+    }
     if (iouType == IouType.KEYPOINTS) {
       List<Integer> ids = new ArrayList<>();
       for (CocoCategory c : data.coco().categories()) {
