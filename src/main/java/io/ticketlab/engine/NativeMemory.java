@@ -72,7 +72,8 @@ final class NativeMemory {
   }
 
   private static boolean userTunedMalloc() {
-    if (System.getenv("GLIBC_TUNABLES") != null && System.getenv("GLIBC_TUNABLES").contains("malloc")) {
+    String tunables = System.getenv("GLIBC_TUNABLES");
+    if (tunables != null && tunables.contains("malloc")) {
       return true;
     }
     for (String name : System.getenv().keySet()) {

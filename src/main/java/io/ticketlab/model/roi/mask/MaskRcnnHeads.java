@@ -1,15 +1,12 @@
 package io.ticketlab.model.roi.mask;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.ticketlab.model.nn.ConvLayer;
+import io.ticketlab.model.nn.ConvReluStack;
 import io.ticketlab.model.nn.Init;
 import io.ticketlab.model.nn.TorchBlock;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The convolutional mask head of Mask R-CNN, torchvision 0.14's {@code MaskRCNNHeads}: a sequence
@@ -20,9 +17,7 @@ import java.util.List;
  * tensors under other names). Weights are initialised as torchvision: Kaiming normal (fan-out,
  * ReLU), zero biases.
  */
-public final class MaskRcnnHeads extends TorchBlock {
-  private final List<ConvLayer> convs = new ArrayList<>();
-  private final int outChannels;
+public final class MaskRcnnHeads extends ConvReluStack {
 
   /**
    * @param inChannels channels of the pooled features (the FPN's, 256 in torchvision)
@@ -30,6 +25,7 @@ public final class MaskRcnnHeads extends TorchBlock {
    * @param dilation dilation and padding of the 3×3 convolutions (1 in torchvision)
    */
   public MaskRcnnHeads(int inChannels, int[] layers, int dilation) {
+    super(inChannels);
     if (layers.length == 0) {
       throw new IllegalArgumentException("a mask head needs at least one layer");
     }
@@ -39,42 +35,22 @@ public final class MaskRcnnHeads extends TorchBlock {
     int in = inChannels;
     for (int i = 0; i < layers.length; i++) {
       ConvRelu layer = child(Integer.toString(i), new ConvRelu());
-      convs.add(
+      stack(
           layer.add(
               ConvLayer.builder(in, layers[i], 3)
                   .padding(dilation)
                   .dilation(dilation)
                   .weightInit(Init.kaimingNormalFanOut())
                   .biasInit(Init.constant(0f))
-                  .build()));
+                  .build()),
+          layers[i]);
       in = layers[i];
     }
-    this.outChannels = in;
   }
 
   /** torchvision's head: four layers of {@code channels}, dilation 1. */
   public static MaskRcnnHeads of(int inChannels, int channels) {
     return new MaskRcnnHeads(inChannels, new int[] {channels, channels, channels, channels}, 1);
-  }
-
-  /** Channels of the last layer. */
-  public int outChannels() {
-    return outChannels;
-  }
-
-  /** [K, in, h, w] → [K, outChannels, h, w]. */
-  public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-    NDArray y = x;
-    for (ConvLayer c : convs) {
-      y = Activation.relu(c.apply(ps, y, training));
-    }
-    return y;
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(apply(ps, inputs.singletonOrThrow(), training));
   }
 
   /** One {@code Conv2dNormActivation}: the convolution is child {@code 0} (ReLU has no parameters). */

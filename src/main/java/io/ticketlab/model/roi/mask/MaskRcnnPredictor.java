@@ -65,10 +65,7 @@ public final class MaskRcnnPredictor extends TorchBlock {
     long h = s.get(2);
     long w = s.get(3);
     NDArray logits = maskFcnLogits.applyRows(ps, Activation.relu(conv5Mask.applyRows(ps, x, training)), training);
-    return logits
-        .reshape(k, h, w, 2, 2, numClasses)
-        .transpose(0, 5, 1, 3, 2, 4)
-        .reshape(k, numClasses, 2 * h, 2 * w);
+    return TransposedConv2x2.toImage(logits, k, h, w, numClasses);
   }
 
   @Override

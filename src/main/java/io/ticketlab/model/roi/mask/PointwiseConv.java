@@ -41,12 +41,7 @@ public final class PointwiseConv extends TorchBlock {
     long k = s.get(0);
     long h = s.get(2);
     long w = s.get(3);
-    NDArray wt = ps.getValue(weight, x.getDevice(), training).reshape(outChannels, inChannels);
-    NDArray b = ps.getValue(bias, x.getDevice(), training);
-    return x.transpose(0, 2, 3, 1)
-        .reshape(k * h * w, inChannels)
-        .matMul(wt.transpose())
-        .add(b)
+    return applyRows(ps, x.transpose(0, 2, 3, 1).reshape(k * h * w, inChannels), training)
         .reshape(k, h, w, outChannels)
         .transpose(0, 3, 1, 2);
   }

@@ -44,31 +44,14 @@ public final class TransposedConv2x2 extends TorchBlock {
   /** [K, in, H, W] → [K, out, 2H, 2W]. */
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     Shape s = x.getShape();
-    if (s.dimension() != 4 || s.get(1) != inChannels) {
-      throw new IllegalArgumentException("expected [K, " + inChannels + ", H, W], got " + s);
-    }
-    long k = s.get(0);
-    long h = s.get(2);
-    long w = s.get(3);
-    NDArray wt = ps.getValue(weight, x.getDevice(), training);
-    NDArray b = ps.getValue(bias, x.getDevice(), training);
-    // [K·H·W, in] × W viewed as [in, out·2·2] gives out channel o, kernel cell (i, j) in column 4o + 2i + j;
-    // a matrix product rather than a 1×1 convolution, which oneDNN's planner can kill with SIGFPE
-    NDArray y =
-        x.transpose(0, 2, 3, 1)
-            .reshape(k * h * w, inChannels)
-            .matMul(wt.reshape(inChannels, 4L * outChannels));
-    return y.reshape(k, h, w, outChannels, 2, 2)
-        .transpose(0, 3, 1, 4, 2, 5)
-        .reshape(k, outChannels, 2 * h, 2 * w)
-        .add(b.reshape(1, outChannels, 1, 1));
+    return toImage(applyRows(ps, x, training), s.get(0), s.get(2), s.get(3), outChannels);
   }
 
   /**
    * The same transposed convolution in a channels-last layout: [K, in, H, W] → rows
    * {@code [K·H·W·2·2, out]}, row {@code ((k·H + h)·W + w)·4 + 2i + j} holding output pixel
    * {@code (2h+i, 2w+j)} of RoI k. A following per-pixel op (ReLU, a 1×1 projection) can run on
-   * these rows and leave the depth-to-space permutation to its (much narrower) result.
+   * these rows and leave the depth-to-space permutation ({@link #toImage}) to its result.
    */
   public NDArray applyRows(ParameterStore ps, NDArray x, boolean training) {
     Shape s = x.getShape();
@@ -78,13 +61,24 @@ public final class TransposedConv2x2 extends TorchBlock {
     long pixels = s.get(0) * s.get(2) * s.get(3);
     NDArray wt = ps.getValue(weight, x.getDevice(), training);
     NDArray b = ps.getValue(bias, x.getDevice(), training);
-    // W [in, out, 2, 2] → [in, (i, j, out)]: column 4·... ordered by kernel cell, then channel
+    // a matrix product rather than a 1×1 convolution, which oneDNN's planner can kill with SIGFPE;
+    // W [in, out, 2, 2] → [in, (i, j, out)]: columns ordered by kernel cell, then channel
     NDArray cells = wt.transpose(0, 2, 3, 1).reshape(inChannels, 4L * outChannels);
     return x.transpose(0, 2, 3, 1)
         .reshape(pixels, inChannels)
         .matMul(cells)
         .reshape(pixels * 4, outChannels)
         .add(b);
+  }
+
+  /**
+   * Depth-to-space of rows in {@link #applyRows}'s order with {@code channels} values each:
+   * [K·H·W·2·2, channels] → [K, channels, 2H, 2W].
+   */
+  public static NDArray toImage(NDArray rows, long k, long h, long w, long channels) {
+    return rows.reshape(k, h, w, 2, 2, channels)
+        .transpose(0, 5, 1, 3, 2, 4)
+        .reshape(k, channels, 2 * h, 2 * w);
   }
 
   @Override
