@@ -79,6 +79,17 @@ class LotteryConfigTest {
     // detector keys on a classification config
     assertBad(CLASSIFY.replace("width: 0.125", "width: 0.125, variant: c4"), "model.variant", "only for detector tasks");
     assertBad(CLASSIFY.replace("batch: 6", "batch: 6, flip: false"), "training.flip", "only for detector tasks");
+    assertBad(CLASSIFY.replace("batch: 6", "batch: 6, accumulate: 2"), "training.accumulate", "only for detector tasks");
+    assertBad(MASK_RCNN.replace("batch: 16", "batch: 16, accumulate: 0"), "training.accumulate", "at least 1");
+  }
+
+  @Test
+  void accumulation_isPartOfTheExperiment() throws Exception {
+    LotteryConfig plain = read(MASK_RCNN);
+    LotteryConfig twice = read(MASK_RCNN.replace("batch: 16", "batch: 8, accumulate: 2"));
+    assertThat(twice.training().accumulate()).isEqualTo(2);
+    assertThat(plain.training().accumulate()).isNull();
+    assertThat(twice.runId()).isNotEqualTo(plain.runId());
   }
 
   @Test
