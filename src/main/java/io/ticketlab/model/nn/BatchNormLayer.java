@@ -64,7 +64,9 @@ public final class BatchNormLayer extends TorchBlock {
       NDArray shift = b.sub(rm.mul(scale));
       return x.mul(scale.reshape(1, channels, 1, 1)).add(shift.reshape(1, channels, 1, 1));
     }
-    return BatchNorm.batchNorm(x, rm, rv, w, b, 1, MOMENTUM, EPS, training).singletonOrThrow();
+    // DJL keeps MXNet's convention (running = m·running + (1 − m)·batch) and hands 1 − m to
+    // PyTorch, so PyTorch's momentum 0.1 is passed as 0.9
+    return BatchNorm.batchNorm(x, rm, rv, w, b, 1, 1 - MOMENTUM, EPS, training).singletonOrThrow();
   }
 
   @Override
