@@ -1,6 +1,5 @@
 package io.ticketlab.cli;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -83,7 +82,7 @@ final class ClassifyCommand implements Callable<Integer> {
     ResNet model = new ResNet(new ResNetConfig(depth, width, classes, false, 3));
     PrintWriter out = spec.commandLine().getOut();
     List<Map<String, Object>> predictions = new ArrayList<>();
-    try (NDManager manager = engine.newBaseManager(Device.cpu())) {
+    try (NDManager manager = engine.newBaseManager(Engines.device())) {
       model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224));
       Weights.LoadReport report =
           Weights.load(

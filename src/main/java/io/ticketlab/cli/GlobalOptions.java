@@ -33,6 +33,21 @@ public final class GlobalOptions {
   }
 
   @Option(
+      names = "--device",
+      scope = ScopeType.INHERIT,
+      paramLabel = "DEVICE",
+      description = "Where to compute: auto (default: the first GPU when the engine sees CUDA, else the CPU), cpu, "
+          + "gpu, gpu:N, gpu:0,1,... or gpus (several GPUs: data-parallel training).")
+  void setDevice(String device) {
+    try {
+      RunSettings.setDevices(io.ticketlab.engine.DeviceChoice.parse(device));
+    } catch (IllegalArgumentException e) {
+      throw new io.ticketlab.common.BadInputException(
+          "--device: bad value " + device + ": " + e.getMessage());
+    }
+  }
+
+  @Option(
       names = "--engine-cache",
       scope = ScopeType.INHERIT,
       paramLabel = "DIR",

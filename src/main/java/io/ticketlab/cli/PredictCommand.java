@@ -1,6 +1,5 @@
 package io.ticketlab.cli;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.data.coco.CocoDataset;
@@ -111,7 +110,7 @@ final class PredictCommand implements Callable<Integer> {
       data = DetectionDataset.of(index, listing, images, DetectionOptions.evaluation());
     }
     List<CocoResult> results;
-    try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
+    try (NDManager manager = Engines.pytorch().newBaseManager(Engines.device())) {
       GeneralizedRcnn net = DetectionRun.build(detector, manager, weightFile);
       results =
           DetectionTrainer.predict(manager, net, data, file::categoryIdOf, batch, quiet ? null : System.err);

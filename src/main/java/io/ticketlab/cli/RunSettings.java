@@ -18,6 +18,10 @@ public final class RunSettings {
     EngineSettings.setThreads(threads);
   }
 
+  static void setDevices(io.ticketlab.engine.DeviceChoice choice) {
+    EngineSettings.setDevices(choice);
+  }
+
   static void setEngineCache(Path dir) {
     EngineSettings.setEngineCacheDir(dir);
   }
@@ -31,5 +35,6 @@ public final class RunSettings {
   static void reset() {
     verbose = false;
     Logging.setVerbose(false);
+    EngineSettings.setDevices(io.ticketlab.engine.DeviceChoice.auto());
   }
 }

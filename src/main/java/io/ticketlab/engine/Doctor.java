@@ -72,6 +72,7 @@ public final class Doctor {
             + "), engine cache "
             + Utils.getEngineCacheDir("pytorch"));
     lines.put("Device", describeDevice(engine));
+    lines.put("Computes on", computesOn(engine));
     lines.put(
         "Threads",
         "intra-op "
@@ -172,6 +173,17 @@ public final class Doctor {
     }
     String smi = nvidiaSmiNames();
     return "GPU: " + String.join(", ", names) + (smi.isEmpty() ? "" : " [" + smi + "]");
+  }
+
+  /** The devices of {@code --device}, or why they cannot be used (doctor reports, never fails). */
+  private static String computesOn(Engine engine) {
+    DeviceChoice choice = EngineSettings.devices();
+    try {
+      java.util.List<ai.djl.Device> devices = choice.resolve(engine.getGpuCount());
+      return devices + " (--device " + choice + (devices.size() > 1 ? "; data-parallel training" : "") + ")";
+    } catch (IllegalArgumentException e) {
+      return "none: --device " + choice + ": " + e.getMessage();
+    }
   }
 
   private static String nvidiaSmiNames() {

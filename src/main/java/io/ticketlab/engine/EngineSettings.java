@@ -9,6 +9,7 @@ import java.nio.file.Path;
  */
 public final class EngineSettings {
   private static volatile Integer threads;
+  private static volatile DeviceChoice devices = DeviceChoice.auto();
 
   private EngineSettings() {}
 
@@ -24,6 +25,16 @@ public final class EngineSettings {
   public static int threads() {
     Integer t = threads;
     return t != null ? t : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** Where commands compute ({@code --device}); read by {@link Engines#devices()}. */
+  public static void setDevices(DeviceChoice choice) {
+    devices = java.util.Objects.requireNonNull(choice, "devices");
+  }
+
+  /** The device choice in force ({@code auto} unless {@code --device} said otherwise). */
+  public static DeviceChoice devices() {
+    return devices;
   }
 
   /** Unpack the native engine into {@code dir} instead of DJL's default cache folder. */

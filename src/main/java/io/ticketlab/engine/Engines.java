@@ -3,6 +3,8 @@ package io.ticketlab.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import io.ticketlab.common.BadInputException;
+import java.util.List;
 
 /**
  * The one way into the native engine. Applies {@link EngineSettings} (offline, no tracking,
@@ -28,10 +30,24 @@ public final class Engines {
     }
   }
 
-  /** The device TicketLab computes on: the first GPU when the engine sees one, else the CPU. */
-  public static Device defaultDevice() {
-    Engine engine = pytorch();
-    return engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+  /**
+   * The devices of the {@code --device} choice ({@link EngineSettings#devices}), the primary one
+   * first: one for a single device, several for data-parallel training.
+   *
+   * @throws BadInputException naming {@code --device} when it asks for a GPU the engine lacks
+   */
+  public static List<Device> devices() {
+    DeviceChoice choice = EngineSettings.devices();
+    try {
+      return choice.resolve(pytorch().getGpuCount());
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--device: bad value " + choice + ": " + e.getMessage());
+    }
+  }
+
+  /** The primary device of the {@code --device} choice (where single-device work runs). */
+  public static Device device() {
+    return devices().get(0);
   }
 
   /** The native engine could not be loaded or does not work on this machine. */

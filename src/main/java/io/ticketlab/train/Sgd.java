@@ -88,7 +88,15 @@ public final class Sgd {
    * accumulates gradients over backward passes, so the loop calls this before each one.
    */
   public void zeroGradients() {
-    for (Parameter p : params.values()) {
+    zeroGradients(params.values());
+  }
+
+  /** Sets the gradients of those of {@code parameters} that have one to zero, in place. */
+  public static void zeroGradients(java.util.Collection<Parameter> parameters) {
+    for (Parameter p : parameters) {
+      if (!p.requiresGradient()) {
+        continue;
+      }
       NDArray w = p.getArray();
       if (w instanceof PtNDArray pt) {
         JniUtils.zeroGrad(pt); // grad().zero_() in place, no indexing

@@ -1,11 +1,13 @@
 package io.ticketlab.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.ticketlab.engine.Autograd;
+import io.ticketlab.model.nn.BatchNormLayer;
 import io.ticketlab.model.nn.Scalars;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -14,6 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -23,12 +30,18 @@ import java.util.function.Function;
  * mask), then record the losses and save a checkpoint when the iteration is one of the requested
  * points (rewind points and the end).
  *
+ * <p>With {@link Builder#optDataParallel replicas} on other devices, the parts of an iteration are
+ * forwarded on all devices at once and their gradients summed into the primary model before the
+ * one update (see {@code DataParallel}).
+ *
  * <p>DJL's {@code EasyTrain} is not used on purpose: its listeners run before the optimizer step,
  * where a mask would be undone by the update.
  *
  * @param <B> the batch type
  */
 public final class TrainingLoop<B> {
+  private static final NDIndex ALL = new NDIndex("...");
+
   /** Computes the loss terms of a batch in training mode. */
   @FunctionalInterface
   public interface LossFunction<B> {
@@ -44,7 +57,18 @@ public final class TrainingLoop<B> {
   /** One row of the training log. */
   public record Record(long iteration, double lr, Map<String, Double> losses, double total) {}
 
-  private final Engine engine;
+  /**
+   * A copy of the model on another device for data-parallel training: its manager (device), its
+   * parameters under the primary model's names, and the loss function of that copy.
+   */
+  public record Replica<B>(NDManager manager, Map<String, Parameter> parameters, LossFunction<B> lossFunction) {}
+
+  /** Moves a part of a batch onto a replica's manager (its device). */
+  @FunctionalInterface
+  public interface Transfer<B> {
+    B to(B part, NDManager manager);
+  }
+
   private final NDManager manager;
   private final Sgd sgd;
   private final LrSchedule schedule;
@@ -56,9 +80,9 @@ public final class TrainingLoop<B> {
   private final String label;
   private final java.util.function.Consumer<Record> recordListener;
   private final Function<B, List<B>> splitter;
+  private final DataParallel<B> parallel;
 
   private TrainingLoop(Builder<B> b) {
-    this.engine = Objects.requireNonNull(b.engine, "engine");
     this.manager = Objects.requireNonNull(b.manager, "manager");
     this.sgd = Objects.requireNonNull(b.sgd, "optimizer");
     this.schedule = Objects.requireNonNull(b.schedule, "schedule");
@@ -70,11 +94,16 @@ public final class TrainingLoop<B> {
     this.label = b.label;
     this.recordListener = b.recordListener;
     this.splitter = b.splitter;
+    this.parallel =
+        b.replicas.isEmpty() ? null : new DataParallel<>(sgd, b.primaryParameters, b.replicas, b.transfer);
   }
 
   public static <B> Builder<B> builder() {
     return new Builder<>();
   }
+
+  /** The loss values of the parts one device forwarded, in part order. */
+  private record PartLosses(List<Map<String, Double>> terms, List<Double> totals) {}
 
   /**
    * Trains from iteration {@code from} (0, or the iteration of the checkpoint being resumed) to
@@ -88,58 +117,256 @@ public final class TrainingLoop<B> {
     List<Record> log = new ArrayList<>();
     Progress progress = new Progress(progressOut, label, from, to);
     EngineProfile profile = EngineProfile.fromProperty();
-    for (long it = from; it < to; it++) {
-      profile.beforeIteration(it);
-      double lr = schedule.at(it);
-      Map<String, Double> values = new LinkedHashMap<>();
-      double total;
-      try (NDScope scope = new NDScope()) {
-        B batch = data.batch(it, manager);
-        sgd.zeroGradients();
-        List<B> parts = splitter.apply(batch);
-        Map<String, Double> sums = new LinkedHashMap<>();
-        double totalSum = 0;
-        for (B part : parts) {
-          // gradients of the parts add up in the engine; each part's loss is scaled by 1/parts so
-          // that the step sees their mean (one part: the loss as it is, bit for bit)
-          try (GradientCollector collector = engine.newGradientCollector()) {
-            Losses losses = lossFunction.losses(ps, part);
-            NDArray sum = losses.total();
-            collector.backward(parts.size() == 1 ? sum : Scalars.div(sum, parts.size()));
-            for (Map.Entry<String, NDArray> e : losses.terms().entrySet()) {
-              sums.merge(e.getKey(), (double) e.getValue().getFloat(), Double::sum);
-            }
-            totalSum += sum.getFloat();
+    if (parallel != null) {
+      parallel.start();
+    }
+    try {
+      for (long it = from; it < to; it++) {
+        profile.beforeIteration(it);
+        double lr = schedule.at(it);
+        Map<String, Double> values = new LinkedHashMap<>();
+        double total;
+        try (NDScope scope = new NDScope()) {
+          B batch = data.batch(it, manager);
+          sgd.zeroGradients();
+          List<B> parts = splitter.apply(batch);
+          List<PartLosses> perDevice;
+          if (parallel == null) {
+            perDevice = List.of(forwardBackward(lossFunction, ps, parts, parts.size(), null, null));
+          } else {
+            perDevice = parallel.forwardBackward(parts, (share, replica) -> replica == null
+                ? forwardBackward(lossFunction, ps, share, parts.size(), null, null)
+                : forwardBackward(replica.lossFunction(), replica.store(), share, parts.size(), replica.manager(),
+                    parallel.transfer()));
           }
+          // the parts' values in part order, whatever device forwarded them
+          Map<String, Double> sums = new LinkedHashMap<>();
+          double totalSum = 0;
+          for (PartLosses d : perDevice) {
+            for (int i = 0; i < d.totals().size(); i++) {
+              d.terms().get(i).forEach((k, v) -> sums.merge(k, v, Double::sum));
+              totalSum += d.totals().get(i);
+            }
+          }
+          for (StepHook h : hooks) {
+            h.afterBackward(it);
+          }
+          sgd.step((float) lr);
+          for (StepHook h : hooks) {
+            h.afterStep(it);
+          }
+          if (parallel != null) {
+            parallel.broadcast(false);
+          }
+          int n = parts.size();
+          sums.forEach((k, v) -> values.put(k, n == 1 ? v : v / n));
+          total = n == 1 ? totalSum : totalSum / n;
         }
-        for (StepHook h : hooks) {
-          h.afterBackward(it);
+        profile.afterIteration(it);
+        if (!Double.isFinite(total)) {
+          progress.finish();
+          throw new TrainingDivergedException(
+              "the loss became " + total + " at iteration " + it + " (learning rate " + lr + "; terms " + values + ")");
         }
-        sgd.step((float) lr);
-        for (StepHook h : hooks) {
-          h.afterStep(it);
+        Record record = new Record(it, lr, values, total);
+        log.add(record);
+        if (recordListener != null) {
+          recordListener.accept(record);
         }
-        sums.forEach((k, v) -> values.put(k, parts.size() == 1 ? v : v / parts.size()));
-        total = parts.size() == 1 ? totalSum : totalSum / parts.size();
+        progress.update(it + 1, total);
+        if (sink != null && checkpointAt.contains(it + 1)) {
+          sink.save(it + 1, sgd);
+        }
       }
-      profile.afterIteration(it);
-      if (!Double.isFinite(total)) {
-        progress.finish();
-        throw new TrainingDivergedException(
-            "the loss became " + total + " at iteration " + it + " (learning rate " + lr + "; terms " + values + ")");
-      }
-      Record record = new Record(it, lr, values, total);
-      log.add(record);
-      if (recordListener != null) {
-        recordListener.accept(record);
-      }
-      progress.update(it + 1, total);
-      if (sink != null && checkpointAt.contains(it + 1)) {
-        sink.save(it + 1, sgd);
+    } finally {
+      if (parallel != null) {
+        parallel.stop();
       }
     }
     progress.finish();
     return log;
+  }
+
+  /**
+   * Forwards and backpropagates {@code parts} one after the other on the calling thread, with
+   * gradient recording on: their gradients add up in the parameters; each part's loss is scaled
+   * by 1/{@code ofParts} (the iteration's part count) so that the step sees the mean over all
+   * parts (one part: the loss as it is, bit for bit). Parts are moved to {@code target} first
+   * when it is given.
+   */
+  private static <B> PartLosses forwardBackward(
+      LossFunction<B> f, ParameterStore ps, List<B> parts, int ofParts, NDManager target, Transfer<B> transfer) {
+    List<Map<String, Double>> terms = new ArrayList<>();
+    List<Double> totals = new ArrayList<>();
+    try (NDScope scope = new NDScope()) {
+      Autograd.recording(() -> {
+        for (B part : parts) {
+          Losses losses = f.losses(ps, target == null ? part : transfer.to(part, target));
+          NDArray sum = losses.total();
+          Autograd.backward(ofParts == 1 ? sum : Scalars.div(sum, ofParts));
+          Map<String, Double> t = new LinkedHashMap<>();
+          for (Map.Entry<String, NDArray> e : losses.terms().entrySet()) {
+            t.put(e.getKey(), (double) e.getValue().getFloat());
+          }
+          terms.add(t);
+          totals.add((double) sum.getFloat());
+        }
+        return null;
+      });
+    }
+    return new PartLosses(terms, totals);
+  }
+
+  /**
+   * Data parallelism over replicas: each iteration's parts are dealt in consecutive blocks to
+   * the primary model and its replicas, which forward and backpropagate them at the same time
+   * (one thread per replica); the replicas' gradients are then added into the primary model's
+   * (in replica order, so the sum is deterministic), the optimizer updates the primary model
+   * alone, and its new values are copied to the replicas. Batch norm normalises each part with
+   * its own statistics, as on one device forwarding the parts one after the other; the replicas'
+   * updates of the running statistics are replayed onto the primary's in part order, so they too
+   * end as on one device (PyTorch's {@code DataParallel} keeps only the first device's).
+   */
+  private static final class DataParallel<B> {
+    private final Sgd sgd;
+    private final Map<String, Parameter> primary;
+    private final List<ReplicaState<B>> replicas = new ArrayList<>();
+    private final Transfer<B> transfer;
+    /** Names updated by training: trainable parameters and running statistics. */
+    private final List<String> changing = new ArrayList<>();
+    /** Batch-norm running means and variances (updated with {@link BatchNormLayer#MOMENTUM}). */
+    private final List<String> runningStatistics = new ArrayList<>();
+    private ExecutorService pool;
+
+    record ReplicaState<B>(NDManager manager, Map<String, Parameter> parameters, LossFunction<B> lossFunction,
+        ParameterStore store) {}
+
+    DataParallel(Sgd sgd, Map<String, Parameter> primary, List<Replica<B>> replicas, Transfer<B> transfer) {
+      this.sgd = sgd;
+      this.primary = Objects.requireNonNull(primary, "primary parameters");
+      this.transfer = Objects.requireNonNull(transfer, "transfer");
+      for (Replica<B> r : replicas) {
+        for (Map.Entry<String, Parameter> e : primary.entrySet()) {
+          Parameter copy = r.parameters().get(e.getKey());
+          if (copy == null || !copy.getArray().getShape().equals(e.getValue().getArray().getShape())) {
+            throw new IllegalArgumentException("replica on " + r.manager().getDevice() + " lacks parameter "
+                + e.getKey() + " " + e.getValue().getArray().getShape());
+          }
+        }
+        this.replicas.add(new ReplicaState<>(r.manager(), r.parameters(), r.lossFunction(),
+            new ParameterStore(r.manager(), false)));
+      }
+      for (Map.Entry<String, Parameter> e : primary.entrySet()) {
+        Parameter.Type type = e.getValue().getType();
+        boolean running = type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR;
+        if (running) {
+          runningStatistics.add(e.getKey());
+        }
+        if (running || sgd.parameters().containsKey(e.getKey())) {
+          changing.add(e.getKey());
+        }
+      }
+    }
+
+    Transfer<B> transfer() {
+      return transfer;
+    }
+
+    /** Starts the replica threads and copies every primary value to the replicas. */
+    void start() {
+      AtomicInteger count = new AtomicInteger();
+      pool = Executors.newFixedThreadPool(replicas.size(), task -> {
+        Thread t = new Thread(task, "ticketlab-replica-" + count.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      broadcast(true);
+    }
+
+    void stop() {
+      pool.shutdownNow();
+    }
+
+    /** Runs each device's block of parts; returns their losses in device (= part) order. */
+    List<PartLosses> forwardBackward(List<B> parts, java.util.function.BiFunction<List<B>, ReplicaState<B>, PartLosses> run) {
+      int devices = replicas.size() + 1;
+      if (parts.size() < devices) {
+        throw new IllegalArgumentException(
+            "an iteration of " + parts.size() + " part(s) cannot keep " + devices + " devices busy");
+      }
+      for (ReplicaState<B> r : replicas) {
+        Sgd.zeroGradients(r.parameters().values());
+      }
+      // running statistics before the iteration (batch norm updates them in place while forwarding)
+      Map<String, NDArray> before = new LinkedHashMap<>();
+      for (String name : runningStatistics) {
+        before.put(name, primary.get(name).getArray().duplicate());
+      }
+      List<Future<PartLosses>> futures = new ArrayList<>();
+      for (int d = 1; d < devices; d++) {
+        List<B> share = parts.subList(d * parts.size() / devices, (d + 1) * parts.size() / devices);
+        ReplicaState<B> replica = replicas.get(d - 1);
+        futures.add(pool.submit(() -> run.apply(share, replica)));
+      }
+      List<PartLosses> out = new ArrayList<>();
+      try {
+        out.add(run.apply(parts.subList(0, parts.size() / devices), null));
+      } finally {
+        // wait for every replica, even when the primary failed, before touching the gradients
+        RuntimeException failure = null;
+        for (Future<PartLosses> f : futures) {
+          try {
+            out.add(f.get());
+          } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Error err) {
+              throw err;
+            }
+            failure = failure != null ? failure
+                : cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new IllegalStateException("interrupted while replicas were training", e);
+          }
+        }
+        if (failure != null) {
+          throw failure;
+        }
+      }
+      try (NDScope scope = new NDScope()) {
+        for (ReplicaState<B> r : replicas) {
+          for (Map.Entry<String, Parameter> e : sgd.parameters().entrySet()) {
+            NDArray g = e.getValue().getArray().getGradient();
+            g.addi(r.parameters().get(e.getKey()).getArray().getGradient().toDevice(g.getDevice(), false));
+          }
+        }
+        // running statistics as if one device had forwarded all parts in order: each replica
+        // moved r0 to (1-m)^k r0 + c after its k parts, so its contribution c is replayed onto the
+        // primary's value, r ← (1-m)^k r + (r_replica − (1-m)^k r0), replica after replica
+        for (String name : runningStatistics) {
+          NDArray r = primary.get(name).getArray();
+          NDArray r0 = before.get(name);
+          for (int d = 1; d < devices; d++) {
+            int k = (d + 1) * parts.size() / devices - d * parts.size() / devices;
+            float decay = (float) Math.pow(1 - BatchNormLayer.MOMENTUM, k);
+            NDArray rd = replicas.get(d - 1).parameters().get(name).getArray().toDevice(r.getDevice(), false);
+            r.muli(decay).addi(rd.sub(r0.mul(decay)));
+          }
+        }
+      }
+      return out;
+    }
+
+    /** Copies the primary values (all of them, or those training changes) to every replica. */
+    void broadcast(boolean all) {
+      try (NDScope scope = new NDScope()) {
+        for (ReplicaState<B> r : replicas) {
+          for (String name : all ? primary.keySet() : changing) {
+            r.parameters().get(name).getArray().set(ALL, primary.get(name).getArray());
+          }
+        }
+      }
+    }
   }
 
   /** The loss became NaN or infinite. */
@@ -153,7 +380,6 @@ public final class TrainingLoop<B> {
 
   /** Options of a {@link TrainingLoop}. */
   public static final class Builder<B> {
-    private Engine engine;
     private NDManager manager;
     private Sgd sgd;
     private LrSchedule schedule;
@@ -165,6 +391,28 @@ public final class TrainingLoop<B> {
     private String label = "train";
     private java.util.function.Consumer<Record> recordListener;
     private Function<B, List<B>> splitter = List::of;
+    private Map<String, Parameter> primaryParameters;
+    private final List<Replica<B>> replicas = new ArrayList<>();
+    private Transfer<B> transfer;
+
+    /**
+     * Data-parallel training: each iteration's parts ({@link #optMicroBatches}, at least one per
+     * device) are shared in consecutive blocks between the model of {@link #setManager} and these
+     * replicas, forwarded at the same time, and their gradients averaged into the primary model,
+     * whose updated values are then copied to the replicas. The recorded losses are those of a
+     * single device forwarding all parts (up to float rounding).
+     *
+     * @param primary every parameter and buffer of the primary model by name
+     * @param copies the replicas (their parameters under the same names)
+     * @param move moves a part onto a replica's manager
+     */
+    public Builder<B> optDataParallel(Map<String, Parameter> primary, List<Replica<B>> copies, Transfer<B> move) {
+      this.primaryParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(primary));
+      this.replicas.clear();
+      this.replicas.addAll(copies);
+      this.transfer = move;
+      return this;
+    }
 
     /**
      * Gradient accumulation: each iteration's batch is split into parts that are forwarded and
@@ -179,11 +427,6 @@ public final class TrainingLoop<B> {
     /** Receives each iteration's record as soon as it is done (before its checkpoint). */
     public Builder<B> optRecordListener(java.util.function.Consumer<Record> listener) {
       this.recordListener = listener;
-      return this;
-    }
-
-    public Builder<B> setEngine(Engine engine) {
-      this.engine = engine;
       return this;
     }
 

@@ -39,7 +39,7 @@ class DetectCommandsTest {
     MainTest.Outcome t =
         MainTest.run(concat(new String[] {"train", "detect", "--train", train.resolve("annotations.json").toString(),
             "--val", val.resolve("annotations.json").toString(), "--iterations", "2it", "--eval-every", "2it",
-            "--out", run.toString()}, TINY));
+            "--device", "cpu", "--out", run.toString()}, TINY));
     assertThat(t.exitCode()).as(t.err()).isZero();
     assertThat(t.out()).contains("trained to iteration 2").contains("bbox/AP50");
     assertThat(run.resolve("model.json")).exists();
@@ -72,6 +72,21 @@ class DetectCommandsTest {
     assertThat(t.exitCode()).isEqualTo(2);
     assertThat(t.err().strip().lines()).hasSize(1);
     assertThat(t.err()).contains(".png");
+  }
+
+  @Test
+  void gpusTheEngineLacks_exit2BeforeAnythingIsWritten() throws Exception {
+    Path train = tmp.resolve("train");
+    SynthGenerator.write(train, new SynthOptions(2, 1, 128, SynthOptions.Split.train));
+    Path run = tmp.resolve("run");
+    MainTest.Outcome t =
+        MainTest.run(concat(new String[] {"train", "detect", "--train", train.resolve("annotations.json").toString(),
+            "--iterations", "1it", "--device", "gpu:0,1", "--accumulate", "2", "--out", run.toString()}, TINY));
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.ticketlab.engine.Engines.pytorch().getGpuCount() == 0);
+    assertThat(t.exitCode()).isEqualTo(2);
+    assertThat(t.err().strip().lines()).hasSize(1);
+    assertThat(t.err()).contains("--device").contains("gpu:0,1").contains("the engine sees no GPU");
+    assertThat(run).doesNotExist();
   }
 
   @Test

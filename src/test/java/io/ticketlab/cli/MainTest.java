@@ -92,6 +92,17 @@ class MainTest {
   }
 
   @Test
+  void badDevice_exits2NamingTheValue() {
+    Outcome o = run("--device", "tpu", "doctor");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err().strip().lines()).hasSize(1);
+    assertThat(o.err()).contains("--device").contains("tpu").contains("expected auto, cpu, gpu");
+    Outcome twice = run("doctor", "--device", "gpu:1,1");
+    assertThat(twice.exitCode()).isEqualTo(2);
+    assertThat(twice.err()).contains("GPU 1 is listed twice");
+  }
+
+  @Test
   void noCommand_isAUsageError() {
     Outcome o = run();
     assertThat(o.exitCode()).isEqualTo(2);

@@ -48,7 +48,6 @@ class MaskHookTest {
       var y = manager.create(new long[] {0, 1, 2, 3, 0, 1, 2, 3});
       TrainingLoop<Integer> loop =
           TrainingLoop.<Integer>builder()
-              .setEngine(engine)
               .setManager(manager)
               .setOptimizer(sgd)
               .setSchedule(LrSchedule.constant(0.05, 0))

@@ -19,7 +19,40 @@ import java.util.stream.IntStream;
  */
 public final class ClassificationData implements BatchSource<ClassificationData.Batch> {
   /** Images [N, 3, size, size] (normalised) and labels [N] (int64). */
-  public record Batch(NDArray images, NDArray labels) {}
+  public record Batch(NDArray images, NDArray labels) {
+    /** The batch as {@code parts} consecutive equal slices (one per device in data parallel). */
+    public List<Batch> split(int parts) {
+      long n = images.getShape().get(0);
+      if (parts == 1) {
+        return List.of(this);
+      }
+      if (parts < 1 || n % parts != 0) {
+        throw new IllegalArgumentException("cannot split " + n + " images into " + parts + " equal parts");
+      }
+      long size = n / parts;
+      List<Batch> out = new java.util.ArrayList<>(parts);
+      for (int p = 0; p < parts; p++) {
+        String rows = (p * size) + ":" + ((p + 1) * size);
+        out.add(new Batch(images.get(rows), labels.get(rows)));
+      }
+      return out;
+    }
+
+    /** This batch on {@code manager}'s device, owned by it. */
+    public Batch to(NDManager manager) {
+      return new Batch(moved(images, manager), moved(labels, manager));
+    }
+
+    private static NDArray moved(NDArray a, NDManager manager) {
+      if (a.getManager() == manager) {
+        return a;
+      }
+      // a clone in the engine on the same device (toDevice with copy=true may share storage)
+      NDArray copy = a.getDevice().equals(manager.getDevice()) ? a.duplicate() : a.toDevice(manager.getDevice(), false);
+      copy.attach(manager);
+      return copy;
+    }
+  }
 
   private final ImageFolder folder;
   private final int batchSize;

@@ -138,8 +138,20 @@ public final class ClassificationRun {
     engine.setRandomSeed((int) spec.seed());
     ResNet model =
         new ResNet(new ResNetConfig(spec.depth(), spec.width(), train.classes().size(), false, 3));
-    try (NDManager manager = engine.newBaseManager(Device.cpu())) {
+    List<Device> devices = Engines.devices();
+    if (spec.batchSize() % devices.size() != 0) {
+      throw BadInputException.of(null, null, "--batch", spec.batchSize(),
+          "must be a multiple of the " + devices.size() + " devices (each forwards an equal slice)");
+    }
+    try (NDManager manager = engine.newBaseManager(devices.get(0))) {
       model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.imageSize(), spec.imageSize()));
+      List<TrainingLoop.Replica<ClassificationData.Batch>> replicas = new ArrayList<>();
+      for (Device d : devices.subList(1, devices.size())) {
+        ResNet copy = new ResNet(new ResNetConfig(spec.depth(), spec.width(), train.classes().size(), false, 3));
+        NDManager m = manager.newSubManager(d);
+        copy.initialize(m, DataType.FLOAT32, new Shape(1, 3, spec.imageSize(), spec.imageSize()));
+        replicas.add(ClassificationTrainer.replica(copy, m));
+      }
       Sgd sgd = ClassificationTrainer.optimizer(model, spec.momentum(), spec.weightDecay());
       long from = 0;
       Map.Entry<Long, Path> latest = latestCheckpoint(dir);
@@ -176,13 +188,13 @@ public final class ClassificationRun {
       if (from < total) {
         // metrics.csv is rewritten with every checkpoint, so a resumed run continues it
         ClassificationTrainer.train(
-            engine, manager, model, data, sgd, schedule, from, total, hooks,
+            manager, model, data, sgd, schedule, from, total, hooks,
             (iteration, optimizer) -> {
               // metrics first: whenever a checkpoint exists, the metrics up to it exist too
               writeMetricsUnchecked(dir, log);
               save(dir, model, optimizer, iteration, mask);
             },
-            withEnd, progress, log::add);
+            withEnd, progress, log::add, replicas);
       }
       ClassificationTrainer.Accuracy acc = null;
       if (val != null) {

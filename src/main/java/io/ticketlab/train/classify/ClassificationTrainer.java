@@ -1,6 +1,5 @@
 package io.ticketlab.train.classify;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -44,9 +43,10 @@ public final class ClassificationTrainer {
    *
    * @param hooks e.g. the lottery engine's mask hook
    * @param sink saves checkpoints at {@code checkpointAt} (may be null)
+   * @param replicas copies of {@code model} on other devices for data-parallel training (each
+   *     batch is split into one slice per device; empty for one device)
    */
   public static List<TrainingLoop.Record> train(
-      Engine engine,
       NDManager manager,
       ResNet model,
       ClassificationData data,
@@ -58,18 +58,14 @@ public final class ClassificationTrainer {
       TrainingLoop.CheckpointSink sink,
       long[] checkpointAt,
       PrintStream progress,
-      java.util.function.Consumer<TrainingLoop.Record> recordListener) {
+      java.util.function.Consumer<TrainingLoop.Record> recordListener,
+      List<TrainingLoop.Replica<ClassificationData.Batch>> replicas) {
     TrainingLoop.Builder<ClassificationData.Batch> b =
         TrainingLoop.<ClassificationData.Batch>builder()
-            .setEngine(engine)
             .setManager(manager)
             .setOptimizer(sgd)
             .setSchedule(schedule)
-            .setLossFunction(
-                (ps, batch) ->
-                    Losses.single(
-                        "loss_classifier",
-                        crossEntropy(model.logits(ps, batch.images(), true), batch.labels())))
+            .setLossFunction(lossOf(model))
             .optProgress(progress, "train")
             .optRecordListener(recordListener);
     for (StepHook h : hooks) {
@@ -78,7 +74,22 @@ public final class ClassificationTrainer {
     if (sink != null) {
       b.optCheckpoints(sink, checkpointAt);
     }
+    if (!replicas.isEmpty()) {
+      int devices = replicas.size() + 1;
+      b.optMicroBatches(batch -> batch.split(devices))
+          .optDataParallel(ModelParameters.of(model), replicas, (part, m) -> part.to(m));
+    }
     return b.build().run(data, from, to);
+  }
+
+  /** A copy of the model (initialised on {@code manager}) for data-parallel {@link #train}. */
+  public static TrainingLoop.Replica<ClassificationData.Batch> replica(ResNet copy, NDManager manager) {
+    return new TrainingLoop.Replica<>(manager, ModelParameters.of(copy), lossOf(copy));
+  }
+
+  private static TrainingLoop.LossFunction<ClassificationData.Batch> lossOf(ResNet model) {
+    return (ps, batch) ->
+        Losses.single("loss_classifier", crossEntropy(model.logits(ps, batch.images(), true), batch.labels()));
   }
 
   /** An SGD optimizer with the paper's conventions: no weight decay on batch-norm parameters. */

@@ -1,6 +1,7 @@
 package io.ticketlab.train.detect;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import io.ticketlab.model.detector.DetectionTarget;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,10 @@ import java.util.Random;
 public record DetectionBatch(List<NDArray> images, List<DetectionTarget> targets, Random random) {
 
   /**
-   * The batch as {@code parts} consecutive micro-batches of equal size (gradient accumulation);
-   * they share the iteration's random generator, used in order, so a run stays deterministic.
+   * The batch as {@code parts} consecutive micro-batches of equal size (gradient accumulation,
+   * data parallelism). Each part gets its own generator, seeded in part order from the batch's,
+   * so a part's random choices do not depend on which device forwards it or when: a run stays
+   * deterministic on one device or several.
    */
   public List<DetectionBatch> split(int parts) {
     if (parts == 1) {
@@ -28,8 +31,32 @@ public record DetectionBatch(List<NDArray> images, List<DetectionTarget> targets
     List<DetectionBatch> out = new ArrayList<>(parts);
     for (int p = 0; p < parts; p++) {
       out.add(new DetectionBatch(
-          images.subList(p * size, (p + 1) * size), targets.subList(p * size, (p + 1) * size), random));
+          images.subList(p * size, (p + 1) * size), targets.subList(p * size, (p + 1) * size),
+          new Random(random.nextLong())));
     }
     return out;
+  }
+
+  /**
+   * This batch with its images on {@code manager}'s device and owned by it (targets are Java
+   * arrays and stay as they are); the batch itself when they are there already.
+   */
+  public DetectionBatch to(NDManager manager) {
+    List<NDArray> moved = new ArrayList<>(images.size());
+    boolean same = true;
+    for (NDArray image : images) {
+      if (image.getManager() == manager) {
+        moved.add(image);
+      } else {
+        // a clone in the engine on the same device (toDevice with copy=true may share storage)
+        NDArray copy = image.getDevice().equals(manager.getDevice())
+            ? image.duplicate()
+            : image.toDevice(manager.getDevice(), false);
+        copy.attach(manager);
+        moved.add(copy);
+        same = false;
+      }
+    }
+    return same ? this : new DetectionBatch(moved, targets, random);
   }
 }

@@ -218,6 +218,25 @@ public final class DetectionRun {
    * from {@code start}, else from the spec's weights; with {@code mask} in force when not null.
    */
   public static Result run(Spec spec, Path dir, Start start, Mask mask, PrintStream progress) throws IOException {
+    return run(spec, dir, start, mask, progress, Engines.devices());
+  }
+
+  /**
+   * As {@link #run(Spec, Path, Start, Mask, PrintStream)}, on {@code devices}: the model lives on
+   * the first; with several, each iteration's {@code accumulate} forward passes are shared between
+   * copies of the model on all of them (data parallel; the same iteration as on one device, up to
+   * float rounding), and validation runs on the first.
+   */
+  public static Result run(Spec spec, Path dir, Start start, Mask mask, PrintStream progress, List<Device> devices)
+      throws IOException {
+    if (devices.isEmpty()) {
+      throw new IllegalArgumentException("no device");
+    }
+    if (devices.size() > spec.accumulate()) {
+      throw BadInputException.of(null, null, "--device", devices.size() + " devices",
+          "need at least as many forward passes per iteration: use --accumulate " + devices.size()
+              + " or more (training.accumulate in a lottery config; each device forwards --batch images at a time)");
+    }
     DetectionDataset train = trainingSet(spec);
     DetectionDataset val =
         spec.valAnnotations() == null
@@ -268,7 +287,7 @@ public final class DetectionRun {
     new DetectorModelFile(spec.model(), train.classes()).write(dir);
     Engine engine = Engines.pytorch();
     engine.setRandomSeed((int) spec.seed());
-    try (NDManager manager = engine.newBaseManager(Device.cpu())) {
+    try (NDManager manager = engine.newBaseManager(devices.get(0))) {
       Map.Entry<Long, Path> latest = RunFolder.latestCheckpoint(dir);
       GeneralizedRcnn model =
           build(spec.model(), manager, latest == null && start == null ? spec.initWeights() : null);
@@ -301,7 +320,6 @@ public final class DetectionRun {
       validation.catchUp(manager, model, from);
       TrainingLoop.Builder<DetectionBatch> builder =
           TrainingLoop.<DetectionBatch>builder()
-              .setEngine(engine)
               .setManager(manager)
               .setOptimizer(sgd)
               .setSchedule(schedule)
@@ -318,6 +336,16 @@ public final class DetectionRun {
               .optProgress(progress, "train " + spec.model().task().cliName())
               .optRecordListener(log::add);
       hooks.forEach(builder::addHook);
+      if (devices.size() > 1) {
+        List<TrainingLoop.Replica<DetectionBatch>> replicas = new ArrayList<>();
+        for (Device d : devices.subList(1, devices.size())) {
+          NDManager m = manager.newSubManager(d);
+          GeneralizedRcnn copy = build(spec.model(), m, null);
+          replicas.add(new TrainingLoop.Replica<>(m, ModelParameters.of(copy),
+              (ps, batch) -> Losses.of(copy.losses(ps, batch.images(), batch.targets(), batch.random()))));
+        }
+        builder.optDataParallel(ModelParameters.of(model), replicas, (part, m) -> part.to(m));
+      }
       TrainingLoop<DetectionBatch> loop = builder.build();
       long at = from;
       while (at < total) {

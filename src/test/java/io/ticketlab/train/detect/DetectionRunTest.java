@@ -87,4 +87,79 @@ class DetectionRunTest {
         .isEqualTo(TicketCheckpoint.read(a.resolve("checkpoint_6.tlck")).weights().toFloatTensors().toString());
     assertThat(Files.readString(b.resolve("results.json"))).isEqualTo(Files.readString(a.resolve("results.json")));
   }
+
+  /**
+   * Data parallel: two copies of the model (both on the CPU here; the logic is under test, not
+   * the device) sharing each iteration's two forward passes train like one device doing both, with
+   * a lottery mask in force: same losses and weights up to float rounding, pruned weights zero.
+   */
+  @Test
+  void dataParallel_twoReplicas_trainLikeOneDevice() throws IOException {
+    Path train = tmp.resolve("train");
+    SynthGenerator.write(train, new SynthOptions(8, 1, 128, SynthOptions.Split.train));
+    DetectionRun.Spec spec = new DetectionRun.Spec(
+        train.resolve(SynthGenerator.ANNOTATIONS), train, null, null, tiny(), 1, 2, Step.ofIterations(4), 0.02, 0.9f,
+        1e-4f, Step.ofIterations(2), 0.1, List.of(), List.of(Step.ofIterations(0)), null, true, 3, null);
+    String pruned = "backbone.body.layer1.0.conv1.weight";
+    int[] shape = DetectionRun.parameterShapes(tiny()).get(pruned);
+    boolean[] keep = new boolean[java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+    for (int i = 0; i < keep.length; i++) {
+      keep[i] = i % 3 != 0;
+    }
+    io.ticketlab.prune.Mask mask =
+        io.ticketlab.prune.Mask.of(java.util.Map.of(pruned, io.ticketlab.model.io.BitMask.ofBooleans(shape, keep)));
+    Path one = tmp.resolve("one");
+    Path two = tmp.resolve("two");
+    DetectionRun.run(spec, one, null, mask, null, List.of(ai.djl.Device.cpu()));
+    DetectionRun.run(spec, two, null, mask, null, List.of(ai.djl.Device.cpu(), ai.djl.Device.cpu()));
+    List<String> a = Files.readAllLines(one.resolve("metrics.csv"));
+    List<String> b = Files.readAllLines(two.resolve("metrics.csv"));
+    assertThat(b).hasSameSizeAs(a).hasSize(5);
+    assertThat(b.get(0)).isEqualTo(a.get(0));
+    for (int row = 1; row < a.size(); row++) {
+      String[] x = a.get(row).split(",");
+      String[] y = b.get(row).split(",");
+      for (int col = 0; col < x.length; col++) {
+        assertThat(Double.parseDouble(y[col])).as("metrics row %d column %d", row, col)
+            .isCloseTo(Double.parseDouble(x[col]), org.assertj.core.data.Offset.offset(2e-4 * Math.max(1, Math.abs(Double.parseDouble(x[col])))));
+      }
+    }
+    java.util.Map<String, io.ticketlab.common.FloatTensor> wa =
+        TicketCheckpoint.read(one.resolve("checkpoint_4.tlck")).weights().toFloatTensors();
+    java.util.Map<String, io.ticketlab.common.FloatTensor> wb =
+        TicketCheckpoint.read(two.resolve("checkpoint_4.tlck")).weights().toFloatTensors();
+    assertThat(wb.keySet()).isEqualTo(wa.keySet());
+    double moved = 0;
+    for (String name : wa.keySet()) {
+      float[] x = wa.get(name).data();
+      float[] y = wb.get(name).data();
+      for (int i = 0; i < x.length; i++) {
+        assertThat(y[i]).as("%s[%d]", name, i).isCloseTo(x[i], org.assertj.core.data.Offset.offset(2e-4f));
+      }
+    }
+    float[] w = wb.get(pruned).data();
+    float[] w0 = TicketCheckpoint.read(two.resolve("checkpoint_0.tlck")).weights().toFloatTensors().get(pruned).data();
+    for (int i = 0; i < w.length; i++) {
+      if (!keep[i]) {
+        assertThat(w[i]).as("pruned %s[%d]", pruned, i).isZero();
+      }
+      moved += Math.abs(w[i] - w0[i]);
+    }
+    assertThat(moved).as("training moved the kept weights").isGreaterThan(0);
+  }
+
+  @Test
+  void dataParallel_refusesMoreDevicesThanForwardPasses() throws IOException {
+    Path train = tmp.resolve("train");
+    SynthGenerator.write(train, new SynthOptions(4, 1, 128, SynthOptions.Split.train));
+    DetectionRun.Spec spec = new DetectionRun.Spec(
+        train.resolve(SynthGenerator.ANNOTATIONS), train, null, null, tiny(), 2, 1, Step.ofIterations(1), 0.02, 0.9f,
+        1e-4f, Step.ofIterations(0), 0.1, List.of(), List.of(), null, true, 3, null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DetectionRun.run(spec, tmp.resolve("x"), null, null, null,
+            List.of(ai.djl.Device.cpu(), ai.djl.Device.cpu())))
+        .isInstanceOf(io.ticketlab.common.BadInputException.class)
+        .hasMessageContaining("--device")
+        .hasMessageContaining("--accumulate 2");
+    assertThat(tmp.resolve("x")).doesNotExist();
+  }
 }
