@@ -9,7 +9,16 @@
 # with its default ISA and with the same AVX2 cap.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 args=("${1:-det}" "${2:-2}" "${3:-256}" "${4:-10}" "${5:-3}" "${6:-$(nproc)}")
-java -Xmx8g io.ticketlab.bench.DetectorTrainStepBenchmark "${args[@]}"
+if "$PYTHON" -c "import torchvision" 2>/dev/null; then
+  # the same initial weights and images on both sides: the same proposals, hence the same number
+  # of positive RoIs in the box, mask and keypoint heads
+  shared="$(mktemp -d)"
+  trap 'rm -rf "$shared"' EXIT
+  "$PYTHON" "$root/bench/reference/torchvision_detector_train_step.py" "${args[@]}" "$shared"
+  TL_SHARED="$shared" java -Xmx8g io.ticketlab.bench.DetectorTrainStepBenchmark "${args[@]}"
+else
+  java -Xmx8g io.ticketlab.bench.DetectorTrainStepBenchmark "${args[@]}"
+fi
 if "$PYTHON" -c "import torchvision" 2>/dev/null; then
   # Debian's torch calls the system BLAS: with the netlib reference libblas3 alone its box head's
   # matrix products take ~20 s per step; the reference needs an optimised BLAS

@@ -2,7 +2,12 @@
 """Reference for bench/detect-train-step.sh: the same detector training step in torchvision
 (Debian's python3-torch 1.13 / python3-torchvision 0.14): R18-FPN Faster, Mask or Keypoint R-CNN, frozen BN,
 3 trainable stages, square random images with three boxes each, SGD momentum 0.9, wd 1e-4 (none on
-biases). Arguments: task(det|seg|kp) batch size steps warmup threads."""
+biases). Arguments: task(det|seg|kp) batch size steps warmup threads [dump-dir].
+
+With dump-dir it only writes the initial weights (dump-dir/weights.pth, a torchvision state dict) and
+the images (dump-dir/images.pth, {"images": [batch, 3, size, size]}) and exits: TicketLab's side of the
+benchmark then starts from the same model and inputs, so both frameworks see the same proposals and
+train their heads on the same number of positive RoIs."""
 import statistics
 import sys
 import time
@@ -13,6 +18,7 @@ from torchvision.models.detection import FasterRCNN, KeypointRCNN, MaskRCNN
 from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
 
 task, batch, size, steps, warmup, threads = (sys.argv[1:] + ["det", "2", "256", "10", "3", "2"][len(sys.argv) - 1:])[:6]
+dump = sys.argv[7] if len(sys.argv) > 7 else None
 batch, size, steps, warmup, threads = int(batch), int(size), int(steps), int(warmup), int(threads)
 torch.set_num_threads(threads)
 torch.manual_seed(0)
@@ -45,6 +51,12 @@ for _ in range(batch):
             m[k, b[1]:b[3], b[0]:b[2]] = 1
         t["masks"] = m
     targets.append(t)
+if dump:
+    import os
+    os.makedirs(dump, exist_ok=True)
+    torch.save(model.state_dict(), os.path.join(dump, "weights.pth"))
+    torch.save({"images": torch.stack(images)}, os.path.join(dump, "images.pth"))
+    sys.exit(0)
 times = []
 for i in range(warmup + steps):
     t0 = time.perf_counter()

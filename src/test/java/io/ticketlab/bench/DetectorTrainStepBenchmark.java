@@ -31,7 +31,10 @@ import java.util.Random;
  * runs it beside the torchvision reference.
  *
  * <p>Arguments: {@code task(det|seg|kp) batch size steps warmup threads [width fpnChannels headWidth
- * [roiSamples]]} (the optional ones select a smaller model trained from scratch).
+ * [roiSamples]]} (the optional ones select a smaller model trained from scratch). With {@code
+ * TL_SHARED=DIR} (written by the reference's dump mode) the model starts from torchvision's initial
+ * weights {@code DIR/weights.pth} and trains on its images {@code DIR/images.pth}: both frameworks then
+ * see the same proposals and the same number of positive RoIs per head.
  */
 public final class DetectorTrainStepBenchmark {
   private DetectorTrainStepBenchmark() {}
@@ -59,13 +62,24 @@ public final class DetectorTrainStepBenchmark {
     Engine engine = Engines.pytorch();
     engine.setRandomSeed(0);
     try (NDManager manager = engine.newBaseManager(Device.cpu())) {
-      GeneralizedRcnn model = DetectionRun.build(spec, manager, null);
+      String shared = System.getenv("TL_SHARED");
+      GeneralizedRcnn model =
+          DetectionRun.build(spec, manager, shared == null ? null : java.nio.file.Path.of(shared, "weights.pth"));
+      io.ticketlab.common.FloatTensor sharedImages = shared == null ? null
+          : io.ticketlab.model.io.Checkpoints.readStateDict(java.nio.file.Path.of(shared, "images.pth"))
+              .toFloatTensors().get("images");
       Sgd sgd = DetectionTrainer.optimizer(model, 0.9f, 1e-4f);
       ParameterStore ps = new ParameterStore(manager, false);
       List<NDArray> images = new ArrayList<>();
       List<DetectionTarget> targets = new ArrayList<>();
       for (int i = 0; i < batch; i++) {
-        images.add(manager.randomUniform(0f, 1f, new Shape(3, size, size)));
+        if (sharedImages != null) {
+          int plane = 3 * size * size;
+          images.add(manager.create(Arrays.copyOfRange(sharedImages.data(), i * plane, (i + 1) * plane),
+              new Shape(3, size, size)));
+        } else {
+          images.add(manager.randomUniform(0f, 1f, new Shape(3, size, size)));
+        }
         float s = size;
         float[] boxes = {0.1f * s, 0.1f * s, 0.5f * s, 0.6f * s, 0.4f * s, 0.3f * s, 0.9f * s, 0.8f * s,
             0.05f * s, 0.6f * s, 0.3f * s, 0.95f * s};
@@ -131,8 +145,9 @@ public final class DetectorTrainStepBenchmark {
       Arrays.sort(times);
       System.out.printf(Locale.ROOT,
           "TicketLab %s R18-FPN batch %d at %dpx, %d threads: median %.1f ms/step, best %.1f ms (loss %.3f)"
-              + " [oneDNN ISA cap %s; native memory: %s]%n",
+              + "%s [oneDNN ISA cap %s; native memory: %s]%n",
           spec.task().cliName(), batch, size, EngineSettings.threads(), times[steps / 2], times[0], loss,
+          shared == null ? "" : " from torchvision's weights and images",
           EngineSettings.oneDnnIsa(), EngineSettings.nativeMemory());
     }
   }

@@ -88,6 +88,14 @@ class DetectionRunTest {
     assertThat(Files.readString(b.resolve("results.json"))).isEqualTo(Files.readString(a.resolve("results.json")));
   }
 
+  /** No validation set; a checkpoint at the start and at the end. */
+  static DetectionRun.Spec trainOnly(Path train, int batch, int accumulate, int iterations) {
+    return new DetectionRun.Spec(
+        train.resolve(SynthGenerator.ANNOTATIONS), train, null, null, tiny(), batch, accumulate,
+        Step.ofIterations(iterations), 0.02, 0.9f, 1e-4f, Step.ofIterations(2), 0.1, List.of(),
+        List.of(Step.ofIterations(0)), null, true, 3, null);
+  }
+
   /**
    * Data parallel: two copies of the model (both on the CPU here; the logic is under test, not
    * the device) sharing each iteration's two forward passes train like one device doing both, with
@@ -97,9 +105,7 @@ class DetectionRunTest {
   void dataParallel_twoReplicas_trainLikeOneDevice() throws IOException {
     Path train = tmp.resolve("train");
     SynthGenerator.write(train, new SynthOptions(8, 1, 128, SynthOptions.Split.train));
-    DetectionRun.Spec spec = new DetectionRun.Spec(
-        train.resolve(SynthGenerator.ANNOTATIONS), train, null, null, tiny(), 1, 2, Step.ofIterations(4), 0.02, 0.9f,
-        1e-4f, Step.ofIterations(2), 0.1, List.of(), List.of(Step.ofIterations(0)), null, true, 3, null);
+    DetectionRun.Spec spec = trainOnly(train, 1, 2, 4);
     String pruned = "backbone.body.layer1.0.conv1.weight";
     int[] shape = DetectionRun.parameterShapes(tiny()).get(pruned);
     boolean[] keep = new boolean[java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
@@ -152,9 +158,7 @@ class DetectionRunTest {
   void dataParallel_refusesMoreDevicesThanForwardPasses() throws IOException {
     Path train = tmp.resolve("train");
     SynthGenerator.write(train, new SynthOptions(4, 1, 128, SynthOptions.Split.train));
-    DetectionRun.Spec spec = new DetectionRun.Spec(
-        train.resolve(SynthGenerator.ANNOTATIONS), train, null, null, tiny(), 2, 1, Step.ofIterations(1), 0.02, 0.9f,
-        1e-4f, Step.ofIterations(0), 0.1, List.of(), List.of(), null, true, 3, null);
+    DetectionRun.Spec spec = trainOnly(train, 2, 1, 1);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> DetectionRun.run(spec, tmp.resolve("x"), null, null, null,
             List.of(ai.djl.Device.cpu(), ai.djl.Device.cpu())))
         .isInstanceOf(io.ticketlab.common.BadInputException.class)
