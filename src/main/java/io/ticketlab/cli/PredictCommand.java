@@ -110,10 +110,15 @@ final class PredictCommand implements Callable<Integer> {
       data = DetectionDataset.of(index, listing, images, DetectionOptions.evaluation());
     }
     List<CocoResult> results;
-    try (NDManager manager = Engines.pytorch().newBaseManager(Engines.device())) {
-      GeneralizedRcnn net = DetectionRun.build(detector, manager, weightFile);
-      results =
-          DetectionTrainer.predict(manager, net, data, file::categoryIdOf, batch, quiet ? null : System.err);
+    List<ai.djl.Device> devices = Engines.devices();
+    try (NDManager manager = Engines.pytorch().newBaseManager(devices.get(0))) {
+      // one copy of the model per device; the batches are shared between them
+      List<DetectionTrainer.OnDevice> copies = new java.util.ArrayList<>();
+      for (ai.djl.Device d : devices) {
+        NDManager m = copies.isEmpty() ? manager : manager.newSubManager(d);
+        copies.add(new DetectionTrainer.OnDevice(m, DetectionRun.build(detector, m, weightFile)));
+      }
+      results = DetectionTrainer.predict(copies, data, file::categoryIdOf, batch, quiet ? null : System.err);
     }
     CocoWriter.writeResults(out, results);
     PrintWriter pw = spec.commandLine().getOut();

@@ -24,6 +24,17 @@ public final class Autograd {
     }
   }
 
+  /** Runs {@code work} with gradient recording off in this thread (inference), restoring the mode after. */
+  public static <T> T notRecording(Supplier<T> work) {
+    boolean before = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return work.get();
+    } finally {
+      JniUtils.setGradMode(before);
+    }
+  }
+
   /**
    * Backpropagates a scalar: adds d{@code loss}/d(leaf) to the gradient of every leaf that
    * requires one ({@code loss.backward()}), freeing the graph.

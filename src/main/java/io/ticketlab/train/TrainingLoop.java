@@ -3,11 +3,11 @@ package io.ticketlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.ticketlab.engine.Autograd;
 import io.ticketlab.model.nn.BatchNormLayer;
+import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.nn.Scalars;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -40,8 +40,6 @@ import java.util.function.Function;
  * @param <B> the batch type
  */
 public final class TrainingLoop<B> {
-  private static final NDIndex ALL = new NDIndex("...");
-
   /** Computes the loss terms of a batch in training mode. */
   @FunctionalInterface
   public interface LossFunction<B> {
@@ -359,12 +357,8 @@ public final class TrainingLoop<B> {
 
     /** Copies the primary values (all of them, or those training changes) to every replica. */
     void broadcast(boolean all) {
-      try (NDScope scope = new NDScope()) {
-        for (ReplicaState<B> r : replicas) {
-          for (String name : all ? primary.keySet() : changing) {
-            r.parameters().get(name).getArray().set(ALL, primary.get(name).getArray());
-          }
-        }
+      for (ReplicaState<B> r : replicas) {
+        ModelParameters.copyValues(primary, r.parameters(), all ? primary.keySet() : changing);
       }
     }
   }

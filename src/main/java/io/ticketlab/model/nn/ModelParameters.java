@@ -42,6 +42,32 @@ public final class ModelParameters {
     return n;
   }
 
+  /**
+   * Copies the values of {@code from} into the entries of {@code to} under the same names, in
+   * place (across devices when they differ): every entry of {@code from}, which {@code to} must all
+   * have with the same shapes.
+   */
+  public static void copyValues(Map<String, Parameter> from, Map<String, Parameter> to) {
+    copyValues(from, to, from.keySet());
+  }
+
+  /** As {@link #copyValues(Map, Map)} for the entries named in {@code names} only. */
+  public static void copyValues(
+      Map<String, Parameter> from, Map<String, Parameter> to, java.util.Collection<String> names) {
+    try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+      for (String name : names) {
+        Parameter target = to.get(name);
+        ai.djl.ndarray.NDArray value = from.get(name).getArray();
+        if (target == null || !target.getArray().getShape().equals(value.getShape())) {
+          throw new IllegalArgumentException("no entry " + name + " " + value.getShape() + " to copy into");
+        }
+        target.getArray().set(ALL, value);
+      }
+    }
+  }
+
+  private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
+
   private static void collect(Block block, String prefix, Map<String, Parameter> out) {
     for (Pair<String, Parameter> p : block.getDirectParameters()) {
       out.put(prefix + p.getValue().getName(), p.getValue());

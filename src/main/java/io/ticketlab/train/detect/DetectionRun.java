@@ -315,9 +315,18 @@ public final class DetectionRun {
         // the starting point itself (iteration 0, or a lottery level's rewind point with its mask applied)
         RunFolder.save(dir, model, sgd, from, mask);
       }
+      // one copy of the model per device, holding the primary's values (data parallel)
+      List<DetectionTrainer.OnDevice> copies = new ArrayList<>();
+      copies.add(new DetectionTrainer.OnDevice(manager, model));
+      for (Device d : devices.subList(1, devices.size())) {
+        NDManager m = manager.newSubManager(d);
+        GeneralizedRcnn copy = build(spec.model(), m, null);
+        ModelParameters.copyValues(ModelParameters.of(model), ModelParameters.of(copy));
+        copies.add(new DetectionTrainer.OnDevice(m, copy));
+      }
       List<TrainingLoop.Record> log = new ArrayList<>(RunFolder.readMetrics(dir, from, "loss"));
       Validation validation = new Validation(dir, val, spec, perEpoch);
-      validation.catchUp(manager, model, from);
+      validation.catchUp(copies, from);
       TrainingLoop.Builder<DetectionBatch> builder =
           TrainingLoop.<DetectionBatch>builder()
               .setManager(manager)
@@ -336,12 +345,11 @@ public final class DetectionRun {
               .optProgress(progress, "train " + spec.model().task().cliName())
               .optRecordListener(log::add);
       hooks.forEach(builder::addHook);
-      if (devices.size() > 1) {
+      if (copies.size() > 1) {
         List<TrainingLoop.Replica<DetectionBatch>> replicas = new ArrayList<>();
-        for (Device d : devices.subList(1, devices.size())) {
-          NDManager m = manager.newSubManager(d);
-          GeneralizedRcnn copy = build(spec.model(), m, null);
-          replicas.add(new TrainingLoop.Replica<>(m, ModelParameters.of(copy),
+        for (DetectionTrainer.OnDevice c : copies.subList(1, copies.size())) {
+          GeneralizedRcnn copy = c.model();
+          replicas.add(new TrainingLoop.Replica<>(c.manager(), ModelParameters.of(copy),
               (ps, batch) -> Losses.of(copy.losses(ps, batch.images(), batch.targets(), batch.random()))));
         }
         builder.optDataParallel(ModelParameters.of(model), replicas, (part, m) -> part.to(m));
@@ -353,11 +361,11 @@ public final class DetectionRun {
         long to = next == null ? total : next;
         loop.run(data, at, to);
         at = to;
-        validation.catchUp(manager, model, at);
+        validation.catchUp(copies, at);
       }
       Map<String, Double> metrics = new LinkedHashMap<>();
       if (val != null) {
-        metrics = validation.finish(manager, model, total);
+        metrics = validation.finish(copies, total);
       }
       return new Result(from, total, metrics);
     }
@@ -378,27 +386,27 @@ public final class DetectionRun {
     }
 
     /** Evaluates at {@code iteration} unless validation.csv already has that row. */
-    void catchUp(NDManager manager, GeneralizedRcnn model, long iteration) throws IOException {
+    void catchUp(List<DetectionTrainer.OnDevice> copies, long iteration) throws IOException {
       if (val == null || iteration == 0 || spec.evalEvery() == null || rows().containsKey(iteration)) {
         return;
       }
-      evaluate(manager, model, iteration);
+      evaluate(copies, iteration);
     }
 
-    Map<String, Double> finish(NDManager manager, GeneralizedRcnn model, long total) throws IOException {
+    Map<String, Double> finish(List<DetectionTrainer.OnDevice> copies, long total) throws IOException {
       Map<String, Double> row = rows().get(total);
       if (row == null || !Files.exists(dir.resolve("eval.json"))) {
-        row = evaluate(manager, model, total);
+        row = evaluate(copies, total);
       }
       return row;
     }
 
-    private Map<String, Double> evaluate(NDManager manager, GeneralizedRcnn model, long iteration) throws IOException {
+    private Map<String, Double> evaluate(List<DetectionTrainer.OnDevice> copies, long iteration) throws IOException {
       Map<String, Double> row = new LinkedHashMap<>();
       row.put("epoch", (double) iteration / perEpoch);
-      Map<String, Double> loss = DetectionTrainer.validationLoss(manager, model, val, spec.batchSize(), spec.seed());
+      Map<String, Double> loss = DetectionTrainer.validationLoss(copies, val, spec.batchSize(), spec.seed());
       loss.forEach((k, v) -> row.put("val_" + k, v));
-      List<CocoResult> results = DetectionTrainer.predict(manager, model, val, spec.batchSize(), null);
+      List<CocoResult> results = DetectionTrainer.predict(copies, val, val::categoryIdOf, spec.batchSize(), null);
       for (IouType t : iouTypes(spec.model().task())) {
         Evaluation e = DetectionTrainer.evaluate(val, results, t);
         row.put(t.cocoName() + "/AP", e.stat("AP"));

@@ -9,6 +9,7 @@ import io.ticketlab.data.coco.CocoResult;
 import io.ticketlab.data.coco.Rle;
 import io.ticketlab.data.detection.DetectionDataset;
 import io.ticketlab.data.detection.DetectionSample;
+import io.ticketlab.engine.Autograd;
 import io.ticketlab.eval.coco.CocoEvaluator;
 import io.ticketlab.eval.coco.EvalParams;
 import io.ticketlab.eval.coco.Evaluation;
@@ -47,45 +48,132 @@ public final class DetectionTrainer {
   }
 
   /**
+   * A detector on one device. Data-parallel inference takes one per device, all with the same
+   * weights (the first is the primary model).
+   */
+  public record OnDevice(NDManager manager, GeneralizedRcnn model) {}
+
+  /**
    * Runs the model on every image of {@code data} (inference mode) and returns COCO results:
    * boxes as {@code [x, y, w, h]}, category ids from the dataset's label map, masks thresholded at
    * 0.5 and RLE-encoded, keypoints as {@code x, y, v} triplets.
    */
   public static List<CocoResult> predict(
       NDManager manager, GeneralizedRcnn model, DetectionDataset data, int batchSize, PrintStream progress) {
-    return predict(manager, model, data, data::categoryIdOf, batchSize, progress);
+    return predict(List.of(new OnDevice(manager, model)), data, data::categoryIdOf, batchSize, progress);
   }
 
-  /** As {@link #predict(NDManager, GeneralizedRcnn, DetectionDataset, int, PrintStream)} with the model's own label → category id map. */
+  /**
+   * As {@link #predict(NDManager, GeneralizedRcnn, DetectionDataset, int, PrintStream)} with the
+   * model's own label → category id map, on one or several devices: the batches (consecutive
+   * images, the same on any number of devices) are dealt round-robin to the copies, which run at
+   * the same time; the results come back in image order.
+   */
   public static List<CocoResult> predict(
-      NDManager manager, GeneralizedRcnn model, DetectionDataset data, IntUnaryOperator categoryOf,
-      int batchSize, PrintStream progress) {
-    ParameterStore ps = new ParameterStore(manager, false);
-    List<CocoResult> results = new ArrayList<>();
+      List<OnDevice> copies, DetectionDataset data, IntUnaryOperator categoryOf, int batchSize, PrintStream progress) {
     int n = data.size();
-    for (int start = 0; start < n; start += batchSize) {
-      int count = Math.min(batchSize, n - start);
-      DetectionSample[] samples = new DetectionSample[count];
-      final int s0 = start;
-      IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(s0 + i));
-      try (NDScope scope = new NDScope()) {
-        List<NDArray> images = new ArrayList<>();
-        for (DetectionSample s : samples) {
-          images.add(DetectionData.image(manager, s));
+    int batches = (n + batchSize - 1) / batchSize;
+    List<List<CocoResult>> perBatch = new ArrayList<>(java.util.Collections.nCopies(batches, null));
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    perDevice(copies, (d, copy) -> {
+      ParameterStore ps = new ParameterStore(copy.manager(), false);
+      for (int b = d; b < batches; b += copies.size()) {
+        int start = b * batchSize;
+        int count = Math.min(batchSize, n - start);
+        DetectionSample[] samples = new DetectionSample[count];
+        IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(start + i));
+        List<CocoResult> results = new ArrayList<>();
+        try (NDScope scope = new NDScope()) {
+          List<NDArray> images = new ArrayList<>();
+          for (DetectionSample s : samples) {
+            images.add(DetectionData.image(copy.manager(), s));
+          }
+          List<Detections> detections = copy.model().predict(ps, images);
+          for (int i = 0; i < count; i++) {
+            results.addAll(toResults(samples[i].imageId(), detections.get(i), categoryOf));
+          }
         }
-        List<Detections> detections = model.predict(ps, images);
-        for (int i = 0; i < count; i++) {
-          results.addAll(toResults(samples[i].imageId(), detections.get(i), categoryOf));
+        perBatch.set(b, results);
+        int images = done.addAndGet(count);
+        if (progress != null) {
+          synchronized (progress) {
+            progress.printf("\rpredict %d/%d images", images, n);
+          }
         }
       }
-      if (progress != null) {
-        progress.printf("\rpredict %d/%d images", start + count, n);
-      }
-    }
+    });
     if (progress != null) {
       progress.println();
     }
+    List<CocoResult> results = new ArrayList<>();
+    perBatch.forEach(results::addAll);
     return results;
+  }
+
+  /** Work of one device: its index among the copies and its copy. */
+  @FunctionalInterface
+  private interface DeviceWork {
+    void run(int device, OnDevice copy);
+  }
+
+  /**
+   * Runs {@code work} for every copy, with gradient recording off: the first on this thread, the
+   * others at the same time on threads of their own; returns when all are done and rethrows the
+   * first failure.
+   */
+  private static void perDevice(List<OnDevice> copies, DeviceWork work) {
+    if (copies.size() == 1) {
+      Autograd.notRecording(() -> {
+        work.run(0, copies.get(0));
+        return null;
+      });
+      return;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        copies.size() - 1, task -> {
+          Thread t = new Thread(task, "ticketlab-inference");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (int d = 1; d < copies.size(); d++) {
+        int device = d;
+        futures.add(pool.submit(() -> Autograd.notRecording(() -> {
+          work.run(device, copies.get(device));
+          return null;
+        })));
+      }
+      RuntimeException failure = null;
+      try {
+        Autograd.notRecording(() -> {
+          work.run(0, copies.get(0));
+          return null;
+        });
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      for (java.util.concurrent.Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof Error err) {
+            throw err;
+          }
+          if (failure == null) {
+            failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while devices were predicting", e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** The COCO results of one image's detections (original pixels). */
@@ -115,43 +203,60 @@ public final class DetectionTrainer {
 
   /**
    * The mean of each loss term over {@code data} without gradients: the training losses (with the
-   * RPN and RoI sampling, seeded by {@code seed}) with the backbone's norms in inference mode, at
-   * the evaluation size. Images without targets are skipped.
+   * RPN and RoI sampling of batch k seeded by {@code seed} and k) with the backbone's norms in
+   * inference mode, at the evaluation size. Images without targets are skipped.
    */
   public static Map<String, Double> validationLoss(
       NDManager manager, GeneralizedRcnn model, DetectionDataset data, int batchSize, long seed) {
-    ParameterStore ps = new ParameterStore(manager, false);
-    Random random = new Random(seed);
-    Map<String, Double> sums = new LinkedHashMap<>();
-    int batches = 0;
+    return validationLoss(List.of(new OnDevice(manager, model)), data, batchSize, seed);
+  }
+
+  /**
+   * As {@link #validationLoss(NDManager, GeneralizedRcnn, DetectionDataset, int, long)} on one or
+   * several devices (batches dealt round-robin; the same values on any number of devices, up to
+   * float rounding).
+   */
+  public static Map<String, Double> validationLoss(
+      List<OnDevice> copies, DetectionDataset data, int batchSize, long seed) {
     List<Integer> usable = new ArrayList<>();
     for (int i = 0; i < data.size(); i++) {
       if (data.instances(i) > 0) {
         usable.add(i);
       }
     }
-    for (int start = 0; start < usable.size(); start += batchSize) {
-      int count = Math.min(batchSize, usable.size() - start);
-      DetectionSample[] samples = new DetectionSample[count];
-      final int s0 = start;
-      IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(usable.get(s0 + i)));
-      try (NDScope scope = new NDScope()) {
-        List<NDArray> images = new ArrayList<>();
-        List<DetectionTarget> targets = new ArrayList<>();
-        for (DetectionSample s : samples) {
-          images.add(DetectionData.image(manager, s));
-          targets.add(DetectionData.target(s));
+    int batches = (usable.size() + batchSize - 1) / batchSize;
+    List<Map<String, Double>> perBatch = new ArrayList<>(java.util.Collections.nCopies(batches, null));
+    perDevice(copies, (d, copy) -> {
+      ParameterStore ps = new ParameterStore(copy.manager(), false);
+      for (int b = d; b < batches; b += copies.size()) {
+        int start = b * batchSize;
+        int count = Math.min(batchSize, usable.size() - start);
+        DetectionSample[] samples = new DetectionSample[count];
+        IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(usable.get(start + i)));
+        Map<String, Double> values = new LinkedHashMap<>();
+        try (NDScope scope = new NDScope()) {
+          List<NDArray> images = new ArrayList<>();
+          List<DetectionTarget> targets = new ArrayList<>();
+          for (DetectionSample s : samples) {
+            images.add(DetectionData.image(copy.manager(), s));
+            targets.add(DetectionData.target(s));
+          }
+          Random random = new Random(DetectionData.iterationSeed(seed, b));
+          Map<String, NDArray> losses = copy.model().validationLosses(ps, images, targets, random);
+          double total = 0;
+          for (Map.Entry<String, NDArray> e : losses.entrySet()) {
+            double v = e.getValue().getFloat();
+            values.put(e.getKey(), v);
+            total += v;
+          }
+          values.put("loss", total);
         }
-        Map<String, NDArray> losses = model.validationLosses(ps, images, targets, random);
-        double total = 0;
-        for (Map.Entry<String, NDArray> e : losses.entrySet()) {
-          double v = e.getValue().getFloat();
-          sums.merge(e.getKey(), v, Double::sum);
-          total += v;
-        }
-        sums.merge("loss", total, Double::sum);
+        perBatch.set(b, values);
       }
-      batches++;
+    });
+    Map<String, Double> sums = new LinkedHashMap<>();
+    for (Map<String, Double> values : perBatch) {
+      values.forEach((k, v) -> sums.merge(k, v, Double::sum));
     }
     Map<String, Double> means = new LinkedHashMap<>();
     for (Map.Entry<String, Double> e : sums.entrySet()) {

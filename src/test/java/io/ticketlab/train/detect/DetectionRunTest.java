@@ -88,10 +88,11 @@ class DetectionRunTest {
     assertThat(Files.readString(b.resolve("results.json"))).isEqualTo(Files.readString(a.resolve("results.json")));
   }
 
-  /** No validation set; a checkpoint at the start and at the end. */
-  static DetectionRun.Spec trainOnly(Path train, int batch, int accumulate, int iterations) {
+  /** Validation (when {@code val} is not null) at the end only; a checkpoint at the start and at the end. */
+  static DetectionRun.Spec trainOnly(Path train, Path val, int batch, int accumulate, int iterations) {
     return new DetectionRun.Spec(
-        train.resolve(SynthGenerator.ANNOTATIONS), train, null, null, tiny(), batch, accumulate,
+        train.resolve(SynthGenerator.ANNOTATIONS), train, val == null ? null : val.resolve(SynthGenerator.ANNOTATIONS),
+        val, tiny(), batch, accumulate,
         Step.ofIterations(iterations), 0.02, 0.9f, 1e-4f, Step.ofIterations(2), 0.1, List.of(),
         List.of(Step.ofIterations(0)), null, true, 3, null);
   }
@@ -105,7 +106,9 @@ class DetectionRunTest {
   void dataParallel_twoReplicas_trainLikeOneDevice() throws IOException {
     Path train = tmp.resolve("train");
     SynthGenerator.write(train, new SynthOptions(8, 1, 128, SynthOptions.Split.train));
-    DetectionRun.Spec spec = trainOnly(train, 1, 2, 4);
+    Path val = tmp.resolve("val");
+    SynthGenerator.write(val, new SynthOptions(3, 1, 128, SynthOptions.Split.val));
+    DetectionRun.Spec spec = trainOnly(train, val, 1, 2, 4);
     String pruned = "backbone.body.layer1.0.conv1.weight";
     int[] shape = DetectionRun.parameterShapes(tiny()).get(pruned);
     boolean[] keep = new boolean[java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
@@ -152,18 +155,68 @@ class DetectionRunTest {
       moved += Math.abs(w[i] - w0[i]);
     }
     assertThat(moved).as("training moved the kept weights").isGreaterThan(0);
+    // evaluated on the two devices: the same COCO results as on one, up to float rounding
+    assertThat(two.resolve("eval.json")).exists();
+    assertThat(Files.readAllLines(two.resolve("validation.csv")).get(0))
+        .isEqualTo(Files.readAllLines(one.resolve("validation.csv")).get(0));
+    String[] va = Files.readAllLines(one.resolve("validation.csv")).get(1).split(",");
+    String[] vb = Files.readAllLines(two.resolve("validation.csv")).get(1).split(",");
+    for (int col = 0; col < va.length; col++) {
+      assertThat(Double.parseDouble(vb[col])).as("validation column %d", col)
+          .isCloseTo(Double.parseDouble(va[col]), org.assertj.core.data.Offset.offset(1e-3));
+    }
   }
 
   @Test
   void dataParallel_refusesMoreDevicesThanForwardPasses() throws IOException {
     Path train = tmp.resolve("train");
     SynthGenerator.write(train, new SynthOptions(4, 1, 128, SynthOptions.Split.train));
-    DetectionRun.Spec spec = trainOnly(train, 2, 1, 1);
+    DetectionRun.Spec spec = trainOnly(train, null, 2, 1, 1);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> DetectionRun.run(spec, tmp.resolve("x"), null, null, null,
             List.of(ai.djl.Device.cpu(), ai.djl.Device.cpu())))
         .isInstanceOf(io.ticketlab.common.BadInputException.class)
         .hasMessageContaining("--device")
         .hasMessageContaining("--accumulate 2");
     assertThat(tmp.resolve("x")).doesNotExist();
+  }
+
+  /**
+   * Data-parallel inference: two copies (both on the CPU) share the batches round-robin and give
+   * the same results in the same order, and the same validation loss, as one.
+   */
+  @Test
+  void dataParallelInference_equalsOneDevice() throws IOException {
+    Path val = tmp.resolve("val");
+    SynthGenerator.write(val, new SynthOptions(5, 1, 128, SynthOptions.Split.val));
+    io.ticketlab.data.detection.DetectionDataset data = io.ticketlab.data.detection.DetectionDataset.open(
+        val.resolve(SynthGenerator.ANNOTATIONS), val, DetectionRun.options(DetectorSpec.Task.DETECTION, false));
+    DetectorSpec spec = tiny().withBoxScoreThreshold(0);
+    io.ticketlab.engine.Engines.pytorch().setRandomSeed(5);
+    try (ai.djl.ndarray.NDManager manager =
+        io.ticketlab.engine.Engines.pytorch().newBaseManager(ai.djl.Device.cpu())) {
+      io.ticketlab.model.detector.GeneralizedRcnn model = DetectionRun.build(spec, manager, null);
+      ai.djl.ndarray.NDManager other = manager.newSubManager(ai.djl.Device.cpu());
+      io.ticketlab.model.detector.GeneralizedRcnn copy = DetectionRun.build(spec, other, null);
+      io.ticketlab.model.nn.ModelParameters.copyValues(
+          io.ticketlab.model.nn.ModelParameters.of(model), io.ticketlab.model.nn.ModelParameters.of(copy));
+      List<DetectionTrainer.OnDevice> one = List.of(new DetectionTrainer.OnDevice(manager, model));
+      List<DetectionTrainer.OnDevice> two = List.of(one.get(0), new DetectionTrainer.OnDevice(other, copy));
+
+      List<io.ticketlab.data.coco.CocoResult> a = DetectionTrainer.predict(one, data, data::categoryIdOf, 2, null);
+      List<io.ticketlab.data.coco.CocoResult> b = DetectionTrainer.predict(two, data, data::categoryIdOf, 2, null);
+      assertThat(a).as("detections at score threshold 0").hasSizeGreaterThan(5);
+      assertThat(b).hasSameSizeAs(a);
+      for (int i = 0; i < a.size(); i++) {
+        assertThat(b.get(i).imageId()).isEqualTo(a.get(i).imageId());
+        assertThat(b.get(i).categoryId()).isEqualTo(a.get(i).categoryId());
+        assertThat(b.get(i).score()).isEqualTo(a.get(i).score());
+        assertThat(b.get(i).bbox()).containsExactly(a.get(i).bbox());
+      }
+      java.util.Map<String, Double> la = DetectionTrainer.validationLoss(one, data, 2, 9);
+      java.util.Map<String, Double> lb = DetectionTrainer.validationLoss(two, data, 2, 9);
+      assertThat(la).containsKey("loss");
+      assertThat(lb.keySet()).containsExactlyElementsOf(la.keySet());
+      la.forEach((k, v) -> assertThat(lb.get(k)).as(k).isCloseTo(v, org.assertj.core.data.Offset.offset(1e-9)));
+    }
   }
 }
