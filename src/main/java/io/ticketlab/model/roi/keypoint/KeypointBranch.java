@@ -4,16 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.ticketlab.model.nn.Scalars;
 import io.ticketlab.model.detector.DetectionTarget;
 import io.ticketlab.model.detector.Detections;
-import io.ticketlab.model.roi.InstanceBranch;
+import io.ticketlab.model.roi.PooledBranch;
 import io.ticketlab.model.roi.MultiScaleRoiAlign;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,18 +26,12 @@ import java.util.Map;
  * Inference: {@code keypointrcnn_inference} ({@link KeypointHeatmaps#toKeypoints}); postprocess
  * scales x and y by the float32 ratios original / resized ({@code resize_keypoints}).
  */
-public final class KeypointBranch implements InstanceBranch {
-  private final MultiScaleRoiAlign pool;
-  private final KeypointRcnnHeads head;
-  private final KeypointRcnnPredictor predictor;
-
+public final class KeypointBranch extends PooledBranch<KeypointRcnnHeads, KeypointRcnnPredictor> {
   public KeypointBranch(MultiScaleRoiAlign pool, KeypointRcnnHeads head, KeypointRcnnPredictor predictor) {
+    super("keypoint", pool, head, predictor);
     if (head.outChannels() <= 0) {
       throw new IllegalArgumentException("keypoint head without channels");
     }
-    this.pool = pool;
-    this.head = head;
-    this.predictor = predictor;
   }
 
   /** torchvision's branch: 14×14 pooling (ratio 2), eight 512-channel convolutions, K maps. */
@@ -58,27 +50,7 @@ public final class KeypointBranch implements InstanceBranch {
   }
 
   public int numKeypoints() {
-    return predictor.numKeypoints();
-  }
-
-  @Override
-  public String lossName() {
-    return "loss_keypoint";
-  }
-
-  @Override
-  public Map<String, Block> blocks() {
-    Map<String, Block> blocks = new LinkedHashMap<>();
-    blocks.put("keypoint_head", head);
-    blocks.put("keypoint_predictor", predictor);
-    return blocks;
-  }
-
-  /** Heatmap logits [ΣR_i, K, 56, 56] of the boxes of each image (resized pixels). */
-  public NDArray logits(
-      ParameterStore ps, Map<String, NDArray> features, List<int[]> imageSizes, List<float[]> boxes, boolean training) {
-    NDArray pooled = pool.poolBoxes(features, boxes, imageSizes);
-    return predictor.apply(ps, head.apply(ps, pooled, training), training);
+    return predictor().numKeypoints();
   }
 
   @Override

@@ -17,7 +17,7 @@ import io.ticketlab.model.nn.TorchBlock;
  * {@code kps_score_lowres.weight} [C_in, K, 4, 4] ({@code kaiming_normal_(fan_out, relu)}) and
  * {@code kps_score_lowres.bias} [K] (0).
  */
-public final class KeypointRcnnPredictor extends TorchBlock {
+public final class KeypointRcnnPredictor extends TorchBlock implements io.ticketlab.model.roi.PooledBranch.Predictor {
   private final TransposedConvolution lowres;
   private final int numKeypoints;
 
@@ -34,6 +34,7 @@ public final class KeypointRcnnPredictor extends TorchBlock {
   }
 
   /** [R, C_in, h, w] → heatmap logits [R, K, 4h, 4w]. */
+  @Override
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray y = lowres.apply(ps, x, training);
     NDManager m = y.getManager();

@@ -5,15 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.ticketlab.model.detector.DetectionTarget;
 import io.ticketlab.model.detector.Detections;
 import io.ticketlab.model.nn.Scalars;
-import io.ticketlab.model.roi.InstanceBranch;
+import io.ticketlab.model.roi.PooledBranch;
 import io.ticketlab.model.roi.MultiScaleRoiAlign;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,15 +31,9 @@ import java.util.Map;
  *       original image ({@link MaskPaste}).
  * </ul>
  */
-public final class MaskBranch implements InstanceBranch {
-  private final MultiScaleRoiAlign pool;
-  private final MaskRcnnHeads head;
-  private final MaskRcnnPredictor predictor;
-
+public final class MaskBranch extends PooledBranch<MaskRcnnHeads, MaskRcnnPredictor> {
   public MaskBranch(MultiScaleRoiAlign pool, MaskRcnnHeads head, MaskRcnnPredictor predictor) {
-    this.pool = pool;
-    this.head = head;
-    this.predictor = predictor;
+    super("mask", pool, head, predictor);
   }
 
   /**
@@ -54,38 +46,6 @@ public final class MaskBranch implements InstanceBranch {
         MultiScaleRoiAlign.maskHead(),
         MaskRcnnHeads.of(inChannels, headChannels),
         new MaskRcnnPredictor(headChannels, headChannels, numClasses));
-  }
-
-  public MultiScaleRoiAlign pool() {
-    return pool;
-  }
-
-  public MaskRcnnHeads head() {
-    return head;
-  }
-
-  public MaskRcnnPredictor predictor() {
-    return predictor;
-  }
-
-  @Override
-  public String lossName() {
-    return "loss_mask";
-  }
-
-  @Override
-  public Map<String, Block> blocks() {
-    Map<String, Block> blocks = new LinkedHashMap<>();
-    blocks.put("mask_head", head);
-    blocks.put("mask_predictor", predictor);
-    return blocks;
-  }
-
-  /** Mask logits [K, numClasses, M, M] of the boxes of each image (resized pixels). */
-  public NDArray logits(
-      ParameterStore ps, Map<String, NDArray> features, List<int[]> imageSizes, List<float[]> boxes, boolean training) {
-    NDArray pooled = pool.poolBoxes(features, boxes, imageSizes);
-    return predictor.apply(ps, head.apply(ps, pooled, training), training);
   }
 
   @Override
@@ -166,7 +126,7 @@ public final class MaskBranch implements InstanceBranch {
       boxes.add(d.boxes());
       total += d.count();
     }
-    int size = 2 * pool.outputHeight();
+    int size = 2 * pool().outputHeight();
     List<Detections> out = new ArrayList<>();
     if (total == 0) {
       for (Detections d : detections) {

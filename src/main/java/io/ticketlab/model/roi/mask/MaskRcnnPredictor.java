@@ -15,7 +15,7 @@ import io.ticketlab.model.nn.TorchBlock;
  * convolution to one mask logit map per class, background included). Initialised as torchvision:
  * Kaiming normal (fan-out, ReLU) weights, PyTorch's default uniform biases.
  */
-public final class MaskRcnnPredictor extends TorchBlock {
+public final class MaskRcnnPredictor extends TorchBlock implements io.ticketlab.model.roi.PooledBranch.Predictor {
   private final TransposedConv2x2 conv5Mask;
   private final PointwiseConv maskFcnLogits;
   private final int numClasses;
@@ -59,6 +59,7 @@ public final class MaskRcnnPredictor extends TorchBlock {
    * logits are permuted into place (depth-to-space) — the same sums as the NCHW layers, without
    * moving the 2h×2w×256 activations and their gradients twice.
    */
+  @Override
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     Shape s = x.getShape();
     long k = s.get(0);
