@@ -15,19 +15,17 @@ public final class Autograd {
 
   /** Runs {@code work} with gradient recording on in this thread, restoring the mode after. */
   public static <T> T recording(Supplier<T> work) {
-    boolean before = JniUtils.isGradMode();
-    JniUtils.setGradMode(true);
-    try {
-      return work.get();
-    } finally {
-      JniUtils.setGradMode(before);
-    }
+    return withGradMode(true, work);
   }
 
   /** Runs {@code work} with gradient recording off in this thread (inference), restoring the mode after. */
   public static <T> T notRecording(Supplier<T> work) {
+    return withGradMode(false, work);
+  }
+
+  private static <T> T withGradMode(boolean mode, Supplier<T> work) {
     boolean before = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
+    JniUtils.setGradMode(mode);
     try {
       return work.get();
     } finally {
