@@ -35,12 +35,17 @@ public final class ConvolutionSelfCheck {
    * standard error is silenced meanwhile.
    */
   public static Result run() {
+    return run(ai.djl.Device.cpu());
+  }
+
+  /** The same check on {@code device} (a GPU: the CUDA engine's kernels against the same truths). */
+  public static Result run(ai.djl.Device device) {
     Result[] result = new Result[1];
-    NativeStderr.silenced(() -> result[0] = compute());
+    NativeStderr.silenced(() -> result[0] = compute(device));
     return result[0];
   }
 
-  private static Result compute() {
+  private static Result compute(ai.djl.Device device) {
     Engine engine = Engines.pytorch();
     int n = 2, cin = 3, h = 6, w = 5, cout = 4, k = 3, stride = 2, pad = 1;
     Random random = new Random(42);
@@ -49,7 +54,7 @@ public final class ConvolutionSelfCheck {
     double[] bias = gaussian(random, cout);
     Geometry g = new Geometry(n, cin, h, w, cout, k, stride, pad);
 
-    try (NDManager manager = engine.newBaseManager(ai.djl.Device.cpu())) {
+    try (NDManager manager = engine.newBaseManager(device)) {
       NDArray input = manager.create(x, new Shape(n, cin, h, w));
       NDArray weight = manager.create(wt, new Shape(cout, cin, k, k));
       NDArray b = manager.create(bias, new Shape(cout));

@@ -130,6 +130,28 @@ public final class Doctor {
       lines.put("Float32 check", "FAILED: " + e.getMessage());
     }
 
+    for (ai.djl.Device gpu : selectedGpus(engine)) {
+      // the convolution self-check again on each GPU the command line selects
+      String key = "Check " + gpu;
+      try {
+        // float64 only: float32 convolutions on a GPU may use TF32 by design
+        ConvolutionSelfCheck.Result r = ConvolutionSelfCheck.run(gpu);
+        String text = String.format(Locale.ROOT,
+            "float64 conv2d vs direct loop %.1e, gradients vs finite differences: weight %.1e, input %.1e"
+                + " (tolerance %.0e)",
+            r.forwardError(), r.weightGradientError(), r.inputGradientError(), ConvolutionSelfCheck.TOLERANCE);
+        lines.put(key, (r.ok() ? "passed: " : "FAILED: ") + text);
+        if (!r.ok()) {
+          ok = false;
+          failure = "the convolution self-check failed on " + gpu + ": " + text;
+        }
+      } catch (RuntimeException | LinkageError e) {
+        ok = false;
+        failure = "the convolution checks could not run on " + gpu + ": " + e.getMessage();
+        lines.put(key, "FAILED: " + e.getMessage());
+      }
+    }
+
     lines.put("Native memory", EngineSettings.nativeMemory());
 
     if (probeOneDnn) {
@@ -173,6 +195,15 @@ public final class Doctor {
     }
     String smi = nvidiaSmiNames();
     return "GPU: " + String.join(", ", names) + (smi.isEmpty() ? "" : " [" + smi + "]");
+  }
+
+  /** The GPUs of {@code --device} (none when it selects the CPU or cannot be satisfied). */
+  private static List<ai.djl.Device> selectedGpus(Engine engine) {
+    try {
+      return EngineSettings.devices().resolve(engine.getGpuCount()).stream().filter(ai.djl.Device::isGpu).toList();
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
   }
 
   /** The devices of {@code --device}, or why they cannot be used (doctor reports, never fails). */
