@@ -10,7 +10,7 @@ work="${1:-/tmp/ticketlab-detect-synth}"
 task="${2:-det}"
 case "$task" in
   det|seg) default_iterations=1600it ;;
-  kp) default_iterations=600it ;;
+  kp) default_iterations=500it ;;
   *) echo "task must be det, seg or kp" >&2; exit 2 ;;
 esac
 iterations="${3:-$default_iterations}"
