@@ -13,6 +13,11 @@ public interface BatchSource<B> {
   /** Iterations in one pass over the data (for {@code "12ep"}-style lengths). */
   long iterationsPerEpoch();
 
+  /** Images one iteration consumes (the progress bar's images per second); 0 if not known. */
+  default int imagesPerIteration() {
+    return 0;
+  }
+
   /** The batch of iteration {@code iteration}, with its arrays attached to {@code manager}. */
   B batch(long iteration, NDManager manager);
 }

@@ -2,10 +2,13 @@ package io.ticketlab.train;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /**
- * A one-line progress bar on the console: iteration, percentage, loss, iterations per second and
- * ETA, redrawn at most every half second. Silent when disabled (tests, {@code --quiet}).
+ * A one-line progress bar on the console: iteration, percentage, loss and its terms, iterations
+ * and images per second and ETA, redrawn at most every half second. Silent when disabled (tests,
+ * {@code --quiet}).
  */
 public final class Progress {
   private final PrintStream out;
@@ -13,6 +16,7 @@ public final class Progress {
   private final long total;
   private final long start;
   private final long startIteration;
+  private final int imagesPerIteration;
   private long lastDraw;
   private boolean drawn;
 
@@ -23,7 +27,15 @@ public final class Progress {
    * @param total the last iteration
    */
   public Progress(PrintStream out, String label, long startIteration, long total) {
+    this(out, label, startIteration, total, 0);
+  }
+
+  /**
+   * @param imagesPerIteration images one iteration consumes (for images per second), 0 if unknown
+   */
+  public Progress(PrintStream out, String label, long startIteration, long total, int imagesPerIteration) {
     this.out = out;
+    this.imagesPerIteration = imagesPerIteration;
     this.label = label;
     this.total = total;
     this.startIteration = startIteration;
@@ -32,6 +44,14 @@ public final class Progress {
 
   /** Records that {@code iteration} iterations are done, with the latest loss. */
   public void update(long iteration, double loss) {
+    update(iteration, loss, Map.of());
+  }
+
+  /**
+   * Records that {@code iteration} iterations are done, with the latest loss and its terms (shown
+   * without their {@code loss_} prefix when there are several).
+   */
+  public void update(long iteration, double loss, Map<String, Double> terms) {
     if (out == null) {
       return;
     }
@@ -43,18 +63,28 @@ public final class Progress {
     double seconds = (now - start) / 1e9;
     double rate = (iteration - startIteration) / Math.max(seconds, 1e-9);
     long eta = rate > 0 ? (long) ((total - iteration) / rate) : -1;
-    out.printf(
-        Locale.ROOT,
-        "\r%s %d/%d (%3.0f%%) loss %.4f  %.2f it/s  ETA %s   ",
-        label,
-        iteration,
-        total,
-        100.0 * iteration / Math.max(total, 1),
-        loss,
-        rate,
-        eta < 0 ? "?" : formatDuration(eta));
+    out.print(line(iteration, loss, terms, rate, eta));
     out.flush();
     drawn = true;
+  }
+
+  /** The text of the bar (without the carriage return's redraw semantics tested elsewhere). */
+  String line(long iteration, double loss, Map<String, Double> terms, double rate, long eta) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "\r%s %d/%d (%3.0f%%) loss %.4f", label, iteration, total,
+        100.0 * iteration / Math.max(total, 1), loss));
+    if (terms.size() > 1) {
+      StringJoiner parts = new StringJoiner(" ", " (", ")");
+      terms.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.3f",
+          k.startsWith("loss_") ? k.substring(5) : k, v)));
+      b.append(parts);
+    }
+    b.append(String.format(Locale.ROOT, "  %.2f it/s", rate));
+    if (imagesPerIteration > 0) {
+      b.append(String.format(Locale.ROOT, " %.1f img/s", rate * imagesPerIteration));
+    }
+    b.append("  ETA ").append(eta < 0 ? "?" : formatDuration(eta)).append("   ");
+    return b.toString();
   }
 
   /** Ends the line. */

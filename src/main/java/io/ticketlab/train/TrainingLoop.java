@@ -113,7 +113,7 @@ public final class TrainingLoop<B> {
     }
     ParameterStore ps = new ParameterStore(manager, false);
     List<Record> log = new ArrayList<>();
-    Progress progress = new Progress(progressOut, label, from, to);
+    Progress progress = new Progress(progressOut, label, from, to, data.imagesPerIteration());
     EngineProfile profile = EngineProfile.fromProperty();
     if (parallel != null) {
       parallel.start();
@@ -171,7 +171,7 @@ public final class TrainingLoop<B> {
         if (recordListener != null) {
           recordListener.accept(record);
         }
-        progress.update(it + 1, total);
+        progress.update(it + 1, total, values);
         if (sink != null && checkpointAt.contains(it + 1)) {
           sink.save(it + 1, sgd);
         }

@@ -70,6 +70,11 @@ public final class ClassificationData implements BatchSource<ClassificationData.
   }
 
   @Override
+  public int imagesPerIteration() {
+    return batchSize;
+  }
+
+  @Override
   public long iterationsPerEpoch() {
     return Math.max(1, folder.size() / batchSize);
   }

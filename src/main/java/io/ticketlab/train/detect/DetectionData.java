@@ -23,6 +23,7 @@ import java.util.stream.IntStream;
 public final class DetectionData implements BatchSource<DetectionBatch> {
   private final DetectionDataset dataset;
   private final DetectionBatches batches;
+  private final int batchSize;
   private final boolean flip;
   private final long seed;
 
@@ -34,12 +35,18 @@ public final class DetectionData implements BatchSource<DetectionBatch> {
     }
     this.dataset = dataset;
     this.batches = DetectionBatches.training(dataset.size(), batchSize, seed);
+    this.batchSize = batchSize;
     this.flip = flip;
     this.seed = seed;
   }
 
   public DetectionDataset dataset() {
     return dataset;
+  }
+
+  @Override
+  public int imagesPerIteration() {
+    return batchSize;
   }
 
   @Override
