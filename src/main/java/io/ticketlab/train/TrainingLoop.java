@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.ticketlab.engine.Autograd;
-import io.ticketlab.model.nn.BatchNormLayer;
-import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.nn.Scalars;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -16,11 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -32,7 +25,7 @@ import java.util.function.Function;
  *
  * <p>With {@link Builder#optDataParallel replicas} on other devices, the parts of an iteration are
  * forwarded on all devices at once and their gradients summed into the primary model before the
- * one update (see {@code DataParallel}).
+ * one update (see {@link DataParallel}).
  *
  * <p>DJL's {@code EasyTrain} is not used on purpose: its listeners run before the optimizer step,
  * where a mask would be undone by the update.
@@ -101,7 +94,7 @@ public final class TrainingLoop<B> {
   }
 
   /** The loss values of the parts one device forwarded, in part order. */
-  private record PartLosses(List<Map<String, Double>> terms, List<Double> totals) {}
+  record PartLosses(List<Map<String, Double>> terms, List<Double> totals) {}
 
   /**
    * Trains from iteration {@code from} (0, or the iteration of the checkpoint being resumed) to
@@ -213,154 +206,6 @@ public final class TrainingLoop<B> {
       });
     }
     return new PartLosses(terms, totals);
-  }
-
-  /**
-   * Data parallelism over replicas: each iteration's parts are dealt in consecutive blocks to
-   * the primary model and its replicas, which forward and backpropagate them at the same time
-   * (one thread per replica); the replicas' gradients are then added into the primary model's
-   * (in replica order, so the sum is deterministic), the optimizer updates the primary model
-   * alone, and its new values are copied to the replicas. Batch norm normalises each part with
-   * its own statistics, as on one device forwarding the parts one after the other; the replicas'
-   * updates of the running statistics are replayed onto the primary's in part order, so they too
-   * end as on one device (PyTorch's {@code DataParallel} keeps only the first device's).
-   */
-  private static final class DataParallel<B> {
-    private final Sgd sgd;
-    private final Map<String, Parameter> primary;
-    private final List<ReplicaState<B>> replicas = new ArrayList<>();
-    private final Transfer<B> transfer;
-    /** Names updated by training: trainable parameters and running statistics. */
-    private final List<String> changing = new ArrayList<>();
-    /** Batch-norm running means and variances (updated with {@link BatchNormLayer#MOMENTUM}). */
-    private final List<String> runningStatistics = new ArrayList<>();
-    private ExecutorService pool;
-
-    record ReplicaState<B>(NDManager manager, Map<String, Parameter> parameters, LossFunction<B> lossFunction,
-        ParameterStore store) {}
-
-    DataParallel(Sgd sgd, Map<String, Parameter> primary, List<Replica<B>> replicas, Transfer<B> transfer) {
-      this.sgd = sgd;
-      this.primary = Objects.requireNonNull(primary, "primary parameters");
-      this.transfer = Objects.requireNonNull(transfer, "transfer");
-      for (Replica<B> r : replicas) {
-        for (Map.Entry<String, Parameter> e : primary.entrySet()) {
-          Parameter copy = r.parameters().get(e.getKey());
-          if (copy == null || !copy.getArray().getShape().equals(e.getValue().getArray().getShape())) {
-            throw new IllegalArgumentException("replica on " + r.manager().getDevice() + " lacks parameter "
-                + e.getKey() + " " + e.getValue().getArray().getShape());
-          }
-        }
-        this.replicas.add(new ReplicaState<>(r.manager(), r.parameters(), r.lossFunction(),
-            new ParameterStore(r.manager(), false)));
-      }
-      for (Map.Entry<String, Parameter> e : primary.entrySet()) {
-        Parameter.Type type = e.getValue().getType();
-        boolean running = type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR;
-        if (running) {
-          runningStatistics.add(e.getKey());
-        }
-        if (running || sgd.parameters().containsKey(e.getKey())) {
-          changing.add(e.getKey());
-        }
-      }
-    }
-
-    Transfer<B> transfer() {
-      return transfer;
-    }
-
-    /** Starts the replica threads and copies every primary value to the replicas. */
-    void start() {
-      AtomicInteger count = new AtomicInteger();
-      pool = Executors.newFixedThreadPool(replicas.size(), task -> {
-        Thread t = new Thread(task, "ticketlab-replica-" + count.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
-      broadcast(true);
-    }
-
-    void stop() {
-      pool.shutdownNow();
-    }
-
-    /** Runs each device's block of parts; returns their losses in device (= part) order. */
-    List<PartLosses> forwardBackward(List<B> parts, java.util.function.BiFunction<List<B>, ReplicaState<B>, PartLosses> run) {
-      int devices = replicas.size() + 1;
-      if (parts.size() < devices) {
-        throw new IllegalArgumentException(
-            "an iteration of " + parts.size() + " part(s) cannot keep " + devices + " devices busy");
-      }
-      for (ReplicaState<B> r : replicas) {
-        Sgd.zeroGradients(r.parameters().values());
-      }
-      // running statistics before the iteration (batch norm updates them in place while forwarding)
-      Map<String, NDArray> before = new LinkedHashMap<>();
-      for (String name : runningStatistics) {
-        before.put(name, primary.get(name).getArray().duplicate());
-      }
-      List<Future<PartLosses>> futures = new ArrayList<>();
-      for (int d = 1; d < devices; d++) {
-        List<B> share = parts.subList(d * parts.size() / devices, (d + 1) * parts.size() / devices);
-        ReplicaState<B> replica = replicas.get(d - 1);
-        futures.add(pool.submit(() -> run.apply(share, replica)));
-      }
-      List<PartLosses> out = new ArrayList<>();
-      try {
-        out.add(run.apply(parts.subList(0, parts.size() / devices), null));
-      } finally {
-        // wait for every replica, even when the primary failed, before touching the gradients
-        RuntimeException failure = null;
-        for (Future<PartLosses> f : futures) {
-          try {
-            out.add(f.get());
-          } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Error err) {
-              throw err;
-            }
-            failure = failure != null ? failure
-                : cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure = new IllegalStateException("interrupted while replicas were training", e);
-          }
-        }
-        if (failure != null) {
-          throw failure;
-        }
-      }
-      try (NDScope scope = new NDScope()) {
-        for (ReplicaState<B> r : replicas) {
-          for (Map.Entry<String, Parameter> e : sgd.parameters().entrySet()) {
-            NDArray g = e.getValue().getArray().getGradient();
-            g.addi(r.parameters().get(e.getKey()).getArray().getGradient().toDevice(g.getDevice(), false));
-          }
-        }
-        // running statistics as if one device had forwarded all parts in order: each replica
-        // moved r0 to (1-m)^k r0 + c after its k parts, so its contribution c is replayed onto the
-        // primary's value, r ← (1-m)^k r + (r_replica − (1-m)^k r0), replica after replica
-        for (String name : runningStatistics) {
-          NDArray r = primary.get(name).getArray();
-          NDArray r0 = before.get(name);
-          for (int d = 1; d < devices; d++) {
-            int k = (d + 1) * parts.size() / devices - d * parts.size() / devices;
-            float decay = (float) Math.pow(1 - BatchNormLayer.MOMENTUM, k);
-            NDArray rd = replicas.get(d - 1).parameters().get(name).getArray().toDevice(r.getDevice(), false);
-            r.muli(decay).addi(rd.sub(r0.mul(decay)));
-          }
-        }
-      }
-      return out;
-    }
-
-    /** Copies the primary values (all of them, or those training changes) to every replica. */
-    void broadcast(boolean all) {
-      for (ReplicaState<B> r : replicas) {
-        ModelParameters.copyValues(primary, r.parameters(), all ? primary.keySet() : changing);
-      }
-    }
   }
 
   /** The loss became NaN or infinite. */
