@@ -35,7 +35,10 @@ final class DataParallel<B> {
   private final TrainingLoop.Transfer<B> transfer;
   /** Names updated by training: trainable parameters and running statistics. */
   private final List<String> changing = new ArrayList<>();
-  /** Batch-norm running means and variances (updated with {@link BatchNormLayer#MOMENTUM}). */
+  /**
+   * Running means and variances of the batch norms that update them (not frozen), with {@link
+   * BatchNormLayer#MOMENTUM}; frozen ones are left alone (exactly: no replay rounding).
+   */
   private final List<String> runningStatistics = new ArrayList<>();
   private ExecutorService pool;
 
@@ -44,8 +47,8 @@ final class DataParallel<B> {
       ParameterStore store) {}
 
   DataParallel(
-      Sgd sgd, Map<String, Parameter> primary, List<TrainingLoop.Replica<B>> replicas,
-      TrainingLoop.Transfer<B> transfer) {
+      Sgd sgd, Map<String, Parameter> primary, java.util.Set<String> updatedStatistics,
+      List<TrainingLoop.Replica<B>> replicas, TrainingLoop.Transfer<B> transfer) {
     this.sgd = sgd;
     this.primary = Objects.requireNonNull(primary, "primary parameters");
     this.transfer = Objects.requireNonNull(transfer, "transfer");
@@ -60,14 +63,18 @@ final class DataParallel<B> {
       this.replicas.add(new ReplicaState<>(r.manager(), r.parameters(), r.lossFunction(),
           new ParameterStore(r.manager(), false)));
     }
-    for (Map.Entry<String, Parameter> e : primary.entrySet()) {
-      Parameter.Type type = e.getValue().getType();
-      boolean running = type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR;
-      if (running) {
-        runningStatistics.add(e.getKey());
+    for (String name : updatedStatistics) {
+      if (!primary.containsKey(name)) {
+        throw new IllegalArgumentException("no running statistic " + name + " in the model");
       }
-      if (running || sgd.parameters().containsKey(e.getKey())) {
-        changing.add(e.getKey());
+    }
+    for (String name : primary.keySet()) {
+      boolean running = updatedStatistics.contains(name);
+      if (running) {
+        runningStatistics.add(name);
+      }
+      if (running || sgd.parameters().containsKey(name)) {
+        changing.add(name);
       }
     }
   }

@@ -86,7 +86,7 @@ public final class TrainingLoop<B> {
     this.recordListener = b.recordListener;
     this.splitter = b.splitter;
     this.parallel =
-        b.replicas.isEmpty() ? null : new DataParallel<>(sgd, b.primaryParameters, b.replicas, b.transfer);
+        b.replicas.isEmpty() ? null : new DataParallel<>(sgd, b.primaryParameters, b.updatedStatistics, b.replicas, b.transfer);
   }
 
   public static <B> Builder<B> builder() {
@@ -231,6 +231,7 @@ public final class TrainingLoop<B> {
     private java.util.function.Consumer<Record> recordListener;
     private Function<B, List<B>> splitter = List::of;
     private Map<String, Parameter> primaryParameters;
+    private java.util.Set<String> updatedStatistics = java.util.Set.of();
     private final List<Replica<B>> replicas = new ArrayList<>();
     private Transfer<B> transfer;
 
@@ -242,11 +243,16 @@ public final class TrainingLoop<B> {
      * single device forwarding all parts (up to float rounding).
      *
      * @param primary every parameter and buffer of the primary model by name
+     * @param updatedStatistics the batch-norm running statistics that training updates ({@link
+     *     io.ticketlab.model.nn.ModelParameters#updatedRunningStatistics}); each device's updates
+     *     are combined as if one device had forwarded all parts
      * @param copies the replicas (their parameters under the same names)
      * @param move moves a part onto a replica's manager
      */
-    public Builder<B> optDataParallel(Map<String, Parameter> primary, List<Replica<B>> copies, Transfer<B> move) {
+    public Builder<B> optDataParallel(Map<String, Parameter> primary, java.util.Set<String> updatedStatistics,
+        List<Replica<B>> copies, Transfer<B> move) {
       this.primaryParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(primary));
+      this.updatedStatistics = java.util.Set.copyOf(updatedStatistics);
       this.replicas.clear();
       this.replicas.addAll(copies);
       this.transfer = move;

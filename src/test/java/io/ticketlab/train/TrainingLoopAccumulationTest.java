@@ -87,7 +87,7 @@ class TrainingLoopAccumulationTest {
         for (int d = 1; d < devices; d++) {
           replicas.add(new TrainingLoop.Replica<>(managers.get(d), Map.of("w", ws.get(d)), lossOf.apply(d)));
         }
-        builder.optDataParallel(Map.of("w", ws.get(0)), replicas, (rows, m) -> rows);
+        builder.optDataParallel(Map.of("w", ws.get(0)), java.util.Set.of(), replicas, (rows, m) -> rows);
       }
       List<TrainingLoop.Record> log =
           builder.build().run(

@@ -68,17 +68,39 @@ public final class ModelParameters {
 
   private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
 
-  private static void collect(Block block, String prefix, Map<String, Parameter> out) {
-    for (Pair<String, Parameter> p : block.getDirectParameters()) {
-      out.put(prefix + p.getValue().getName(), p.getValue());
-    }
+  /**
+   * The names of the running statistics that training updates: {@code running_mean} and {@code
+   * running_var} of every batch norm that is not frozen (frozen ones never change).
+   */
+  public static java.util.Set<String> updatedRunningStatistics(Block root) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    walk(root, "", (prefix, block) -> {
+      if (block instanceof BatchNormLayer bn && !bn.frozen()) {
+        out.add(prefix + "running_mean");
+        out.add(prefix + "running_var");
+      }
+    });
+    return Collections.unmodifiableSet(out);
+  }
+
+  private static void collect(Block root, String rootPrefix, Map<String, Parameter> out) {
+    walk(root, rootPrefix, (prefix, block) -> {
+      for (Pair<String, Parameter> p : block.getDirectParameters()) {
+        out.put(prefix + p.getValue().getName(), p.getValue());
+      }
+    });
+  }
+
+  /** Visits {@code block} and its descendants in PyTorch's order, each with its name prefix. */
+  private static void walk(Block block, String prefix, java.util.function.BiConsumer<String, Block> visit) {
+    visit.accept(prefix, block);
     if (block instanceof TorchBlock tb) {
       for (Map.Entry<String, Block> c : tb.namedChildren().entrySet()) {
-        collect(c.getValue(), prefix + c.getKey() + ".", out);
+        walk(c.getValue(), prefix + c.getKey() + ".", visit);
       }
     } else {
       for (Pair<String, Block> c : block.getChildren()) {
-        collect(c.getValue(), prefix + stripIndex(c.getKey()) + ".", out);
+        walk(c.getValue(), prefix + stripIndex(c.getKey()) + ".", visit);
       }
     }
   }

@@ -352,7 +352,7 @@ public final class DetectionRun {
           replicas.add(new TrainingLoop.Replica<>(c.manager(), ModelParameters.of(copy),
               (ps, batch) -> Losses.of(copy.losses(ps, batch.images(), batch.targets(), batch.random()))));
         }
-        builder.optDataParallel(ModelParameters.of(model), replicas, (part, m) -> part.to(m));
+        builder.optDataParallel(ModelParameters.of(model), ModelParameters.updatedRunningStatistics(model), replicas, (part, m) -> part.to(m));
       }
       TrainingLoop<DetectionBatch> loop = builder.build();
       long at = from;

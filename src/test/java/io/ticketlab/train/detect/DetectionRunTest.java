@@ -219,4 +219,15 @@ class DetectionRunTest {
       la.forEach((k, v) -> assertThat(lb.get(k)).as(k).isCloseTo(v, org.assertj.core.data.Offset.offset(1e-9)));
     }
   }
+
+  @Test
+  void updatedRunningStatistics_areThoseOfTrainableBatchNorms() {
+    assertThat(io.ticketlab.model.nn.ModelParameters.updatedRunningStatistics(
+            io.ticketlab.model.detector.Detectors.build(tiny())))
+        .contains("backbone.body.bn1.running_mean", "backbone.body.layer4.1.bn2.running_var");
+    // torchvision's detectors freeze their batch norms: nothing to combine across devices
+    assertThat(io.ticketlab.model.nn.ModelParameters.updatedRunningStatistics(
+            io.ticketlab.model.detector.Detectors.build(DetectorSpec.torchvision(DetectorSpec.Task.DETECTION, 18, 6))))
+        .isEmpty();
+  }
 }
