@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.ticketlab.common.Parallel;
 import io.ticketlab.model.nn.BatchNormLayer;
 import io.ticketlab.model.nn.ModelParameters;
 import java.util.ArrayList;
@@ -12,11 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Data parallelism over replicas: each iteration's parts are dealt in consecutive blocks to
@@ -85,12 +83,7 @@ final class DataParallel<B> {
 
   /** Starts the replica threads and copies every primary value to the replicas. */
   void start() {
-    AtomicInteger count = new AtomicInteger();
-    pool = Executors.newFixedThreadPool(replicas.size(), task -> {
-      Thread t = new Thread(task, "ticketlab-replica-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    pool = Parallel.pool(replicas.size(), "ticketlab-replica");
     broadcast(true);
   }
 
@@ -99,7 +92,8 @@ final class DataParallel<B> {
   }
 
   /** Runs each device's block of parts; returns their losses in device (= part) order. */
-  List<TrainingLoop.PartLosses> forwardBackward(List<B> parts, java.util.function.BiFunction<List<B>, ReplicaState<B>, TrainingLoop.PartLosses> run) {
+  List<TrainingLoop.PartLosses> forwardBackward(
+      List<B> parts, java.util.function.BiFunction<List<B>, ReplicaState<B>, TrainingLoop.PartLosses> run) {
     int devices = replicas.size() + 1;
     if (parts.size() < devices) {
       throw new IllegalArgumentException(
@@ -113,37 +107,15 @@ final class DataParallel<B> {
     for (String name : runningStatistics) {
       before.put(name, primary.get(name).getArray().duplicate());
     }
-    List<Future<TrainingLoop.PartLosses>> futures = new ArrayList<>();
+    List<Supplier<TrainingLoop.PartLosses>> others = new ArrayList<>();
     for (int d = 1; d < devices; d++) {
       List<B> share = parts.subList(d * parts.size() / devices, (d + 1) * parts.size() / devices);
       ReplicaState<B> replica = replicas.get(d - 1);
-      futures.add(pool.submit(() -> run.apply(share, replica)));
+      others.add(() -> run.apply(share, replica));
     }
-    List<TrainingLoop.PartLosses> out = new ArrayList<>();
-    try {
-      out.add(run.apply(parts.subList(0, parts.size() / devices), null));
-    } finally {
-      // wait for every replica, even when the primary failed, before touching the gradients
-      RuntimeException failure = null;
-      for (Future<TrainingLoop.PartLosses> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          failure = failure != null ? failure
-              : cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          failure = new IllegalStateException("interrupted while replicas were training", e);
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
-    }
+    // every replica has finished (also when one failed) before the gradients are touched
+    List<TrainingLoop.PartLosses> out =
+        Parallel.runAll(pool, () -> run.apply(parts.subList(0, parts.size() / devices), null), others);
     try (NDScope scope = new NDScope()) {
       for (ReplicaState<B> r : replicas) {
         for (Map.Entry<String, Parameter> e : sgd.parameters().entrySet()) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
 import io.ticketlab.data.coco.CocoCategory;
+import io.ticketlab.common.Parallel;
 import io.ticketlab.data.coco.CocoResult;
 import io.ticketlab.data.coco.Rle;
 import io.ticketlab.data.detection.DetectionDataset;
@@ -122,55 +123,17 @@ public final class DetectionTrainer {
    * first failure.
    */
   private static void perDevice(List<OnDevice> copies, DeviceWork work) {
+    java.util.function.IntFunction<java.util.function.Supplier<Void>> job = d -> () -> Autograd.notRecording(() -> {
+      work.run(d, copies.get(d));
+      return null;
+    });
     if (copies.size() == 1) {
-      Autograd.notRecording(() -> {
-        work.run(0, copies.get(0));
-        return null;
-      });
+      job.apply(0).get();
       return;
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-        copies.size() - 1, task -> {
-          Thread t = new Thread(task, "ticketlab-inference");
-          t.setDaemon(true);
-          return t;
-        });
+    java.util.concurrent.ExecutorService pool = Parallel.pool(copies.size() - 1, "ticketlab-inference");
     try {
-      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-      for (int d = 1; d < copies.size(); d++) {
-        int device = d;
-        futures.add(pool.submit(() -> Autograd.notRecording(() -> {
-          work.run(device, copies.get(device));
-          return null;
-        })));
-      }
-      RuntimeException failure = null;
-      try {
-        Autograd.notRecording(() -> {
-          work.run(0, copies.get(0));
-          return null;
-        });
-      } catch (RuntimeException e) {
-        failure = e;
-      }
-      for (java.util.concurrent.Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (e.getCause() instanceof Error err) {
-            throw err;
-          }
-          if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while devices were predicting", e);
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
+      Parallel.runAll(pool, job.apply(0), IntStream.range(1, copies.size()).mapToObj(job).toList());
     } finally {
       pool.shutdownNow();
     }
