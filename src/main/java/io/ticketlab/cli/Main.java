@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       "Run 'ticketlab COMMAND --help' for the options of one command."
     },
     subcommands = {
+      DemoCommand.class,
       DoctorCommand.class,
       DataCommand.class,
       EvalCommand.class,

@@ -63,8 +63,9 @@ public record LotteryConfig(
    * also take the options of {@code ticketlab train detect}: {@code variant} fpn | c4, {@code
    * fpn_channels}, {@code head_width}, {@code min_size} (list of short sides), {@code max_size},
    * {@code trainable_layers}, {@code scratch} (trainable batch norm, all stages trained), {@code
-   * num_classes} (default: the training json's categories) and initial {@code weights} (a detector
-   * checkpoint or ImageNet ResNet weights for the backbone).
+   * num_classes} (default: the training json's categories), initial {@code weights} (a detector
+   * checkpoint or ImageNet ResNet weights for the backbone) and {@code roi_samples} (proposals
+   * sampled per image for the box head, default torchvision's 512).
    */
   public record Model(
       String arch,
@@ -77,7 +78,8 @@ public record LotteryConfig(
       @JsonProperty("trainable_layers") Integer trainableLayers,
       Boolean scratch,
       @JsonProperty("num_classes") Integer numClasses,
-      String weights) {}
+      String weights,
+      @JsonProperty("roi_samples") Integer roiSamples) {}
 
   /**
    * The training schedule of every level. Classification: {@code size} is the crop, {@code
@@ -230,6 +232,7 @@ public record LotteryConfig(
     refuse(file, "model", "scratch", model.scratch());
     refuse(file, "model", "num_classes", model.numClasses());
     refuse(file, "model", "weights", model.weights());
+    refuse(file, "model", "roi_samples", model.roiSamples());
     refuse(file, "training", "warmup_factor", training.warmupFactor());
     refuse(file, "training", "eval_every", training.evalEvery());
     refuse(file, "training", "flip", training.flip());
@@ -260,6 +263,9 @@ public record LotteryConfig(
     if (training.warmupFactor() != null && !(training.warmupFactor() > 0 && training.warmupFactor() <= 1)) {
       throw BadInputException.of(file, "training", "warmup_factor", training.warmupFactor(), "must be in (0, 1]");
     }
+    if (model.roiSamples() != null && model.roiSamples() < 1) {
+      throw BadInputException.of(file, "model", "roi_samples", model.roiSamples(), "must be at least 1");
+    }
     if (model.numClasses() != null && model.numClasses() < 1) {
       throw BadInputException.of(file, "model", "num_classes", model.numClasses(), "must be at least 1 (background not counted)");
     }
@@ -284,7 +290,8 @@ public record LotteryConfig(
         m.minSize() == null ? List.of(800) : m.minSize(), m.maxSize() == null ? 1333 : m.maxSize(),
         m.trainableLayers() == null ? 3 : m.trainableLayers(), Boolean.TRUE.equals(m.scratch()));
     try {
-      return options.spec(numClasses, annotations);
+      DetectorSpec spec = options.spec(numClasses, annotations);
+      return m.roiSamples() == null ? spec : spec.withRoiSamplesPerImage(m.roiSamples());
     } catch (DetectorOptions.InvalidOption e) {
       String key = e.option() == null ? null : e.option().replace('-', '_');
       return badModel(file, key, e.value(), e.getMessage());

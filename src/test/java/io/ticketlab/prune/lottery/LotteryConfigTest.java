@@ -93,6 +93,19 @@ class LotteryConfigTest {
   }
 
   @Test
+  void roiSamples_reachTheDetector_andArePartOfTheExperiment() throws Exception {
+    LotteryConfig plain = read(MASK_RCNN);
+    LotteryConfig fewer = read(MASK_RCNN.replace("trainable_layers: 3}", "trainable_layers: 3, roi_samples: 128}"));
+    assertThat(fewer.detectorSpec(null, 5, null).roiSamplesPerImage()).isEqualTo(128);
+    assertThat(plain.detectorSpec(null, 5, null).roiSamplesPerImage()).isEqualTo(512);
+    assertThat(fewer.runId()).isNotEqualTo(plain.runId());
+    assertBad(MASK_RCNN.replace("trainable_layers: 3}", "trainable_layers: 3, roi_samples: 0}"),
+        "model.roi_samples", "0", "at least 1");
+    assertBad(CLASSIFY.replace("width: 0.125}", "width: 0.125, roi_samples: 64}"),
+        "model.roi_samples", "only for detector tasks");
+  }
+
+  @Test
   void lotteryHelp_describesDetectorTasks() {
     java.io.StringWriter out = new java.io.StringWriter();
     int code = io.ticketlab.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
