@@ -42,16 +42,24 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<Demo.Row> rows = Demo.run(out, quick ? Demo.Size.quick() : Demo.Size.full(), quiet ? null : System.err);
     PrintWriter pw = spec.commandLine().getOut();
-    pw.printf("%-40s %9s %9s %9s%n", "Faster R-CNN R18-FPN, synthetic shapes", "sparsity", "bbox AP", "AP50");
+    pw.printf("%-40s %9s %9s %9s %11s%n", "Faster R-CNN R18-FPN, synthetic shapes", "sparsity", "bbox AP", "AP50",
+        "on disk");
     for (Demo.Row r : rows) {
-      pw.printf(Locale.ROOT, "%-40s %8.1f%% %9s %9s%n", r.name(), r.sparsityPercent(), fmt(r.ap()), fmt(r.ap50()));
+      pw.printf(Locale.ROOT, "%-40s %8.1f%% %9s %9s %11s%n", r.name(), r.sparsityPercent(), fmt(r.ap()), fmt(r.ap50()),
+          mb(r.sparseBytes()));
     }
+    pw.printf(Locale.ROOT, "on disk: final weights in the lossless entropy-coded sparse format (%s dense float32;"
+        + " ticketlab size for all formats)%n", mb(rows.get(0).denseBytes()));
     pw.printf("experiment %s, runs in %s (metrics.csv, validation.csv, eval.json, masks per level)%n",
         out.resolve("experiment.yaml"), out.resolve("runs"));
     pw.printf("the same by hand: ticketlab lottery --config %s --root %s; other controls: ticketlab lottery branch --help%n",
         out.resolve("experiment.yaml"), out.resolve("runs"));
     pw.flush();
     return 0;
+  }
+
+  private static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
   }
 
   private static String fmt(Double v) {

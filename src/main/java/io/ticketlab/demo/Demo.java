@@ -4,7 +4,11 @@ import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.data.synth.SynthGenerator;
 import io.ticketlab.data.synth.SynthOptions;
 import io.ticketlab.prune.lottery.LotteryConfig;
+import io.ticketlab.model.io.TicketCheckpoint;
 import io.ticketlab.prune.lottery.LotteryRunner;
+import io.ticketlab.storage.SizeReport;
+import io.ticketlab.storage.SparseFormats;
+import io.ticketlab.train.RunFolder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,8 +45,12 @@ public final class Demo {
     }
   }
 
-  /** One row of the demo's result: what was trained, its network sparsity and COCO AP. */
-  public record Row(String name, double sparsityPercent, Double ap, Double ap50, Path folder) {}
+  /**
+   * One row of the demo's result: what was trained, its network sparsity, COCO AP, and the bytes
+   * of its final weights in the dense format and in the lossless entropy-coded sparse format.
+   */
+  public record Row(String name, double sparsityPercent, Double ap, Double ap50, long denseBytes, long sparseBytes,
+      Path folder) {}
 
   private Demo() {}
 
@@ -68,8 +76,15 @@ public final class Demo {
         row("random pruning (control)", control));
   }
 
-  private static Row row(String name, LotteryRunner.LevelOutcome o) {
+  private static Row row(String name, LotteryRunner.LevelOutcome o) throws IOException {
+    java.util.Map.Entry<Long, Path> last = RunFolder.latestCheckpoint(o.folder());
+    if (last == null) {
+      throw new IllegalStateException("no checkpoint in " + o.folder());
+    }
+    SizeReport size = SizeReport.of(TicketCheckpoint.read(last.getValue()).weights().toFloatTensors(),
+        List.of(SparseFormats.DENSE, SparseFormats.ENTROPY));
     return new Row(name, o.networkSparsityPercent(), o.metrics().get("bbox/AP"), o.metrics().get("bbox/AP50"),
+        size.fileBytes().get(SparseFormats.DENSE.name()), size.fileBytes().get(SparseFormats.ENTROPY.name()),
         o.folder());
   }
 

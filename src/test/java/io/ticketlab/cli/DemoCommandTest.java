@@ -23,14 +23,19 @@ class DemoCommandTest {
     MainTest.Outcome first = MainTest.run("demo", "--quick", "--quiet", "--out", out.toString());
     assertThat(first.exitCode()).as(first.err()).isZero();
     List<String> lines = first.out().lines().toList();
-    assertThat(lines.get(0)).contains("sparsity").contains("bbox AP").contains("AP50");
-    assertThat(lines.get(1)).startsWith("dense (level 0)").contains(" 0.0%");
+    assertThat(lines.get(0)).contains("sparsity").contains("bbox AP").contains("AP50").contains("on disk");
+    assertThat(lines.get(1)).startsWith("dense (level 0)").contains(" 0.0%").endsWith(" MB");
     assertThat(lines.get(2)).startsWith("ticket (level 1");
     assertThat(lines.get(3)).startsWith("random pruning (control)");
     // the ticket and its control have the same network sparsity, about 80%
     String ticketSparsity = lines.get(2).replaceAll(".*?([0-9.]+)%.*", "$1");
     assertThat(Double.parseDouble(ticketSparsity)).isBetween(70.0, 80.0);
     assertThat(lines.get(3)).contains(ticketSparsity + "%");
+    // the ticket's weights take less room than the dense model's
+    double dense = Double.parseDouble(lines.get(1).replaceAll(".* ([0-9.]+) MB$", "$1"));
+    double ticket = Double.parseDouble(lines.get(2).replaceAll(".* ([0-9.]+) MB$", "$1"));
+    assertThat(ticket).isLessThan(dense / 2);
+    assertThat(lines.get(4)).startsWith("on disk:").contains("dense float32");
     assertThat(out.resolve("experiment.yaml")).exists();
     assertThat(out.resolve("data/train-8/annotations.json")).exists();
     try (var runs = Files.list(out.resolve("runs"))) {
