@@ -42,10 +42,18 @@ public final class MaskHook implements StepHook {
     }
   }
 
-  /** Zeroes the pruned weights now. */
+  /**
+   * Zeroes the pruned weights now, as +0.0: a negative weight times 0 is -0.0, which the sparse
+   * storage formats keep as a value (they are bit-exact), so the sum with +0.0 makes every pruned
+   * weight the one zero they leave out.
+   */
   public void apply() {
     for (Map.Entry<Parameter, NDArray> e : masks.entrySet()) {
-      e.getKey().getArray().muli(e.getValue());
+      NDArray w = e.getKey().getArray();
+      w.muli(e.getValue());
+      try (NDArray zero = io.ticketlab.model.nn.Scalars.of(w, 0f)) {
+        w.addi(zero);
+      }
     }
   }
 
