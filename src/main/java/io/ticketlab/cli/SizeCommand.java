@@ -49,6 +49,16 @@ final class SizeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the full report (totals and every tensor) as JSON.")
   boolean json;
 
+  private static long negativeZeros(io.ticketlab.common.FloatTensor t) {
+    long n = 0;
+    for (float v : t.data()) {
+      if (Float.floatToRawIntBits(v) == 0x80000000) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   static List<SparseFormat> parseFormats(List<String> names) {
     List<SparseFormat> out = new ArrayList<>();
     for (String n : names) {
@@ -66,7 +76,8 @@ final class SizeCommand implements Callable<Integer> {
     if (java.nio.file.Files.isDirectory(checkpoint)) {
       return runFolder(chosen);
     }
-    SizeReport report = SizeReport.of(WeightFiles.readFloats(checkpoint), chosen);
+    java.util.Map<String, io.ticketlab.common.FloatTensor> weights = WeightFiles.readFloats(checkpoint);
+    SizeReport report = SizeReport.of(weights, chosen);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
@@ -76,6 +87,12 @@ final class SizeCommand implements Callable<Integer> {
     out.printf("%s: %d tensors, %d values, sparsity %.2f%%, entropy bound %s%n",
         checkpoint, report.tensors().size(), report.numel(), 100 * report.sparsity(),
         bytes(report.boundBytes()));
+    long negativeZeros = weights.values().stream().mapToLong(SizeCommand::negativeZeros).sum();
+    if (negativeZeros > 0) {
+      // w × mask leaves -0.0 where w < 0; the lossless formats keep its sign, so it costs a value
+      out.printf("note: %d values are -0.0 and are stored as values (bit-exact formats); a ticket saved as"
+          + " weights × mask has them: set them to +0.0 for the sizes of a clean ticket%n", negativeZeros);
+    }
     out.printf("%-14s %14s %10s%n", "format", "bytes", "x bound");
     for (String f : report.formats()) {
       out.printf("%-14s %14d %10.3f%n", f, report.fileBytes().get(f), report.ratioToBound(f));

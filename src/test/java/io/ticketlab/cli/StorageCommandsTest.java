@@ -71,6 +71,18 @@ class StorageCommandsTest {
   }
 
   @Test
+  void size_pointsOutNegativeZeros() throws Exception {
+    LinkedHashMap<String, FloatTensor> m = new LinkedHashMap<>();
+    m.put("w", new FloatTensor(new int[] {4}, new float[] {-0.0f, 0f, 1.5f, -0.0f}));
+    Path file = dir.resolve("negzero.tlsc");
+    SparseCheckpoint.write(file, m, SparseFormats.DENSE);
+    MainTest.Outcome o = MainTest.run("size", file.toString());
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out()).contains("note: 2 values are -0.0");
+    assertThat(MainTest.run("size", denseCheckpoint().toString()).out()).doesNotContain("-0.0");
+  }
+
+  @Test
   void sizeJson_holdsTotalsAndTensors() throws Exception {
     MainTest.Outcome o = MainTest.run("size", denseCheckpoint().toString(), "--format", "paper,entropy", "--json");
     assertThat(o.exitCode()).as(o.err()).isZero();
