@@ -40,17 +40,8 @@ public final class ClassificationData implements BatchSource<ClassificationData.
 
     /** This batch on {@code manager}'s device, owned by it. */
     public Batch to(NDManager manager) {
-      return new Batch(moved(images, manager), moved(labels, manager));
-    }
-
-    private static NDArray moved(NDArray a, NDManager manager) {
-      if (a.getManager() == manager) {
-        return a;
-      }
-      // a clone in the engine on the same device (toDevice with copy=true may share storage)
-      NDArray copy = a.getDevice().equals(manager.getDevice()) ? a.duplicate() : a.toDevice(manager.getDevice(), false);
-      copy.attach(manager);
-      return copy;
+      return new Batch(io.ticketlab.engine.Placement.to(images, manager),
+          io.ticketlab.engine.Placement.to(labels, manager));
     }
   }
 

@@ -136,8 +136,8 @@ public final class ClassificationRun {
     Files.createDirectories(dir);
     Engine engine = Engines.pytorch();
     engine.setRandomSeed((int) spec.seed());
-    ResNet model =
-        new ResNet(new ResNetConfig(spec.depth(), spec.width(), train.classes().size(), false, 3));
+    ResNetConfig config = new ResNetConfig(spec.depth(), spec.width(), train.classes().size(), false, 3);
+    ResNet model = new ResNet(config);
     List<Device> devices = Engines.devices();
     if (spec.batchSize() % devices.size() != 0) {
       throw BadInputException.of(null, null, "--batch", spec.batchSize(),
@@ -147,7 +147,7 @@ public final class ClassificationRun {
       model.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.imageSize(), spec.imageSize()));
       List<TrainingLoop.Replica<ClassificationData.Batch>> replicas = new ArrayList<>();
       for (Device d : devices.subList(1, devices.size())) {
-        ResNet copy = new ResNet(new ResNetConfig(spec.depth(), spec.width(), train.classes().size(), false, 3));
+        ResNet copy = new ResNet(config);
         NDManager m = manager.newSubManager(d);
         copy.initialize(m, DataType.FLOAT32, new Shape(1, 3, spec.imageSize(), spec.imageSize()));
         replicas.add(ClassificationTrainer.replica(copy, m));

@@ -77,7 +77,8 @@ public final class ClassificationTrainer {
     if (!replicas.isEmpty()) {
       int devices = replicas.size() + 1;
       b.optMicroBatches(batch -> batch.split(devices))
-          .optDataParallel(ModelParameters.of(model), ModelParameters.updatedRunningStatistics(model), replicas, (part, m) -> part.to(m));
+          .optDataParallel(ModelParameters.of(model), ModelParameters.updatedRunningStatistics(model), replicas,
+              (part, m) -> part.to(m));
     }
     return b.build().run(data, from, to);
   }

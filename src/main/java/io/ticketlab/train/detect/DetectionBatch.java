@@ -2,6 +2,7 @@ package io.ticketlab.train.detect;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.ticketlab.engine.Placement;
 import io.ticketlab.model.detector.DetectionTarget;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,21 +43,14 @@ public record DetectionBatch(List<NDArray> images, List<DetectionTarget> targets
    * arrays and stay as they are); the batch itself when they are there already.
    */
   public DetectionBatch to(NDManager manager) {
-    List<NDArray> moved = new ArrayList<>(images.size());
-    boolean same = true;
-    for (NDArray image : images) {
-      if (image.getManager() == manager) {
-        moved.add(image);
-      } else {
-        // a clone in the engine on the same device (toDevice with copy=true may share storage)
-        NDArray copy = image.getDevice().equals(manager.getDevice())
-            ? image.duplicate()
-            : image.toDevice(manager.getDevice(), false);
-        copy.attach(manager);
-        moved.add(copy);
-        same = false;
-      }
+    if (images.stream().allMatch(image -> image.getManager() == manager)) {
+      return this;
     }
-    return same ? this : new DetectionBatch(moved, targets, random);
+    List<NDArray> moved = new ArrayList<>(images.size());
+    for (NDArray image : images) {
+      moved.add(Placement.to(image, manager));
+    }
+    return new DetectionBatch(moved, targets, random);
   }
+
 }

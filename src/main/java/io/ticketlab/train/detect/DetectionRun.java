@@ -225,7 +225,7 @@ public final class DetectionRun {
    * As {@link #run(Spec, Path, Start, Mask, PrintStream)}, on {@code devices}: the model lives on
    * the first; with several, each iteration's {@code accumulate} forward passes are shared between
    * copies of the model on all of them (data parallel; the same iteration as on one device, up to
-   * float rounding), and validation runs on the first.
+   * float rounding), and validation shares its batches between them.
    */
   public static Result run(Spec spec, Path dir, Start start, Mask mask, PrintStream progress, List<Device> devices)
       throws IOException {
@@ -332,8 +332,7 @@ public final class DetectionRun {
               .setManager(manager)
               .setOptimizer(sgd)
               .setSchedule(schedule)
-              .setLossFunction(
-                  (ps, batch) -> Losses.of(model.losses(ps, batch.images(), batch.targets(), batch.random())))
+              .setLossFunction(lossOf(model))
               .optMicroBatches(batch -> batch.split(spec.accumulate()))
               .optCheckpoints(
                   (iteration, optimizer) -> {
@@ -348,11 +347,10 @@ public final class DetectionRun {
       if (copies.size() > 1) {
         List<TrainingLoop.Replica<DetectionBatch>> replicas = new ArrayList<>();
         for (DetectionTrainer.OnDevice c : copies.subList(1, copies.size())) {
-          GeneralizedRcnn copy = c.model();
-          replicas.add(new TrainingLoop.Replica<>(c.manager(), ModelParameters.of(copy),
-              (ps, batch) -> Losses.of(copy.losses(ps, batch.images(), batch.targets(), batch.random()))));
+          replicas.add(new TrainingLoop.Replica<>(c.manager(), ModelParameters.of(c.model()), lossOf(c.model())));
         }
-        builder.optDataParallel(ModelParameters.of(model), ModelParameters.updatedRunningStatistics(model), replicas, (part, m) -> part.to(m));
+        builder.optDataParallel(ModelParameters.of(model), ModelParameters.updatedRunningStatistics(model), replicas,
+            (part, m) -> part.to(m));
       }
       TrainingLoop<DetectionBatch> loop = builder.build();
       long at = from;
@@ -369,6 +367,11 @@ public final class DetectionRun {
       }
       return new Result(from, total, metrics);
     }
+  }
+
+  /** The training loss terms of {@code model} on a batch. */
+  private static TrainingLoop.LossFunction<DetectionBatch> lossOf(GeneralizedRcnn model) {
+    return (ps, batch) -> Losses.of(model.losses(ps, batch.images(), batch.targets(), batch.random()));
   }
 
   /** validation.csv, eval.json and results.json of a run. */

@@ -76,30 +76,27 @@ public final class DetectionTrainer {
     int batches = (n + batchSize - 1) / batchSize;
     List<List<CocoResult>> perBatch = new ArrayList<>(java.util.Collections.nCopies(batches, null));
     java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-    perDevice(copies, (d, copy) -> {
-      ParameterStore ps = new ParameterStore(copy.manager(), false);
-      for (int b = d; b < batches; b += copies.size()) {
-        int start = b * batchSize;
-        int count = Math.min(batchSize, n - start);
-        DetectionSample[] samples = new DetectionSample[count];
-        IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(start + i));
-        List<CocoResult> results = new ArrayList<>();
-        try (NDScope scope = new NDScope()) {
-          List<NDArray> images = new ArrayList<>();
-          for (DetectionSample s : samples) {
-            images.add(DetectionData.image(copy.manager(), s));
-          }
-          List<Detections> detections = copy.model().predict(ps, images);
-          for (int i = 0; i < count; i++) {
-            results.addAll(toResults(samples[i].imageId(), detections.get(i), categoryOf));
-          }
+    roundRobin(copies, batches, (b, copy, ps) -> {
+      int start = b * batchSize;
+      int count = Math.min(batchSize, n - start);
+      DetectionSample[] samples = new DetectionSample[count];
+      IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(start + i));
+      List<CocoResult> results = new ArrayList<>();
+      try (NDScope scope = new NDScope()) {
+        List<NDArray> images = new ArrayList<>();
+        for (DetectionSample s : samples) {
+          images.add(DetectionData.image(copy.manager(), s));
         }
-        perBatch.set(b, results);
-        int images = done.addAndGet(count);
-        if (progress != null) {
-          synchronized (progress) {
-            progress.printf("\rpredict %d/%d images", images, n);
-          }
+        List<Detections> detections = copy.model().predict(ps, images);
+        for (int i = 0; i < count; i++) {
+          results.addAll(toResults(samples[i].imageId(), detections.get(i), categoryOf));
+        }
+      }
+      perBatch.set(b, results);
+      int images = done.addAndGet(count);
+      if (progress != null) {
+        synchronized (progress) {
+          progress.printf("\rpredict %d/%d images", images, n);
         }
       }
     });
@@ -111,20 +108,24 @@ public final class DetectionTrainer {
     return results;
   }
 
-  /** Work of one device: its index among the copies and its copy. */
+  /** The work on batch {@code batch}, done by one model copy. */
   @FunctionalInterface
-  private interface DeviceWork {
-    void run(int device, OnDevice copy);
+  private interface BatchWork {
+    void run(int batch, OnDevice copy, ParameterStore ps);
   }
 
   /**
-   * Runs {@code work} for every copy, with gradient recording off: the first on this thread, the
-   * others at the same time on threads of their own; returns when all are done and rethrows the
-   * first failure.
+   * Batches 0..{@code batches}-1 dealt round-robin to the copies, with gradient recording off:
+   * the first copy works on this thread, the others at the same time on threads of their own;
+   * returns when all are done and rethrows the first failure.
    */
-  private static void perDevice(List<OnDevice> copies, DeviceWork work) {
+  private static void roundRobin(List<OnDevice> copies, int batches, BatchWork work) {
     java.util.function.IntFunction<java.util.function.Supplier<Void>> job = d -> () -> Autograd.notRecording(() -> {
-      work.run(d, copies.get(d));
+      OnDevice copy = copies.get(d);
+      ParameterStore ps = new ParameterStore(copy.manager(), false);
+      for (int b = d; b < batches; b += copies.size()) {
+        work.run(b, copy, ps);
+      }
       return null;
     });
     if (copies.size() == 1) {
@@ -189,33 +190,30 @@ public final class DetectionTrainer {
     }
     int batches = (usable.size() + batchSize - 1) / batchSize;
     List<Map<String, Double>> perBatch = new ArrayList<>(java.util.Collections.nCopies(batches, null));
-    perDevice(copies, (d, copy) -> {
-      ParameterStore ps = new ParameterStore(copy.manager(), false);
-      for (int b = d; b < batches; b += copies.size()) {
-        int start = b * batchSize;
-        int count = Math.min(batchSize, usable.size() - start);
-        DetectionSample[] samples = new DetectionSample[count];
-        IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(usable.get(start + i)));
-        Map<String, Double> values = new LinkedHashMap<>();
-        try (NDScope scope = new NDScope()) {
-          List<NDArray> images = new ArrayList<>();
-          List<DetectionTarget> targets = new ArrayList<>();
-          for (DetectionSample s : samples) {
-            images.add(DetectionData.image(copy.manager(), s));
-            targets.add(DetectionData.target(s));
-          }
-          Random random = new Random(DetectionData.iterationSeed(seed, b));
-          Map<String, NDArray> losses = copy.model().validationLosses(ps, images, targets, random);
-          double total = 0;
-          for (Map.Entry<String, NDArray> e : losses.entrySet()) {
-            double v = e.getValue().getFloat();
-            values.put(e.getKey(), v);
-            total += v;
-          }
-          values.put("loss", total);
+    roundRobin(copies, batches, (b, copy, ps) -> {
+      int start = b * batchSize;
+      int count = Math.min(batchSize, usable.size() - start);
+      DetectionSample[] samples = new DetectionSample[count];
+      IntStream.range(0, count).parallel().forEach(i -> samples[i] = data.sample(usable.get(start + i)));
+      Map<String, Double> values = new LinkedHashMap<>();
+      try (NDScope scope = new NDScope()) {
+        List<NDArray> images = new ArrayList<>();
+        List<DetectionTarget> targets = new ArrayList<>();
+        for (DetectionSample s : samples) {
+          images.add(DetectionData.image(copy.manager(), s));
+          targets.add(DetectionData.target(s));
         }
-        perBatch.set(b, values);
+        Random random = new Random(DetectionData.iterationSeed(seed, b));
+        Map<String, NDArray> losses = copy.model().validationLosses(ps, images, targets, random);
+        double total = 0;
+        for (Map.Entry<String, NDArray> e : losses.entrySet()) {
+          double v = e.getValue().getFloat();
+          values.put(e.getKey(), v);
+          total += v;
+        }
+        values.put("loss", total);
       }
+      perBatch.set(b, values);
     });
     Map<String, Double> sums = new LinkedHashMap<>();
     for (Map<String, Double> values : perBatch) {
