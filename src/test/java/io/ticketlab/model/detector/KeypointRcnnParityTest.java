@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ticketlab.engine.Engines;
 import io.ticketlab.model.backbone.DeterministicFill;
 import io.ticketlab.model.detector.transform.ImageSize;
+import io.ticketlab.model.roi.keypoint.Bicubic;
 import io.ticketlab.model.roi.keypoint.KeypointBranch;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,13 @@ import org.junit.jupiter.api.Test;
  * order up to nearly tied scores, and for each matched detection its 17 keypoints within 0.5 px
  * and keypoint scores within 1e-3, in original pixels; and {@code keypointrcnn_loss} for fixed
  * proposals, targets and logits within 1e-5.
+ *
+ * <p>A keypoint is the argmax of a resized heatmap, so where two cells are nearly tied, CPUs whose
+ * kernels round differently (AVX-512 vs AVX2 oneDNN) pick different cells, whole pixels apart. Such
+ * a keypoint is accepted only if torchvision's cell is a maximum of our heatmap within 1e-3 and
+ * holds torchvision's score there, and at most 1% of keypoints may be decided so. Green under
+ * {@code ONEDNN_MAX_CPU_ISA=ALL} and {@code AVX2}; one weight of {@code keypoint_head.14} or
+ * {@code kps_score_lowres} scaled by 1.5 fails it.
  */
 @Tag("engine")
 class KeypointRcnnParityTest {
@@ -52,6 +60,9 @@ class KeypointRcnnParityTest {
         assertThat(new int[] {s.height(), s.width()}).containsExactly(ints(fx.get("imageSizes").get(i)));
       }
       List<Detections> detections = model.predict(ps, images);
+      OurHeatmaps heatmaps = OurHeatmaps.of(model, ps, prepared, detections);
+      int tiesTaken = 0;
+      int compared = 0;
       for (int i = 0; i < images.size(); i++) {
         JsonNode e = fx.get("detections").get(i);
         Detections d = detections.get(i);
@@ -63,7 +74,9 @@ class KeypointRcnnParityTest {
         float[] kpScores = floats(e.get("keypointScores"));
         float maxCoordinate = 0;
         float maxScore = 0;
+        float maxTieGap = 0;
         int unmatched = 0;
+        int ties = 0;
         for (int k = 0; k < partner.length; k++) {
           if (partner[k] < 0) {
             unmatched++;
@@ -71,20 +84,104 @@ class KeypointRcnnParityTest {
           }
           int a = partner[k];
           for (int p = 0; p < 17; p++) {
-            for (int c = 0; c < 3; c++) {
-              maxCoordinate =
-                  Math.max(maxCoordinate, Math.abs(d.keypoints()[(a * 17 + p) * 3 + c] - kp[(k * 17 + p) * 3 + c]));
-            }
+            compared++;
             maxScore = Math.max(maxScore, Math.abs(d.keypointScores()[a * 17 + p] - kpScores[k * 17 + p]));
+            float dx = Math.abs(d.keypoints()[(a * 17 + p) * 3] - kp[(k * 17 + p) * 3]);
+            float dy = Math.abs(d.keypoints()[(a * 17 + p) * 3 + 1] - kp[(k * 17 + p) * 3 + 1]);
+            if (Math.max(dx, dy) <= COORDINATE_TOLERANCE) {
+              maxCoordinate = Math.max(maxCoordinate, Math.max(dx, dy));
+              continue;
+            }
+            // Another cell won the argmax: accepted only if torchvision's cell is a near-tied maximum of
+            // our own heatmap, holding torchvision's score there (other CPUs' kernels round differently).
+            float[] at = heatmaps.valueAndMax(i, a, p, kp[(k * 17 + p) * 3], kp[(k * 17 + p) * 3 + 1]);
+            float gap = Math.max(at[1] - at[0], Math.abs(at[0] - kpScores[k * 17 + p]));
+            maxTieGap = Math.max(maxTieGap, gap);
+            ties++;
           }
         }
+        tiesTaken += ties;
         System.out.printf(
-            "keypoint parity image %d: %d detections, max |Δxy| %.3g px, max |Δscore| %.3g%n",
-            i, d.count(), maxCoordinate, maxScore);
+            "keypoint parity image %d: %d detections, max |Δxy| %.3g px, max |Δscore| %.3g, %d near-tied maxima"
+                + " (largest gap %.3g)%n",
+            i, d.count(), maxCoordinate, maxScore, ties, maxTieGap);
         assertThat(unmatched).as("detections of image %d without a partner", i).isZero();
-        assertThat(maxCoordinate).as("keypoint coordinates of image %d (px)", i).isLessThanOrEqualTo(0.5f);
-        assertThat(maxScore).as("keypoint scores of image %d", i).isLessThanOrEqualTo(1e-3f);
+        assertThat(maxCoordinate).as("keypoint coordinates of image %d (px)", i).isLessThanOrEqualTo(COORDINATE_TOLERANCE);
+        assertThat(maxScore).as("keypoint scores of image %d", i).isLessThanOrEqualTo(SCORE_TOLERANCE);
+        assertThat(maxTieGap)
+            .as("image %d: heatmap at torchvision's keypoint vs our maximum and torchvision's score", i)
+            .isLessThanOrEqualTo(SCORE_TOLERANCE);
       }
+      // A near tie is rare; a head that is wrong moves many keypoints and would hide behind none.
+      assertThat(tiesTaken).as("keypoints decided by a near-tied maximum, of %d", compared).isLessThanOrEqualTo(compared / 100);
+    }
+  }
+
+  private static final float COORDINATE_TOLERANCE = 0.5f;
+  private static final float SCORE_TOLERANCE = 1e-3f;
+
+  /**
+   * Our resized heatmaps of the detections (torchvision's {@code heatmaps_to_keypoints} grid), to
+   * read the value at a point torchvision chose. The boxes go back to resized pixels by the inverse
+   * of {@link GeneralizedRcnn#predict}'s scaling (float rounding of 1e-5 px, far below a cell).
+   */
+  private record OurHeatmaps(List<float[]> maps, List<float[]> resizedBoxes, int size, float[][] ratios) {
+    static OurHeatmaps of(GeneralizedRcnn model, ParameterStore ps, GeneralizedRcnn.Prepared prepared, List<Detections> detections) {
+      KeypointBranch branch =
+          model.roiHeads().branches().stream()
+              .filter(KeypointBranch.class::isInstance)
+              .map(KeypointBranch.class::cast)
+              .findFirst()
+              .orElseThrow();
+      var features = model.backbone().features(ps, prepared.batch().tensors(), false);
+      List<float[]> boxes = new ArrayList<>();
+      float[][] ratios = new float[detections.size()][];
+      for (int i = 0; i < detections.size(); i++) {
+        ImageSize resized = prepared.batch().imageSizes().get(i);
+        ImageSize original = prepared.batch().originalSizes().get(i);
+        float rw = (float) original.width() / (float) resized.width();
+        float rh = (float) original.height() / (float) resized.height();
+        ratios[i] = new float[] {rw, rh};
+        float[] b = detections.get(i).boxes().clone();
+        for (int c = 0; c < b.length; c++) {
+          b[c] /= c % 2 == 0 ? rw : rh;
+        }
+        boxes.add(b);
+      }
+      NDArray logits = branch.logits(ps, features, prepared.imageSizes(), boxes, false);
+      int size = (int) logits.getShape().get(2);
+      float[] all = logits.toFloatArray();
+      List<float[]> maps = new ArrayList<>();
+      int per = 17 * size * size;
+      int at = 0;
+      for (float[] b : boxes) {
+        maps.add(java.util.Arrays.copyOfRange(all, at * per, (at + b.length / 4) * per));
+        at += b.length / 4;
+      }
+      return new OurHeatmaps(maps, boxes, size, ratios);
+    }
+
+    /** {value of our resized heatmap at torchvision's keypoint (x, y in original pixels), its maximum}. */
+    float[] valueAndMax(int image, int detection, int keypoint, float x, float y) {
+      float[] box = java.util.Arrays.copyOfRange(resizedBoxes.get(image), 4 * detection, 4 * detection + 4);
+      float width = Math.max(box[2] - box[0], 1f);
+      float height = Math.max(box[3] - box[1], 1f);
+      int mapWidth = (int) Math.ceil(width);
+      int mapHeight = (int) Math.ceil(height);
+      int per = size * size;
+      float[] one =
+          java.util.Arrays.copyOfRange(
+              maps.get(image), (detection * 17 + keypoint) * per, (detection * 17 + keypoint + 1) * per);
+      float[] resized = Bicubic.resize(one, 1, size, size, mapHeight, mapWidth);
+      int col = Math.round((x / ratios[image][0] - box[0]) / (width / mapWidth) - 0.5f);
+      int row = Math.round((y / ratios[image][1] - box[1]) / (height / mapHeight) - 0.5f);
+      col = Math.max(0, Math.min(mapWidth - 1, col));
+      row = Math.max(0, Math.min(mapHeight - 1, row));
+      float max = Float.NEGATIVE_INFINITY;
+      for (float v : resized) {
+        max = Math.max(max, v);
+      }
+      return new float[] {resized[row * mapWidth + col], max};
     }
   }
 
