@@ -2,8 +2,8 @@ package io.ticketlab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ticketlab.prune.lottery.LotteryConfig;
-import io.ticketlab.prune.lottery.LotteryRunner;
+import io.ticketlab.lottery.LotteryConfig;
+import io.ticketlab.lottery.LotteryRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

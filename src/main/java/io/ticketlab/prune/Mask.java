@@ -148,7 +148,7 @@ public final class Mask {
     return union == 0 ? 1.0 : (double) inter / union;
   }
 
-  static long numel(int[] shape) {
+  public static long numel(int[] shape) {
     long n = 1;
     for (int d : shape) {
       n *= d;

@@ -10,7 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.ticketlab.engine.EngineSettings;
 import io.ticketlab.engine.Engines;
-import io.ticketlab.model.detector.DetectionTarget;
+import io.ticketlab.model.boxes.DetectionTarget;
 import io.ticketlab.model.detector.DetectorSpec;
 import io.ticketlab.model.detector.GeneralizedRcnn;
 import io.ticketlab.train.Sgd;

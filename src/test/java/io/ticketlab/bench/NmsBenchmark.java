@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.ticketlab.engine.Engines;
-import io.ticketlab.model.detector.boxes.Nms;
+import io.ticketlab.model.boxes.Nms;
 import java.util.Locale;
 import java.util.Random;
 

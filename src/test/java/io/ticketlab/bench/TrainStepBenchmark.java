@@ -45,7 +45,7 @@ public final class TrainStepBenchmark {
       model.initialize(manager, DataType.FLOAT32, new Shape(batch, 3, size, size));
       ParameterStore ps = new ParameterStore(manager, false);
       Sgd sgd = new Sgd(ModelParameters.of(model), 0.9f, 1e-4f, name -> !name.contains("bn"));
-      io.ticketlab.prune.MaskHook hook = null;
+      io.ticketlab.train.MaskHook hook = null;
       if (masked) {
         // an 80% global-magnitude ticket over the stem and block convs, kept in force every step
         java.util.Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
@@ -57,7 +57,7 @@ public final class TrainStepBenchmark {
                     io.ticketlab.prune.Mask.ones(
                         io.ticketlab.prune.PrunableSet.preset("classifier-convs").select(shapes)),
                     0.2);
-        hook = new io.ticketlab.prune.MaskHook(ModelParameters.of(model), mask, manager);
+        hook = new io.ticketlab.train.MaskHook(ModelParameters.of(model), mask, manager);
         hook.apply();
       }
       NDArray x = manager.randomNormal(new Shape(batch, 3, size, size));

@@ -150,8 +150,8 @@ class TrainingLoopAccumulationTest {
   void detectionBatch_splitsIntoConsecutiveEqualParts() {
     java.util.Random r = new java.util.Random(1);
     List<NDArray> images = java.util.Arrays.asList(new NDArray[4]);
-    List<io.ticketlab.model.detector.DetectionTarget> targets = java.util.Arrays.asList(
-        new io.ticketlab.model.detector.DetectionTarget[4]);
+    List<io.ticketlab.model.boxes.DetectionTarget> targets = java.util.Arrays.asList(
+        new io.ticketlab.model.boxes.DetectionTarget[4]);
     io.ticketlab.train.detect.DetectionBatch b = new io.ticketlab.train.detect.DetectionBatch(images, targets, r);
     assertThat(b.split(1)).containsExactly(b);
     List<io.ticketlab.train.detect.DetectionBatch> two = b.split(2);

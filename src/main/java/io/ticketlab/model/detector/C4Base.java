@@ -1,5 +1,7 @@
 package io.ticketlab.model.detector;
 
+import io.ticketlab.model.backbone.DetectorBackbone;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;

@@ -1,5 +1,7 @@
 package io.ticketlab.model.detector;
 
+import io.ticketlab.model.backbone.DetectorBackbone;
+
 import io.ticketlab.model.backbone.ResNetConfig;
 import io.ticketlab.model.detector.transform.GeneralizedRcnnTransform;
 import io.ticketlab.model.fpn.BackboneWithFPN;

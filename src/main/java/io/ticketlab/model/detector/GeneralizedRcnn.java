@@ -1,5 +1,9 @@
 package io.ticketlab.model.detector;
 
+import io.ticketlab.model.boxes.Detections;
+import io.ticketlab.model.boxes.DetectionTarget;
+import io.ticketlab.model.backbone.DetectorBackbone;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;

@@ -6,7 +6,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.ticketlab.model.backbone.ResNet;
 import io.ticketlab.model.backbone.ResNetConfig;
-import io.ticketlab.model.detector.DetectorBackbone;
+import io.ticketlab.model.backbone.DetectorBackbone;
 import io.ticketlab.model.nn.TorchBlock;
 import java.util.LinkedHashMap;
 

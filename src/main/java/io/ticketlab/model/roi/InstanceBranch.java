@@ -3,8 +3,8 @@ package io.ticketlab.model.roi;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import io.ticketlab.model.detector.DetectionTarget;
-import io.ticketlab.model.detector.Detections;
+import io.ticketlab.model.boxes.DetectionTarget;
+import io.ticketlab.model.boxes.Detections;
 import java.util.List;
 import java.util.Map;
 

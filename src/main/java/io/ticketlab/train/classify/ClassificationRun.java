@@ -176,8 +176,8 @@ public final class ClassificationRun {
       }
       List<io.ticketlab.train.StepHook> hooks = new ArrayList<>();
       if (mask != null) {
-        io.ticketlab.prune.MaskHook hook =
-            new io.ticketlab.prune.MaskHook(ModelParameters.of(model), mask, manager);
+        io.ticketlab.train.MaskHook hook =
+            new io.ticketlab.train.MaskHook(ModelParameters.of(model), mask, manager);
         hook.apply();
         hooks.add(hook);
       }

@@ -3,7 +3,7 @@ package io.ticketlab.train.detect;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.ticketlab.engine.Placement;
-import io.ticketlab.model.detector.DetectionTarget;
+import io.ticketlab.model.boxes.DetectionTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -7,7 +7,7 @@ import io.ticketlab.data.detection.DetectionAugment;
 import io.ticketlab.data.detection.DetectionBatches;
 import io.ticketlab.data.detection.DetectionDataset;
 import io.ticketlab.data.detection.DetectionSample;
-import io.ticketlab.model.detector.DetectionTarget;
+import io.ticketlab.model.boxes.DetectionTarget;
 import io.ticketlab.train.BatchSource;
 import java.util.ArrayList;
 import java.util.List;

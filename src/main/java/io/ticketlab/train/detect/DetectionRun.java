@@ -26,7 +26,7 @@ import io.ticketlab.model.io.TicketCheckpoint;
 import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.nn.Weights;
 import io.ticketlab.prune.Mask;
-import io.ticketlab.prune.MaskHook;
+import io.ticketlab.train.MaskHook;
 import io.ticketlab.train.Losses;
 import io.ticketlab.train.LrSchedule;
 import io.ticketlab.train.RunFolder;

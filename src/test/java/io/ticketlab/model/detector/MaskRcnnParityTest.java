@@ -1,5 +1,8 @@
 package io.ticketlab.model.detector;
 
+import io.ticketlab.model.boxes.DetectionTarget;
+import io.ticketlab.model.boxes.Detections;
+
 import static io.ticketlab.model.detector.Json.floats;
 import static io.ticketlab.model.detector.Json.ints;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package io.ticketlab.model.detector;
 
+import io.ticketlab.model.boxes.DetectionTarget;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -12,7 +14,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.ticketlab.engine.Engines;
 import io.ticketlab.model.backbone.DeterministicFill;
-import io.ticketlab.model.detector.boxes.BalancedPositiveNegativeSampler;
+import io.ticketlab.model.boxes.BalancedPositiveNegativeSampler;
 import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.roi.RoiHeads;
 import io.ticketlab.train.Sgd;

@@ -18,7 +18,7 @@ import io.ticketlab.common.FloatTensor;
 import io.ticketlab.engine.Engines;
 import io.ticketlab.model.backbone.DeterministicFill;
 import io.ticketlab.model.detector.Json;
-import io.ticketlab.model.detector.boxes.Boxes;
+import io.ticketlab.model.boxes.Boxes;
 import io.ticketlab.model.fpn.BackboneWithFPN;
 import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.nn.TorchBlock;

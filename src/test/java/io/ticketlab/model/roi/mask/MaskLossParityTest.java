@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ticketlab.data.coco.Rle;
 import io.ticketlab.engine.Engines;
 import io.ticketlab.model.backbone.DeterministicFill;
-import io.ticketlab.model.detector.DetectionTarget;
+import io.ticketlab.model.boxes.DetectionTarget;
 import io.ticketlab.model.detector.Json;
 import java.util.ArrayList;
 import java.util.List;

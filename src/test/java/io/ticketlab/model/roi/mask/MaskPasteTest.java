@@ -76,8 +76,8 @@ class MaskPasteTest {
     float[] mask = new float[6 * 8];
     mask[2 * 8 + 3] = 0.7f;
     mask[3 * 8 + 3] = 0.9f;
-    io.ticketlab.model.detector.Detections d =
-        io.ticketlab.model.detector.Detections.boxes(new float[] {1, 2, 5, 6}, new float[] {0.8f}, new int[] {2})
+    io.ticketlab.model.boxes.Detections d =
+        io.ticketlab.model.boxes.Detections.boxes(new float[] {1, 2, 5, 6}, new float[] {0.8f}, new int[] {2})
             .withMasks(new float[][] {mask}, 6, 8);
     var results = io.ticketlab.train.detect.DetectionTrainer.toResults(42, d, label -> label * 10);
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

@@ -1,4 +1,4 @@
-package io.ticketlab.model.detector.boxes;
+package io.ticketlab.model.boxes;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;

@@ -1,4 +1,4 @@
-package io.ticketlab.model.detector;
+package io.ticketlab.model.boxes;
 
 /**
  * The detections of one image, torchvision's output dict: boxes (x1, y1, x2, y2), scores, labels

@@ -1,4 +1,4 @@
-package io.ticketlab.model.detector.boxes;
+package io.ticketlab.model.boxes;
 
 import static io.ticketlab.model.detector.Json.floats;
 import static io.ticketlab.model.detector.Json.ints;

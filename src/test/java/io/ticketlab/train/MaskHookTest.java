@@ -1,4 +1,8 @@
-package io.ticketlab.prune;
+package io.ticketlab.train;
+
+import io.ticketlab.prune.MagnitudePruning;
+
+import io.ticketlab.prune.Mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.ticketlab.prune.lottery;
+package io.ticketlab.lottery;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -141,7 +141,7 @@ public record LotteryConfig(
       c = YAML.readValue(Files.readString(file, StandardCharsets.UTF_8), LotteryConfig.class);
     } catch (UnrecognizedPropertyException e) {
       throw BadInputException.of(
-          file, e.getPathReference().replaceAll("io\\.ticketlab\\.prune\\.lottery\\.LotteryConfig\\$?", ""),
+          file, e.getPathReference().replaceAll("io\\.ticketlab\\.lottery\\.LotteryConfig\\$?", ""),
           e.getPropertyName(), null, "unknown key (known: " + e.getKnownPropertyIds() + ")");
     } catch (IOException e) {
       throw BadInputException.of(file, null, null, null, "not a valid YAML/JSON config: " + firstLine(e.getMessage()));

@@ -1,4 +1,4 @@
-package io.ticketlab.model.detector.boxes;
+package io.ticketlab.model.boxes;
 
 /**
  * torchvision's {@code BoxCoder}: boxes as offsets {@code (dx, dy, dw, dh)} of a reference box,

@@ -1,4 +1,4 @@
-package io.ticketlab.prune.lottery;
+package io.ticketlab.lottery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

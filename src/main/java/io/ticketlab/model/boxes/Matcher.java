@@ -1,4 +1,4 @@
-package io.ticketlab.model.detector.boxes;
+package io.ticketlab.model.boxes;
 
 /**
  * torchvision's {@code Matcher}: each prediction (column of an IoU matrix [gt, predictions]) gets

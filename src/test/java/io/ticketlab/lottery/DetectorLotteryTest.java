@@ -1,4 +1,4 @@
-package io.ticketlab.prune.lottery;
+package io.ticketlab.lottery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

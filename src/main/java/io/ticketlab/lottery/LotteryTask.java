@@ -1,4 +1,4 @@
-package io.ticketlab.prune.lottery;
+package io.ticketlab.lottery;
 
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;

@@ -1,4 +1,4 @@
-package io.ticketlab.model.detector;
+package io.ticketlab.model.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;

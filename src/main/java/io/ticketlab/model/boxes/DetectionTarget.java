@@ -1,4 +1,4 @@
-package io.ticketlab.model.detector;
+package io.ticketlab.model.boxes;
 
 import java.util.Arrays;
 

@@ -1,4 +1,6 @@
-package io.ticketlab.prune;
+package io.ticketlab.train;
+
+import io.ticketlab.prune.Mask;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package io.ticketlab.model.detector.boxes;
+package io.ticketlab.model.boxes;
 
 /**
  * The order of {@code scores.sort(descending=True)} in torch 1.13 on CPU, ties included: that sort
