@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ticketlab demo}: the paper's experiment in miniature, from nothing, in one command. */
@@ -35,12 +36,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "A tiny smoke run of the same pipeline (seconds; its numbers mean nothing).")
   boolean quick;
 
-  @Option(names = "--quiet", description = "No progress.")
-  boolean quiet;
+  @Mixin ProgressOption progress;
 
   @Override
   public Integer call() throws IOException {
-    List<Demo.Row> rows = Demo.run(out, quick ? Demo.Size.quick() : Demo.Size.full(), quiet ? null : System.err);
+    List<Demo.Row> rows = Demo.run(out, quick ? Demo.Size.quick() : Demo.Size.full(), progress.stream());
     PrintWriter pw = spec.commandLine().getOut();
     pw.printf("%-40s %9s %9s %9s %11s%n", "Faster R-CNN R18-FPN, synthetic shapes", "sparsity", "bbox AP", "AP50",
         "on disk");

@@ -1,6 +1,7 @@
 package io.ticketlab.cli;
 
 import java.io.PrintWriter;
+import io.ticketlab.train.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -69,6 +70,8 @@ public final class Main implements Runnable {
   /** Runs an already configured command line; tests use it to add commands of their own. */
   static int execute(CommandLine cmd, PrintWriter out, PrintWriter err, String... args) {
     RunSettings.reset();
+    // what provenance.json records as the command (the JVM's own line names the launcher's classes)
+    System.setProperty(Provenance.COMMAND_PROPERTY, "ticketlab " + String.join(" ", args));
     cmd.setOut(out);
     cmd.setErr(err);
     return cmd.execute(args);

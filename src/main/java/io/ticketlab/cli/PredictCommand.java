@@ -1,19 +1,14 @@
 package io.ticketlab.cli;
 
-import ai.djl.ndarray.NDManager;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.data.coco.CocoDataset;
-import io.ticketlab.data.coco.CocoReader;
 import io.ticketlab.data.coco.CocoResult;
 import io.ticketlab.data.coco.CocoWriter;
 import io.ticketlab.data.detection.DetectionDataset;
 import io.ticketlab.data.detection.DetectionOptions;
 import io.ticketlab.data.detection.ImageFolderIndex;
-import io.ticketlab.engine.Engines;
-import io.ticketlab.model.detector.GeneralizedRcnn;
 import io.ticketlab.train.RunFolder;
 import io.ticketlab.train.detect.DetectionRun;
-import io.ticketlab.train.detect.DetectionTrainer;
 import io.ticketlab.train.detect.DetectorModelFile;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ticketlab predict}: a detector's COCO results on a COCO set or an image folder. */
@@ -64,8 +60,7 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "2", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--quiet", description = "No progress.")
-  boolean quiet;
+  @Mixin ProgressOption progress;
 
   @Override
   public Integer call() throws Exception {
@@ -109,17 +104,8 @@ final class PredictCommand implements Callable<Integer> {
       CocoWriter.writeDataset(listing, index);
       data = DetectionDataset.of(index, listing, images, DetectionOptions.evaluation());
     }
-    List<CocoResult> results;
-    List<ai.djl.Device> devices = Engines.devices();
-    try (NDManager manager = Engines.pytorch().newBaseManager(devices.get(0))) {
-      // one copy of the model per device; the batches are shared between them
-      List<DetectionTrainer.OnDevice> copies = new java.util.ArrayList<>();
-      for (ai.djl.Device d : devices) {
-        NDManager m = copies.isEmpty() ? manager : manager.newSubManager(d);
-        copies.add(new DetectionTrainer.OnDevice(m, DetectionRun.build(detector, m, weightFile)));
-      }
-      results = DetectionTrainer.predict(copies, data, file::categoryIdOf, batch, quiet ? null : System.err);
-    }
+    List<CocoResult> results =
+        DetectionRun.predict(detector, weightFile, data, file::categoryIdOf, batch, progress.stream());
     CocoWriter.writeResults(out, results);
     PrintWriter pw = spec.commandLine().getOut();
     pw.printf("%d detections on %d images written to %s%n", results.size(), data.size(), out);

@@ -2,6 +2,7 @@ package io.ticketlab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ticketlab.lottery.ExperimentLayout;
 import io.ticketlab.storage.SizeReport;
 import io.ticketlab.storage.SparseCheckpoint;
 import io.ticketlab.storage.SparseFormat;
@@ -122,10 +123,7 @@ final class SizeCommand implements Callable<Integer> {
    * level.json), one row each — the paper's disk space vs sparsity on the user's own run.
    */
   private int runFolder(List<SparseFormat> chosen) throws IOException {
-    List<java.nio.file.Path> levels;
-    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(checkpoint)) {
-      levels = s.filter(p -> p.getFileName().toString().equals("level.json")).map(java.nio.file.Path::getParent).sorted().toList();
-    }
+    List<java.nio.file.Path> levels = ExperimentLayout.finishedBelow(checkpoint);
     if (levels.isEmpty()) {
       throw io.ticketlab.common.BadInputException.of(checkpoint, null, null, null,
           "no finished lottery level (level.json) below this folder");
@@ -133,16 +131,11 @@ final class SizeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
     for (java.nio.file.Path level : levels) {
-      java.nio.file.Path last;
-      try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(level)) {
-        last = s.filter(p -> p.getFileName().toString().matches("checkpoint_\\d+\\.tlck"))
-            .max(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().replaceAll("\\D", ""))))
-            .orElse(null);
-      }
-      if (last == null) {
+      long last = ExperimentLayout.latestCheckpoint(level);
+      if (last < 0) {
         continue;
       }
-      SizeReport report = SizeReport.of(WeightFiles.readFloats(last), chosen);
+      SizeReport report = SizeReport.of(WeightFiles.readFloats(ExperimentLayout.checkpoint(level, last)), chosen);
       java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
       row.put("level", checkpoint.relativize(level).toString());
       row.put("sparsity", report.sparsity());

@@ -1,5 +1,7 @@
 package io.ticketlab.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.ticketlab.common.BadInputException;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -32,6 +34,12 @@ public record Step(long epochs, long iterations) implements Comparable<Step> {
   /** {@code n} epochs. */
   public static Step ofEpochs(long n) {
     return new Step(n, 0);
+  }
+
+  /** Parses {@code "90000it"}, {@code "12ep"}, {@code "1ep500it"} as JSON reads it. */
+  @JsonCreator
+  static Step fromJson(String text) {
+    return parse(text);
   }
 
   /** Parses {@code "90000it"}, {@code "12ep"}, {@code "1ep500it"}; a bare number means iterations. */
@@ -67,6 +75,7 @@ public record Step(long epochs, long iterations) implements Comparable<Step> {
     return c != 0 ? c : Long.compare(iterations, o.iterations);
   }
 
+  @JsonValue
   @Override
   public String toString() {
     if (epochs == 0) {

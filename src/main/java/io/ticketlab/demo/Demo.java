@@ -4,7 +4,7 @@ import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.data.synth.SynthGenerator;
 import io.ticketlab.data.synth.SynthOptions;
 import io.ticketlab.model.io.TicketCheckpoint;
-import io.ticketlab.lottery.LotteryConfig;
+import io.ticketlab.lottery.Experiment;
 import io.ticketlab.lottery.LotteryRunner;
 import io.ticketlab.storage.SizeReport;
 import io.ticketlab.storage.SparseFormats;
@@ -63,11 +63,11 @@ public final class Demo {
     synth(val, new SynthOptions(size.valImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.val), progress);
     Path config = dir.resolve("experiment.yaml");
     AtomicFiles.writeString(config, config(size));
-    LotteryConfig c = LotteryConfig.read(config);
+    Experiment e = Experiment.read(config);
     Path root = dir.resolve("runs");
-    List<LotteryRunner.LevelOutcome> levels = LotteryRunner.run(c, dir, root, 1, 1, progress);
+    List<LotteryRunner.LevelOutcome> levels = LotteryRunner.run(e, root, 1, 1, false, progress);
     LotteryRunner.LevelOutcome control =
-        LotteryRunner.runBranch(c, dir, root, 0, 1, LotteryRunner.Branch.RANDOM_PRUNING, progress);
+        LotteryRunner.runBranch(e, root, 0, 1, LotteryRunner.Branch.RANDOM_PRUNING, null, false, progress);
     LotteryRunner.LevelOutcome dense = levels.get(0);
     LotteryRunner.LevelOutcome ticket = levels.get(1);
     return List.of(

@@ -31,6 +31,18 @@ public final class Versions {
     return PROPS.getProperty("djl.version", "unknown");
   }
 
+  /**
+   * The git commit the build came from ({@code -dirty} when it had uncommitted changes), or null
+   * when it was not built from a git checkout.
+   */
+  public static String gitCommit() {
+    String c = PROPS.getProperty("git.commit", "");
+    if (c.isBlank() || c.startsWith("${")) {
+      return null;
+    }
+    return "true".equals(PROPS.getProperty("git.dirty")) ? c + "-dirty" : c;
+  }
+
   /** The PyTorch version of the native jar TicketLab was built with. */
   public static String pytorch() {
     return PROPS.getProperty("pytorch.version", "unknown");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;
+import io.ticketlab.config.ExperimentSpec;
 import io.ticketlab.config.Step;
 import io.ticketlab.model.io.StateDict;
 import io.ticketlab.model.io.TicketCheckpoint;
@@ -36,48 +37,50 @@ import java.util.Map;
  * LotteryTask} is the only task-specific part (model shapes, training length, the training run and
  * the reported metrics: top-1/top-5, or COCO AP per IoU type with {@code bbox/AP} first).
  *
- * <p>Every step skips what is on disk: a finished level has {@code level.json}; an unfinished one
- * resumes from its latest checkpoint; masks are written once ({@code mask.tlck}). Killing the
- * process at any moment and running the same command again therefore ends with the same masks,
- * weights and metrics as an uninterrupted run (same seed; batches depend only on the iteration).
+ * <p>Every step skips what is on disk: a finished level has its {@link LevelRecord}; an unfinished
+ * one resumes from its latest checkpoint; masks are written once. Killing the process at any moment
+ * and running the same command again therefore ends with the same masks, weights and metrics as an
+ * uninterrupted run (same seed; batches depend only on the iteration). One process owns an
+ * experiment at a time ({@link ExperimentLock}); {@link ExperimentLayout} names every file.
  */
 public final class LotteryRunner {
   /**
-   * What one level produced.
-   *
-   * @param metricNames the metrics the task reports, main one first ({@code top1}, {@code top5};
-   *     or {@code bbox/AP}, {@code segm/AP}, {@code keypoints/AP} for detectors)
-   * @param metrics the final evaluation (empty without validation data)
+   * What one level (or branch) produced: its {@link LevelRecord}, the metrics its task reports
+   * (main first), its folder, and whether it was done before this call.
    */
-  public record LevelOutcome(
-      int replicate,
-      int level,
-      double targetDensity,
-      double prunePercent,
-      double networkSparsityPercent,
-      List<String> metricNames,
-      Map<String, Double> metrics,
-      Path folder,
-      boolean alreadyDone) {
+  public record LevelOutcome(LevelRecord record, List<String> metricNames, Path folder, boolean alreadyDone) {
+    public int replicate() {
+      return record.replicate();
+    }
+
+    public int level() {
+      return record.level();
+    }
+
+    public double targetDensity() {
+      return record.targetDensity();
+    }
+
+    public double prunePercent() {
+      return record.prunePercent();
+    }
+
+    public double networkSparsityPercent() {
+      return record.networkSparsityPercent();
+    }
+
+    public Map<String, Double> metrics() {
+      return record.metrics();
+    }
 
     /** The level's main metric: top-1 for classification, {@code bbox/AP} for detectors; null if not evaluated. */
     public Double metric() {
-      return metrics.get(metricNames.get(0));
+      return record.metrics().get(metricName());
     }
 
     /** The main metric's name. */
     public String metricName() {
       return metricNames.get(0);
-    }
-
-    /** Top-1 accuracy (classification), or null. */
-    public Double top1() {
-      return metrics.get("top1");
-    }
-
-    /** Top-5 accuracy (classification), or null. */
-    public Double top5() {
-      return metrics.get("top5");
     }
   }
 
@@ -85,110 +88,137 @@ public final class LotteryRunner {
 
   private LotteryRunner() {}
 
+  /** The level-0 folders and schedule of one experiment, checked before anything trains. */
+  private record Prepared(
+      ExperimentSpec spec, ExperimentLayout layout, LotteryTask task, PrunableSet prunable,
+      Map<String, int[]> prunableShapes, long total, long rewindAt, PruningStrategy strategy) {}
+
+  private static Prepared prepare(Experiment e, Path root) {
+    ExperimentSpec spec = e.spec();
+    ExperimentLayout layout = e.layout(root);
+    refuseLegacyFolder(e, root, layout);
+    // everything that can fail is checked before any training starts
+    LotteryTask task = LotteryTask.of(spec, e.base());
+    PrunableSet prunable = spec.pruning().prunableSet();
+    Map<String, int[]> prunableShapes = prunable.select(task.parameterShapes());
+    long[] lengths = task.lengths();
+    long total = lengths[1];
+    long rewindAt = spec.rewind().at().toIterations(lengths[0]);
+    if (rewindAt > total) {
+      throw BadInputException.of(null, "rewind", "at", spec.rewind().at(),
+          "after the end of training (" + total + " iterations)");
+    }
+    PruningStrategy strategy = spec.pruning().layerwise() ? MagnitudePruning.layerwise() : MagnitudePruning.global();
+    return new Prepared(spec, layout, task, prunable, prunableShapes, total, rewindAt, strategy);
+  }
+
   /**
-   * @param config the experiment
-   * @param base folder against which relative data paths are resolved (the config file's folder)
+   * A folder of TicketLab 0.1 for the same config (its id hashed the config as written) is not
+   * retrained silently under this version's defaults: the run stops with one line saying what to do.
+   */
+  private static void refuseLegacyFolder(Experiment e, Path root, ExperimentLayout layout) {
+    if (Files.exists(layout.runDir()) || e.legacyRunId() == null) {
+      return;
+    }
+    ExperimentLayout legacy = ExperimentLayout.of(root, e.legacyRunId());
+    if (Files.exists(legacy.legacyConfig()) && !Files.exists(legacy.spec())) {
+      throw BadInputException.of(legacy.runDir(), null, null, null,
+          "written by TicketLab 0.1 for this config, whose run id hashed the config as written; defaults have"
+              + " changed since, so its levels are not continued here. Move it aside (or use another --root)"
+              + " to run this experiment afresh in " + layout.runDir().getFileName());
+    }
+  }
+
+  /** Writes the resolved spec once; a folder holding another spec under this id is refused. */
+  private static void writeSpec(Prepared p) throws IOException {
+    Files.createDirectories(p.layout().runDir());
+    Path file = p.layout().spec();
+    String canonical = JSON.writeValueAsString(JSON.readTree(p.spec().canonicalJson())) + "\n";
+    if (!Files.exists(file)) {
+      AtomicFiles.writeString(file, canonical);
+    } else if (!Files.readString(file).equals(canonical)) {
+      throw BadInputException.of(file, null, null, null,
+          "holds another experiment than this config's (same run id): move the folder aside");
+    }
+  }
+
+  /**
+   * Runs (or continues) an experiment.
+   *
    * @param root where run folders go
    * @param levelsOverride run up to this level (null: the schedule's last level)
    * @param replicatesOverride number of replicates (null: the config's)
+   * @param wait wait for another process that runs the same experiment instead of exiting
    */
   public static List<LevelOutcome> run(
-      LotteryConfig config, Path base, Path root, Integer levelsOverride, Integer replicatesOverride,
+      Experiment e, Path root, Integer levelsOverride, Integer replicatesOverride, boolean wait,
       PrintStream progress) throws IOException {
-    PruningSchedule schedule = schedule(config);
+    ExperimentSpec spec = e.spec();
+    PruningSchedule schedule = schedule(spec);
     int lastLevel = levelsOverride != null ? levelsOverride : schedule.lastLevel();
     if (lastLevel < 0) {
-      throw BadInputException.of(null, "pruning", "levels", null, "give the number of levels (with a fraction per level)");
+      throw BadInputException.of(null, "pruning", "levels", null,
+          "give the number of levels (pruning.levels, or --levels) with a fraction per level");
     }
     if (schedule.lastLevel() >= 0 && lastLevel > schedule.lastLevel()) {
       throw BadInputException.of(null, null, "--levels", lastLevel,
           "beyond the schedule's last level " + schedule.lastLevel() + " (rounds - 1)");
     }
-    int replicates = replicatesOverride != null ? replicatesOverride : config.replicateCount();
+    int replicates = replicatesOverride != null ? replicatesOverride : spec.replicates();
     if (replicates < 1) {
       throw BadInputException.of(null, null, "--replicates", replicates, "must be at least 1");
     }
-    Path runDir = root.resolve("lottery_" + config.runId());
-    // everything that can fail is checked before any training starts
-    LotteryTask task = LotteryTask.of(config, base);
-    Map<String, int[]> shapes = task.parameterShapes();
-    PrunableSet prunable = prunableSet(config);
-    Map<String, int[]> prunableShapes = prunable.select(shapes);
-    long[] lengths = task.lengths();
-    long total = lengths[1];
-    long rewindAt = config.rewindStep().toIterations(lengths[0]);
-    if (rewindAt > total) {
-      throw BadInputException.of(null, "rewind", "at", config.rewindStep(),
-          "after the end of training (" + total + " iterations)");
-    }
-    PruningStrategy strategy =
-        config.strategyName().equals("layerwise") ? MagnitudePruning.layerwise() : MagnitudePruning.global();
-
-    Files.createDirectories(runDir);
-    Path configCopy = runDir.resolve("config.json");
-    if (!Files.exists(configCopy)) {
-      AtomicFiles.writeString(configCopy, JSON.writeValueAsString(JSON.readTree(config.canonicalJson())) + "\n");
-    }
-
+    Prepared p = prepare(e, root);
+    writeSpec(p);
     List<LevelOutcome> out = new ArrayList<>();
-    for (int r = 0; r < replicates; r++) {
-      Path replicateDir = runDir.resolve("replicate_" + r);
-      for (int level = 0; level <= lastLevel; level++) {
-        Path dir = levelDir(replicateDir, level);
-        Path done = dir.resolve("level.json");
-        if (Files.exists(done)) {
-          out.add(readOutcome(r, level, dir, done, task));
-          continue;
+    try (ExperimentLock lock = ExperimentLock.take(p.layout().lock(), wait, progress)) {
+      for (int r = 0; r < replicates; r++) {
+        for (int level = 0; level <= lastLevel; level++) {
+          Path dir = p.layout().level(r, level);
+          if (Files.exists(ExperimentLayout.record(dir))) {
+            out.add(outcome(dir, p.task(), true));
+            continue;
+          }
+          Files.createDirectories(dir);
+          Mask mask = null;
+          LotteryTask.Start start = null;
+          if (level > 0) {
+            mask = levelMask(p, r, level, schedule.density(level));
+            TicketCheckpoint rewind = TicketCheckpoint.read(rewindCheckpoint(p, r));
+            start = new LotteryTask.Start(
+                rewind.weights().toFloatTensors(),
+                spec.rewind().optimizer() ? RunFolder.momentumOf(rewind) : null,
+                p.rewindAt());
+          }
+          if (progress != null) {
+            progress.printf(Locale.ROOT, "replicate %d, level %d: keep %.4f of the prunable set%n",
+                r, level, schedule.density(level));
+          }
+          out.add(trainAndRecord(p, seed(spec, r), checkpointAt(spec, p.total()), dir, start, mask, r, level,
+              schedule.density(level), progress));
         }
-        Files.createDirectories(dir);
-        Mask mask = null;
-        LotteryTask.Start start = null;
-        if (level > 0) {
-          mask = levelMask(replicateDir, level, total, prunableShapes, strategy, schedule.density(level));
-          Path rewindCheckpoint = levelDir(replicateDir, 0).resolve("checkpoint_" + rewindAt + ".tlck");
-          TicketCheckpoint rewind = TicketCheckpoint.read(rewindCheckpoint);
-          start = new LotteryTask.Start(
-              rewind.weights().toFloatTensors(),
-              config.rewindOptimizer() ? RunFolder.momentumOf(rewind) : null,
-              rewindAt);
-        }
-        if (progress != null) {
-          progress.printf(Locale.ROOT, "replicate %d, level %d: keep %.4f of the prunable set%n",
-              r, level, schedule.density(level));
-        }
-        out.add(trainAndRecord(task, seed(config, r), checkpointAt(config, total), dir, start, mask, prunable, total,
-            r, level, schedule.density(level), progress));
       }
     }
     return out;
   }
 
-  /** Trains one level (or branch) in {@code dir} and writes its {@code level.json}. */
+  private static Path rewindCheckpoint(Prepared p, int replicate) {
+    return ExperimentLayout.checkpoint(p.layout().level(replicate, 0), p.rewindAt());
+  }
+
+  /** Trains one level (or branch) in {@code dir} and writes its {@link LevelRecord}. */
   private static LevelOutcome trainAndRecord(
-      LotteryTask task, long seed, List<Step> checkpointAt, Path dir, LotteryTask.Start start, Mask mask,
-      PrunableSet prunable, long total, int r, int level, double density, PrintStream progress) throws IOException {
-    Path done = dir.resolve("level.json");
-    Map<String, Double> metrics = task.train(dir, seed, checkpointAt, start, mask, progress);
+      Prepared p, long seed, List<Step> checkpointAt, Path dir, LotteryTask.Start start, Mask mask,
+      int r, int level, double density, PrintStream progress) throws IOException {
+    Map<String, Double> metrics = p.task().train(dir, seed, checkpointAt, start, mask, progress);
     Map<String, FloatTensor> trained =
-        TicketCheckpoint.read(dir.resolve("checkpoint_" + total + ".tlck")).weights().toFloatTensors();
-    NetworkSparsity sparsity = NetworkSparsity.of(trained, prunable);
-    LevelOutcome o = new LevelOutcome(r, level, density, 100 * sparsity.pruneFraction(),
-        100 * sparsity.networkSparsity(), task.reported(), metrics, dir, false);
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("replicate", r);
-    json.put("level", level);
-    json.put("targetDensity", o.targetDensity());
-    json.put("prunePercent", o.prunePercent());
-    json.put("networkSparsityPercent", o.networkSparsityPercent());
-    if (!task.config.isDetector()) {
-      json.put("top1", o.top1()); // the classification layout of earlier versions
-      json.put("top5", o.top5());
-    }
-    json.put("metric", o.metricName());
-    json.put("metrics", metrics);
-    AtomicFiles.writeString(dir.resolve("sparsity.json"), JSON.writeValueAsString(sparsity.perTensor()) + "\n");
-    AtomicFiles.writeString(done, JSON.writeValueAsString(json) + "\n");
-    return o;
+        TicketCheckpoint.read(ExperimentLayout.checkpoint(dir, p.total())).weights().toFloatTensors();
+    NetworkSparsity sparsity = NetworkSparsity.of(trained, p.prunable());
+    LevelRecord record = LevelRecord.of(r, level, density, 100 * sparsity.pruneFraction(),
+        100 * sparsity.networkSparsity(), p.task().reported(), metrics);
+    AtomicFiles.writeString(ExperimentLayout.sparsity(dir), JSON.writeValueAsString(sparsity.perTensor()) + "\n");
+    record.write(ExperimentLayout.record(dir));
+    return new LevelOutcome(record, p.task().reported(), dir, false);
   }
 
   /** The control experiments of open_lth, run beside a level's ticket. */
@@ -216,97 +246,93 @@ public final class LotteryRunner {
       return id;
     }
 
+    /** The ids, for help texts and errors. */
+    public static String ids() {
+      return String.join(", ", java.util.Arrays.stream(values()).map(Branch::id).toList());
+    }
+
     public static Branch parse(String name) {
       for (Branch b : values()) {
         if (b.id.equalsIgnoreCase(name)) {
           return b;
         }
       }
-      throw BadInputException.of(null, null, "--name", name, "unknown branch; expected random-reinit, random-pruning, finetune or early-bird");
+      throw BadInputException.of(null, null, "--name", name, "unknown branch; expected " + ids());
     }
   }
 
   /**
-   * Runs a control branch of level {@code level} (≥ 1) of replicate {@code replicate} in {@code
-   * level_<k>/branch_<name>}; the level's ticket must exist (its mask is read). Resumable like a
-   * level.
+   * Runs a control branch of level {@code level} (≥ 1) of replicate {@code replicate}; the level's
+   * ticket must exist (its mask is read). Resumable like a level. {@code fraction} selects the
+   * early-bird checkpoint (only for {@link Branch#EARLY_BIRD}).
    */
   public static LevelOutcome runBranch(
-      LotteryConfig config, Path base, Path root, int replicate, int level, Branch branch, PrintStream progress)
-      throws IOException {
-    return runBranch(config, base, root, replicate, level, branch, null, progress);
-  }
-
-  /** As above; {@code fraction} selects the early-bird checkpoint (only for {@link Branch#EARLY_BIRD}). */
-  public static LevelOutcome runBranch(
-      LotteryConfig config, Path base, Path root, int replicate, int level, Branch branch, Double fraction,
+      Experiment e, Path root, int replicate, int level, Branch branch, Double fraction, boolean wait,
       PrintStream progress) throws IOException {
-    if (branch == Branch.EARLY_BIRD && (fraction == null || !config.earlyBirdFractions().contains(fraction))) {
+    ExperimentSpec spec = e.spec();
+    if (branch == Branch.EARLY_BIRD && (fraction == null || !spec.earlyBird().contains(fraction))) {
       throw BadInputException.of(null, null, "--fraction", fraction,
-          "must be one of the config's early_bird fractions " + config.earlyBirdFractions());
+          "must be one of the config's early_bird fractions " + spec.earlyBird());
     }
     if (level < 1) {
       throw BadInputException.of(null, null, "--level", level, "branches need a pruned level (1 or more)");
     }
-    Path runDir = root.resolve("lottery_" + config.runId());
-    Path replicateDir = runDir.resolve("replicate_" + replicate);
-    Path maskFile = levelDir(replicateDir, level).resolve("mask.tlck");
+    Prepared p = prepare(e, root);
+    Path maskFile = ExperimentLayout.mask(p.layout().level(replicate, level));
     if (!Files.exists(maskFile)) {
       throw BadInputException.of(maskFile, null, null, null, "no ticket at this level yet: run 'ticketlab lottery' first");
     }
-    LotteryTask task = LotteryTask.of(config, base);
-    PrunableSet prunable = prunableSet(config);
-    Map<String, int[]> prunableShapes = prunable.select(task.parameterShapes());
-    long[] lengths = task.lengths();
-    long total = lengths[1];
-    long rewindAt = config.rewindStep().toIterations(lengths[0]);
-    Mask ticket = Mask.of(TicketCheckpoint.read(maskFile).masks()).validate(prunableShapes, maskFile.toString());
+    Mask ticket = Mask.of(TicketCheckpoint.read(maskFile).masks()).validate(p.prunableShapes(), maskFile.toString());
     String folderName = branch == Branch.EARLY_BIRD ? branch.id() + "-" + fraction : branch.id();
-    Path dir = replicateDir.resolve("level_" + level).resolve("branch_" + folderName);
-    Path done = dir.resolve("level.json");
-    if (Files.exists(done)) {
-      return readOutcome(replicate, level, dir, done, task);
+    Path dir = p.layout().branch(replicate, level, folderName);
+    if (Files.exists(ExperimentLayout.record(dir))) {
+      return outcome(dir, p.task(), true);
     }
-    Files.createDirectories(dir);
-    long seed = seed(config, replicate);
-    List<Step> checkpointAt = checkpointAt(config, total);
-    Mask mask = ticket;
-    LotteryTask.Start start;
-    switch (branch) {
-      case RANDOM_REINIT:
-        seed += 1_000_003L;
-        checkpointAt = List.of();
-        start = null;
-        break;
-      case RANDOM_PRUNING: {
-        Map<String, FloatTensor> weights =
-            TicketCheckpoint.read(levelDir(replicateDir, 0).resolve("checkpoint_" + rewindAt + ".tlck")).weights().toFloatTensors();
-        mask = MagnitudePruning.randomLike(ticket, seed + 7_000_001L).prune(weights, Mask.ones(prunableShapes), ticket.density());
-        start = new LotteryTask.Start(weights, null, rewindAt);
-        break;
+    try (ExperimentLock lock = ExperimentLock.take(p.layout().lock(), wait, progress)) {
+      if (Files.exists(ExperimentLayout.record(dir))) { // finished by the process we waited for
+        return outcome(dir, p.task(), true);
       }
-      case EARLY_BIRD: {
-        long at = earlyBirdIteration(total, fraction);
-        Map<String, FloatTensor> early =
-            TicketCheckpoint.read(levelDir(replicateDir, 0).resolve("checkpoint_" + at + ".tlck")).weights().toFloatTensors();
-        mask = (config.strategyName().equals("layerwise") ? MagnitudePruning.layerwise() : MagnitudePruning.global())
-            .prune(early, Mask.ones(prunableShapes), ticket.density());
-        AtomicFiles.writeString(dir.resolve("mask_iou.json"),
-            JSON.writeValueAsString(Map.of("fraction", fraction, "iteration", at, "maskIouWithTicket", mask.iou(ticket))) + "\n");
-        Map<String, FloatTensor> weights =
-            TicketCheckpoint.read(levelDir(replicateDir, 0).resolve("checkpoint_" + rewindAt + ".tlck")).weights().toFloatTensors();
-        start = new LotteryTask.Start(weights, null, rewindAt);
-        break;
+      Files.createDirectories(dir);
+      long seed = seed(spec, replicate);
+      List<Step> checkpointAt = checkpointAt(spec, p.total());
+      Mask mask = ticket;
+      LotteryTask.Start start;
+      switch (branch) {
+        case RANDOM_REINIT:
+          seed += 1_000_003L;
+          checkpointAt = List.of();
+          start = null;
+          break;
+        case RANDOM_PRUNING: {
+          Map<String, FloatTensor> weights = TicketCheckpoint.read(rewindCheckpoint(p, replicate)).weights().toFloatTensors();
+          mask = MagnitudePruning.randomLike(ticket, seed + 7_000_001L)
+              .prune(weights, Mask.ones(p.prunableShapes()), ticket.density());
+          start = new LotteryTask.Start(weights, null, p.rewindAt());
+          break;
+        }
+        case EARLY_BIRD: {
+          long at = earlyBirdIteration(p.total(), fraction);
+          Map<String, FloatTensor> early = TicketCheckpoint.read(
+              ExperimentLayout.checkpoint(p.layout().level(replicate, 0), at)).weights().toFloatTensors();
+          mask = p.strategy().prune(early, Mask.ones(p.prunableShapes()), ticket.density());
+          Map<String, Object> iou = new LinkedHashMap<>();
+          iou.put("fraction", fraction);
+          iou.put("iteration", at);
+          iou.put("maskIouWithTicket", mask.iou(ticket));
+          AtomicFiles.writeString(ExperimentLayout.maskIou(dir), JSON.writeValueAsString(iou) + "\n");
+          Map<String, FloatTensor> weights = TicketCheckpoint.read(rewindCheckpoint(p, replicate)).weights().toFloatTensors();
+          start = new LotteryTask.Start(weights, null, p.rewindAt());
+          break;
+        }
+        default: {
+          Map<String, FloatTensor> trained = TicketCheckpoint.read(
+              ExperimentLayout.checkpoint(p.layout().level(replicate, level - 1), p.total())).weights().toFloatTensors();
+          start = new LotteryTask.Start(trained, null, p.rewindAt());
+          break;
+        }
       }
-      default: {
-        Map<String, FloatTensor> trained =
-            TicketCheckpoint.read(levelDir(replicateDir, level - 1).resolve("checkpoint_" + total + ".tlck")).weights().toFloatTensors();
-        start = new LotteryTask.Start(trained, null, rewindAt);
-        break;
-      }
+      return trainAndRecord(p, seed, checkpointAt, dir, start, mask, replicate, level, ticket.density(), progress);
     }
-    return trainAndRecord(task, seed, checkpointAt, dir, start, mask, prunable, total, replicate, level,
-        ticket.density(), progress);
   }
 
   /** The level-0 iteration of an early-bird fraction: round(fraction × total), at least 1. */
@@ -314,72 +340,48 @@ public final class LotteryRunner {
     return Math.max(1, Math.round(fraction * total));
   }
 
-  static Path levelDir(Path replicateDir, int level) {
-    return replicateDir.resolve("level_" + level).resolve("main");
-  }
-
   /** The mask of {@code level}: read if written before, else pruned from level − 1 and written. */
-  private static Mask levelMask(
-      Path replicateDir, int level, long total, Map<String, int[]> prunableShapes,
-      PruningStrategy strategy, double density) throws IOException {
-    Path file = levelDir(replicateDir, level).resolve("mask.tlck");
+  private static Mask levelMask(Prepared p, int replicate, int level, double density) throws IOException {
+    Path file = ExperimentLayout.mask(p.layout().level(replicate, level));
     if (Files.exists(file)) {
-      return Mask.of(TicketCheckpoint.read(file).masks()).validate(prunableShapes, file.toString());
+      return Mask.of(TicketCheckpoint.read(file).masks()).validate(p.prunableShapes(), file.toString());
     }
-    Path previous = levelDir(replicateDir, level - 1);
+    Path previous = p.layout().level(replicate, level - 1);
     Map<String, FloatTensor> trained =
-        TicketCheckpoint.read(previous.resolve("checkpoint_" + total + ".tlck")).weights().toFloatTensors();
+        TicketCheckpoint.read(ExperimentLayout.checkpoint(previous, p.total())).weights().toFloatTensors();
     Mask before = level == 1
-        ? Mask.ones(prunableShapes)
-        : Mask.of(TicketCheckpoint.read(previous.resolve("mask.tlck")).masks());
-    Mask mask = strategy.prune(trained, before, density);
+        ? Mask.ones(p.prunableShapes())
+        : Mask.of(TicketCheckpoint.read(ExperimentLayout.mask(previous)).masks());
+    Mask mask = p.strategy().prune(trained, before, density);
     new TicketCheckpoint(StateDict.of(Map.of()), mask.tensors(), StateDict.of(Map.of()), level, "", Map.of("density", density))
         .write(file);
     return mask;
   }
 
-  private static LevelOutcome readOutcome(int r, int level, Path dir, Path done, LotteryTask task) throws IOException {
-    var j = JSON.readTree(done.toFile());
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    if (j.has("metrics")) {
-      j.get("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
-    } else { // written before detector tasks: classification only
-      for (String k : List.of("top1", "top5")) {
-        if (j.hasNonNull(k)) {
-          metrics.put(k, j.get(k).asDouble());
-        }
-      }
-    }
-    return new LevelOutcome(r, level, j.get("targetDensity").asDouble(), j.get("prunePercent").asDouble(),
-        j.get("networkSparsityPercent").asDouble(), task.reported(), metrics, dir, true);
+  private static LevelOutcome outcome(Path dir, LotteryTask task, boolean alreadyDone) {
+    return new LevelOutcome(LevelRecord.read(ExperimentLayout.record(dir)), task.reported(), dir, alreadyDone);
   }
 
-  static PruningSchedule schedule(LotteryConfig c) {
-    LotteryConfig.Pruning p = c.pruning();
+  static PruningSchedule schedule(ExperimentSpec spec) {
+    ExperimentSpec.Pruning p = spec.pruning();
     if (p.fraction() != null) {
-      return PruningSchedule.fixedFraction(p.fraction());
+      return p.levels() == null ? PruningSchedule.fixedFraction(p.fraction())
+          : PruningSchedule.fixedFraction(p.fraction(), p.levels());
     }
-    return PruningSchedule.rounds(1 - p.sparsity(), p.rounds() == null ? 2 : p.rounds());
-  }
-
-  static PrunableSet prunableSet(LotteryConfig c) {
-    LotteryConfig.Pruning p = c.pruning();
-    String defaultPreset = c.isDetector() ? "paper-coco" : "classifier-convs";
-    return PrunableSet.of(p.preset() == null ? defaultPreset : p.preset(),
-        p.include() == null ? List.of() : p.include(), p.exclude() == null ? List.of() : p.exclude());
+    return PruningSchedule.rounds(1 - p.sparsity(), p.rounds());
   }
 
   /** The seed of a replicate: the config's seed + the replicate number. */
-  static long seed(LotteryConfig c, int replicate) {
-    return c.baseSeed() + replicate;
+  static long seed(ExperimentSpec spec, int replicate) {
+    return spec.seed() + replicate;
   }
 
   /** The extra checkpoints of every level: the rewind point and the early-bird iterations. */
-  static List<Step> checkpointAt(LotteryConfig c, long total) {
+  static List<Step> checkpointAt(ExperimentSpec spec, long total) {
     List<Step> checkpointAt = new ArrayList<>();
-    checkpointAt.add(c.rewindStep());
+    checkpointAt.add(spec.rewind().at());
     if (total > 0) {
-      for (Double f : c.earlyBirdFractions()) {
+      for (Double f : spec.earlyBird()) {
         checkpointAt.add(Step.ofIterations(earlyBirdIteration(total, f)));
       }
     }

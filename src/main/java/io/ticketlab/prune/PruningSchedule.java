@@ -43,6 +43,25 @@ public interface PruningSchedule {
     };
   }
 
+  /** {@link #fixedFraction(double)} with a last level ({@code levels} pruned levels after the dense one). */
+  static PruningSchedule fixedFraction(double fractionPerLevel, int levels) {
+    if (levels < 1) {
+      throw BadInputException.of(null, null, "levels", levels, "must be at least 1");
+    }
+    PruningSchedule open = fixedFraction(fractionPerLevel);
+    return new PruningSchedule() {
+      @Override
+      public double density(int level) {
+        return open.density(level);
+      }
+
+      @Override
+      public int lastLevel() {
+        return levels;
+      }
+    };
+  }
+
   static PruningSchedule fixedFraction(double fractionPerLevel) {
     if (!(fractionPerLevel > 0 && fractionPerLevel < 1)) {
       throw BadInputException.of(null, null, "fraction", fractionPerLevel, "must be in (0, 1)");

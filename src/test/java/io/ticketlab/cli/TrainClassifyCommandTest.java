@@ -43,6 +43,17 @@ class TrainClassifyCommandTest {
     MainTest.Outcome b2 = MainTest.run(trainArgs(resumed, "5it"));
     assertThat(b2.exitCode()).as(b2.err()).isZero();
     assertThat(b2.out()).contains("resumed at iteration 3");
+    // provenance: one session per process that worked in the folder, the resume included
+    var sessions = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        resumed.resolve("provenance.json").toFile()).get("sessions");
+    assertThat(sessions).hasSize(2);
+    for (var s : sessions) {
+      for (String key : java.util.List.of("ticketlab", "gitCommit", "java", "os", "djl", "libtorch", "devices",
+          "threads", "onednnIsa", "nativeMemory", "seed", "host", "pid", "commandLine", "started", "finished")) {
+        assertThat(s.hasNonNull(key)).as("provenance key %s", key).isTrue();
+      }
+      assertThat(s.get("commandLine").asText()).startsWith("ticketlab train classify --data");
+    }
 
     TicketCheckpoint x = TicketCheckpoint.read(straight.resolve("checkpoint_5.tlck"));
     TicketCheckpoint y = TicketCheckpoint.read(resumed.resolve("checkpoint_5.tlck"));

@@ -55,14 +55,14 @@ class DetectorLotteryTest {
   @Test
   void maskRcnnPaperCoco_twoLevels_handCountedSparsity_exactZeros_rewind_andIdempotentResume() throws Exception {
     Path cfgFile = tinyConfig(dir, "seg", "paper-coco", true, "");
-    LotteryConfig config = LotteryConfig.read(cfgFile);
+    Experiment config = Experiment.read(cfgFile);
     Path root = dir.resolve("runs");
-    List<LotteryRunner.LevelOutcome> first = LotteryRunner.run(config, dir, root, null, null, null);
+    List<LotteryRunner.LevelOutcome> first = LotteryRunner.run(config, root, null, null, false, null);
     assertThat(first).hasSize(2);
     assertThat(first.get(0).metricNames()).containsExactly("bbox/AP", "segm/AP");
     assertThat(first.get(1).metrics()).containsKeys("bbox/AP", "segm/AP");
 
-    Path run = root.resolve("lottery_" + config.runId()).resolve("replicate_0");
+    Path run = root.resolve("lottery_" + config.spec().runId()).resolve("replicate_0");
     Path level0 = run.resolve("level_0/main");
     Path level1 = run.resolve("level_1/main");
     for (String f : List.of("mask.tlck", "sparsity.json", "level.json", "eval.json", "metrics.csv")) {
@@ -74,7 +74,7 @@ class DetectorLotteryTest {
 
     // hand count of zeros over every parameter of the model in level 1's final checkpoint; batch-norm
     // running statistics are buffers in torchvision (DJL keeps them as parameters), not counted
-    DetectorSpec model = config.detectorSpec(null, null, dir.resolve("train").resolve(SynthGenerator.ANNOTATIONS));
+    DetectorSpec model = DetectionRun.Spec.detector(config.spec(), dir.resolve("train").resolve(SynthGenerator.ANNOTATIONS), io.ticketlab.config.ConfigKeys.file(null));
     Map<String, int[]> parameters = DetectionRun.parameterShapes(model);
     Map<String, FloatTensor> trained = TicketCheckpoint.read(level1.resolve("checkpoint_4.tlck")).weights().toFloatTensors();
     long zeros = 0;
@@ -131,7 +131,7 @@ class DetectorLotteryTest {
     // the same call again trains nothing: every level is read back from disk
     FileTime before = Files.getLastModifiedTime(level1.resolve("checkpoint_4.tlck"));
     List<String> metrics = Files.readAllLines(level1.resolve("metrics.csv"));
-    List<LotteryRunner.LevelOutcome> again = LotteryRunner.run(config, dir, root, null, null, null);
+    List<LotteryRunner.LevelOutcome> again = LotteryRunner.run(config, root, null, null, false, null);
     assertThat(again).allMatch(LotteryRunner.LevelOutcome::alreadyDone);
     assertThat(again.get(1).metrics()).isEqualTo(first.get(1).metrics());
     assertThat(again.get(1).networkSparsityPercent()).isEqualTo(first.get(1).networkSparsityPercent());
@@ -141,11 +141,11 @@ class DetectorLotteryTest {
     // the commands that read run folders work on detector runs
     Outcome status = main("lottery", "status", "--root", root.toString());
     assertThat(status.code()).as(status.err()).isZero();
-    assertThat(status.out()).contains("replicate_0/level_1: done: prune 80.00%").contains("bbox/AP");
+    assertThat(status.out()).contains("replicate_0/level_1/main: done: prune 80.00%").contains("bbox/AP");
     Outcome sparsity = main("sparsity", level1.resolve("checkpoint_4.tlck").toString(), "--preset", "paper-coco");
     assertThat(sparsity.code()).as(sparsity.err()).isZero();
     assertThat(sparsity.out()).contains("80.00").contains(String.format(java.util.Locale.ROOT, "%.2f", handCount));
-    Outcome size = main("size", root.resolve("lottery_" + config.runId()).toString());
+    Outcome size = main("size", root.resolve("lottery_" + config.spec().runId()).toString());
     assertThat(size.code()).as(size.err()).isZero();
     assertThat(size.out()).contains("replicate_0/level_1/main");
     Outcome report = main("lottery", "--config", cfgFile.toString(), "--root", root.toString(), "--quiet");
@@ -165,23 +165,23 @@ class DetectorLotteryTest {
   @Test
   void detectorEarlyBirdBranch_keepsTheTicketsDensity_andRecordsItsIou() throws Exception {
     Path cfgFile = tinyConfig(dir, "det", "backbone-only", false, "early_bird: {fractions: [0.5]}");
-    LotteryConfig config = LotteryConfig.read(cfgFile);
+    Experiment config = Experiment.read(cfgFile);
     Path root = dir.resolve("runs");
-    LotteryRunner.run(config, dir, root, null, null, null);
-    Path level = root.resolve("lottery_" + config.runId()).resolve("replicate_0/level_1");
+    LotteryRunner.run(config, root, null, null, false, null);
+    Path level = root.resolve("lottery_" + config.spec().runId()).resolve("replicate_0/level_1");
     Mask ticket = Mask.of(TicketCheckpoint.read(level.resolve("main/mask.tlck")).masks());
     assertThat(ticket.names()).allMatch(n -> n.startsWith("backbone.body."));
-    assertThat(root.resolve("lottery_" + config.runId()).resolve("replicate_0/level_0/main/checkpoint_2.tlck")).exists();
+    assertThat(root.resolve("lottery_" + config.spec().runId()).resolve("replicate_0/level_0/main/checkpoint_2.tlck")).exists();
 
     LotteryRunner.LevelOutcome early =
-        LotteryRunner.runBranch(config, dir, root, 0, 1, LotteryRunner.Branch.EARLY_BIRD, 0.5, null);
+        LotteryRunner.runBranch(config, root, 0, 1, LotteryRunner.Branch.EARLY_BIRD, 0.5, false, null);
     Mask earlyMask = Mask.of(TicketCheckpoint.read(early.folder().resolve("checkpoint_4.tlck")).masks());
     assertThat(earlyMask.kept()).isEqualTo(ticket.kept());
     assertThat(early.prunePercent()).isCloseTo(80.0, org.assertj.core.data.Offset.offset(0.01));
     JsonNode iou = new ObjectMapper().readTree(early.folder().resolve("mask_iou.json").toFile());
     assertThat(iou.get("iteration").asLong()).isEqualTo(2);
     assertThat(iou.get("maskIouWithTicket").asDouble()).isEqualTo(earlyMask.iou(ticket)).isBetween(0.0, 1.0);
-    assertThat(LotteryRunner.runBranch(config, dir, root, 0, 1, LotteryRunner.Branch.EARLY_BIRD, 0.5, null).alreadyDone())
+    assertThat(LotteryRunner.runBranch(config, root, 0, 1, LotteryRunner.Branch.EARLY_BIRD, 0.5, false, null).alreadyDone())
         .isTrue();
   }
 
@@ -207,7 +207,7 @@ class DetectorLotteryTest {
 
     // on an FPN model the groups do not exist: refused before training, naming the missing group
     Path fpn = tinyConfig(dir, "det", "paper-voc", false, "");
-    assertThatThrownBy(() -> LotteryRunner.run(LotteryConfig.read(fpn), dir, dir.resolve("r"), null, null, null))
+    assertThatThrownBy(() -> LotteryRunner.run(Experiment.read(fpn), dir.resolve("r"), null, null, false, null))
         .isInstanceOf(BadInputException.class).hasMessageContaining("paper-voc").hasMessageContaining("'top'");
     assertThat(dir.resolve("r")).doesNotExist();
   }

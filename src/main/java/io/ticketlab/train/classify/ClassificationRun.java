@@ -1,5 +1,8 @@
 package io.ticketlab.train.classify;
 
+import io.ticketlab.train.Provenance;
+import io.ticketlab.config.ExperimentSpec;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -57,7 +60,31 @@ public final class ClassificationRun {
       List<Step> checkpointAt,
       long seed,
       Path initWeights,
-      Path outDir) {}
+      Path outDir) {
+
+    /**
+     * The run of a resolved classification experiment: data paths against {@code base}, seed
+     * {@code seed} (a replicate's), extra checkpoints at {@code checkpointAt}, in {@code outDir}.
+     */
+    public static Spec of(ExperimentSpec e, Path base, long seed, List<Step> checkpointAt, Path outDir) {
+      if (e.isDetector()) {
+        throw new IllegalArgumentException("not a classification experiment: " + e.task());
+      }
+      ExperimentSpec.Training t = e.training();
+      return new Spec(
+          resolve(base, e.data().train()), resolve(base, e.data().val()), e.model().depth(), e.model().width(),
+          t.batch(), t.size(), t.iterations(), t.lr(), (float) t.momentum(), (float) t.weightDecay(), t.warmup(),
+          t.cosine(), t.milestones(), checkpointAt, seed, resolve(base, e.model().weights()), outDir);
+    }
+  }
+
+  /** {@code path} against {@code base} (null: as it is); null stays null. */
+  static Path resolve(Path base, String path) {
+    if (path == null) {
+      return null;
+    }
+    return base == null ? Path.of(path) : base.resolve(path);
+  }
 
   /** The outcome: iterations trained now, final accuracy (null without a validation folder). */
   public record Result(long fromIteration, long toIteration, ClassificationTrainer.Accuracy accuracy) {}
@@ -134,6 +161,8 @@ public final class ClassificationRun {
             : LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), 0.001, 0.1, milestones);
 
     Files.createDirectories(dir);
+    Provenance.Session session = Provenance.capture(spec.seed());
+    Provenance.started(dir, session);
     Engine engine = Engines.pytorch();
     engine.setRandomSeed((int) spec.seed());
     ResNetConfig config = new ResNetConfig(spec.depth(), spec.width(), train.classes().size(), false, 3);
@@ -207,6 +236,7 @@ public final class ClassificationRun {
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(eval);
         AtomicFiles.writeString(dir.resolve("eval.json"), json + "\n");
       }
+      Provenance.finished(dir, session);
       return new Result(from, total, acc);
     }
   }

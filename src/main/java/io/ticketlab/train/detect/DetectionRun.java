@@ -1,5 +1,10 @@
 package io.ticketlab.train.detect;
 
+import io.ticketlab.train.Provenance;
+import io.ticketlab.config.ConfigKeys;
+import io.ticketlab.config.ExperimentSpec;
+import io.ticketlab.model.detector.DetectorOptions;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -102,17 +107,46 @@ public final class DetectionRun {
       Path initWeights) {
 
     public Spec {
-      if (batchSize < 1) {
-        throw BadInputException.of(null, null, "--batch-size", batchSize, "must be at least 1");
-      }
-      if (accumulate < 1) {
-        throw BadInputException.of(null, null, "--accumulate", accumulate, "must be at least 1");
-      }
-      if (!(lr > 0)) {
-        throw BadInputException.of(null, null, "--lr", lr, "must be positive");
+      // the values come checked from ExperimentSpec.resolve, which names their keys or flags
+      if (batchSize < 1 || accumulate < 1 || !(lr > 0)) {
+        throw new IllegalArgumentException("batch " + batchSize + ", accumulate " + accumulate + ", lr " + lr);
       }
       milestones = List.copyOf(milestones);
       checkpointAt = List.copyOf(checkpointAt);
+    }
+
+    /**
+     * The run of a resolved detector experiment: data paths against {@code base} (null: as
+     * written), seed {@code seed} (a replicate's), extra checkpoints at {@code checkpointAt}; a bad
+     * model choice is an error naming its key through {@code keys}.
+     */
+    public static Spec of(ExperimentSpec e, Path base, long seed, List<Step> checkpointAt, ConfigKeys keys) {
+      ExperimentSpec.Data d = e.data();
+      ExperimentSpec.Training t = e.training();
+      Path train = resolve(base, d.train());
+      return new Spec(
+          train, resolve(base, d.trainImages()), resolve(base, d.val()), resolve(base, d.valImages()),
+          detector(e, train, keys), t.batch(), t.accumulate(), t.iterations(), t.lr(), (float) t.momentum(),
+          (float) t.weightDecay(), t.warmup(), t.warmupFactor(), t.milestones(), checkpointAt, t.evalEvery(), t.flip(),
+          seed, resolve(base, e.model().weights()));
+    }
+
+    /** The detector of a resolved experiment; its classes from {@code annotations} unless given. */
+    public static DetectorSpec detector(ExperimentSpec e, Path annotations, ConfigKeys keys) {
+      ExperimentSpec.Model m = e.model();
+      DetectorOptions options = new DetectorOptions(
+          e.task().key(), m.arch(), m.variant(), m.width(), m.fpnChannels(), m.headWidth(), m.minSize(), m.maxSize(),
+          m.trainableLayers(), m.scratch());
+      try {
+        return options.spec(m.numClasses(), annotations).withRoiSamplesPerImage(m.roiSamples());
+      } catch (DetectorOptions.InvalidOption x) {
+        String key = x.option() == null ? "model" : "model." + x.option().replace('-', '_');
+        throw keys.bad(key, x.value(), x.getMessage());
+      }
+    }
+
+    private static Path resolve(Path base, String path) {
+      return path == null ? null : base == null ? Path.of(path) : base.resolve(path);
     }
 
     /** Images one iteration (one optimizer step) consumes. */
@@ -176,6 +210,25 @@ public final class DetectionRun {
     ModelParameters.of(m).forEach((n, p) -> shapes.put(n,
         Arrays.stream(p.getShape().getShape()).mapToInt(Math::toIntExact).toArray()));
     return shapes;
+  }
+
+  /**
+   * COCO results of a detector with the weights of {@code weights} on {@code data}, on the devices
+   * of {@code --device}: one copy of the model per device, the batches dealt round-robin, results in
+   * image order ({@code ticketlab predict}).
+   */
+  public static List<CocoResult> predict(
+      DetectorSpec detector, Path weights, DetectionDataset data, java.util.function.IntUnaryOperator categoryOf,
+      int batchSize, PrintStream progress) {
+    List<Device> devices = Engines.devices();
+    try (NDManager manager = Engines.pytorch().newBaseManager(devices.get(0))) {
+      List<DetectionTrainer.OnDevice> copies = new ArrayList<>();
+      for (Device d : devices) {
+        NDManager m = copies.isEmpty() ? manager : manager.newSubManager(d);
+        copies.add(new DetectionTrainer.OnDevice(m, build(detector, m, weights)));
+      }
+      return DetectionTrainer.predict(copies, data, categoryOf, batchSize, progress);
+    }
   }
 
   /**
@@ -285,6 +338,8 @@ public final class DetectionRun {
 
     Files.createDirectories(dir);
     new DetectorModelFile(spec.model(), train.classes()).write(dir);
+    Provenance.Session session = Provenance.capture(spec.seed());
+    Provenance.started(dir, session);
     Engine engine = Engines.pytorch();
     engine.setRandomSeed((int) spec.seed());
     try (NDManager manager = engine.newBaseManager(devices.get(0))) {
@@ -365,6 +420,7 @@ public final class DetectionRun {
       if (val != null) {
         metrics = validation.finish(copies, total);
       }
+      Provenance.finished(dir, session);
       return new Result(from, total, metrics);
     }
   }
@@ -399,9 +455,10 @@ public final class DetectionRun {
     Map<String, Double> finish(List<DetectionTrainer.OnDevice> copies, long total) throws IOException {
       Map<String, Double> row = rows().get(total);
       if (row == null || !Files.exists(dir.resolve("eval.json"))) {
-        row = evaluate(copies, total);
+        evaluate(copies, total);
       }
-      return row;
+      // read back on every path, so that a resumed run reports what an uninterrupted one does
+      return rows().get(total);
     }
 
     private Map<String, Double> evaluate(List<DetectionTrainer.OnDevice> copies, long iteration) throws IOException {
@@ -410,8 +467,10 @@ public final class DetectionRun {
       Map<String, Double> loss = DetectionTrainer.validationLoss(copies, val, spec.batchSize(), spec.seed());
       loss.forEach((k, v) -> row.put("val_" + k, v));
       List<CocoResult> results = DetectionTrainer.predict(copies, val, val::categoryIdOf, spec.batchSize(), null);
+      Map<IouType, Evaluation> evaluations = new LinkedHashMap<>();
       for (IouType t : iouTypes(spec.model().task())) {
         Evaluation e = DetectionTrainer.evaluate(val, results, t);
+        evaluations.put(t, e);
         row.put(t.cocoName() + "/AP", e.stat("AP"));
         row.put(t.cocoName() + "/AP50", e.stat("AP50"));
         row.put(t.cocoName() + "/AP75", e.stat("AP75"));
@@ -424,10 +483,7 @@ public final class DetectionRun {
         CocoWriter.writeResults(dir.resolve("results.json"), results);
         Map<String, Object> eval = new LinkedHashMap<>();
         eval.put("iteration", iteration);
-        for (IouType t : iouTypes(spec.model().task())) {
-          Evaluation e = DetectionTrainer.evaluate(val, results, t);
-          eval.put(t.cocoName(), e.stats());
-        }
+        evaluations.forEach((t, e) -> eval.put(t.cocoName(), e.stats()));
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(eval);
         AtomicFiles.writeString(dir.resolve("eval.json"), json + "\n");
       }
@@ -473,7 +529,7 @@ public final class DetectionRun {
         sb.append(it);
         for (String c : columns) {
           Double v = r.get(c);
-          sb.append(',').append(String.format(Locale.ROOT, "%.6f", v == null ? Double.NaN : v));
+          sb.append(',').append(v == null ? "NaN" : Double.toString(v)); // exact: read back as written
         }
         sb.append('\n');
       });
