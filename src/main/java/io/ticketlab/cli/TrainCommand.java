@@ -78,50 +78,13 @@ final class TrainCommand implements Runnable {
     @Option(names = "--val", paramLabel = "DIR", description = "Validation images, same classes.")
     Path val;
 
-    @Option(names = "--arch", description = "resnet18, resnet34, resnet50 or resnet101 (default: " + Defaults.ARCH + ").")
-    String arch;
-
-    @Option(names = "--width", description = "Channel width multiplier (default: " + Defaults.WIDTH + ").")
-    Double width;
-
-    @Option(names = "--iterations", paramLabel = "STEP", description = "Training length (default: " + Defaults.CLASSIFY_ITERATIONS + ").")
-    String iterations;
-
-    @Option(names = "--batch", description = "Batch size (default: " + Defaults.CLASSIFY_BATCH + ").")
-    Integer batch;
-
     @Option(names = "--size", description = "Crop size in pixels (default: " + Defaults.CLASSIFY_SIZE + ").")
     Integer size;
-
-    @Option(names = "--lr", description = "Learning rate (default: " + Defaults.CLASSIFY_LR + ").")
-    Double lr;
-
-    @Option(names = "--momentum", description = "SGD momentum (default: " + Defaults.MOMENTUM + ").")
-    Double momentum;
-
-    @Option(names = "--weight-decay", description = "L2 weight decay (default: 1e-4).")
-    Double weightDecay;
-
-    @Option(names = "--warmup", paramLabel = "STEP", description = "Linear warm-up length (default: " + Defaults.CLASSIFY_WARMUP + ").")
-    String warmup;
 
     @Option(names = "--schedule", description = "cosine or step (default: " + Defaults.CLASSIFY_SCHEDULE + ": x0.1 at each --milestones).")
     String schedule;
 
-    @Option(names = "--milestones", split = ",", paramLabel = "STEP", description = "Step-decay points (default: " + Defaults.CLASSIFY_MILESTONES_TEXT + ").")
-    List<String> milestones;
-
-    @Option(names = "--checkpoint-at", split = ",", paramLabel = "STEP", description = "Extra checkpoints, e.g. rewind points: 1ep,500it. The end is always saved.")
-    List<String> checkpointAt = new ArrayList<>();
-
-    @Option(names = "--weights", paramLabel = "FILE", description = "Initial weights (.pth, safetensors, .npz or TicketLab checkpoint).")
-    Path weights;
-
-    @Option(names = "--seed", description = "Random seed (default: " + Defaults.SEED + ").")
-    Long seed;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder: checkpoints, metrics.csv, eval.json.")
-    Path out;
+    @Mixin TrainingOptions t;
 
     @Mixin ProgressOption progress;
 
@@ -130,22 +93,22 @@ final class TrainCommand implements Runnable {
       return new ExperimentConfig(
           "classify",
           new ExperimentConfig.Data(str(data), str(val), null, null),
-          new ExperimentConfig.Model(arch, width, null, null, null, null, null, null, null, null, str(weights), null),
-          new ExperimentConfig.Training(iterations, batch, size, lr, momentum, weightDecay, warmup, schedule, milestones,
-              null, null, null, null),
-          null, null, null, seed, null);
+          new ExperimentConfig.Model(t.arch, t.width, null, null, null, null, null, null, null, null, str(t.weights), null),
+          new ExperimentConfig.Training(t.iterations, t.batch, size, t.lr, t.momentum, t.weightDecay, t.warmup, schedule,
+              t.milestones, null, null, null, null),
+          null, null, null, t.seed, null);
     }
 
     @Override
     public Integer call() throws Exception {
       ExperimentSpec e = ExperimentSpec.resolveTraining(config(), ConfigKeys.flags(FLAGS));
-      ClassificationRun.Spec s = ClassificationRun.Spec.of(e, null, e.seed(), steps(checkpointAt, "--checkpoint-at"), out);
+      ClassificationRun.Spec s = ClassificationRun.Spec.of(e, null, e.seed(), steps(t.checkpointAt, "--checkpoint-at"), t.out);
       ClassificationRun.Result r = ClassificationRun.run(s, progress.stream());
       PrintWriter pw = spec.commandLine().getOut();
       if (r.fromIteration() > 0) {
         pw.printf("resumed at iteration %d%n", r.fromIteration());
       }
-      pw.printf("trained to iteration %d; run folder %s%n", r.toIteration(), out);
+      pw.printf("trained to iteration %d; run folder %s%n", r.toIteration(), t.out);
       if (r.accuracy() != null) {
         pw.printf(Locale.ROOT, "validation: top-1 %.4f, top-5 %.4f on %d images%n",
             r.accuracy().top1(), r.accuracy().top5(), r.accuracy().images());
@@ -189,14 +152,8 @@ final class TrainCommand implements Runnable {
     @Option(names = "--val-images", paramLabel = "DIR", description = "Its images (default: the json's folder).")
     Path valImages;
 
-    @Option(names = "--arch", description = "Backbone: resnet18, resnet34, resnet50, resnet101 (default: " + Defaults.ARCH + ").")
-    String arch;
-
     @Option(names = "--variant", description = "fpn or c4 (default: " + Defaults.VARIANT + ").")
     String variant;
-
-    @Option(names = "--width", description = "Backbone width multiplier (default: " + Defaults.WIDTH + ").")
-    Double width;
 
     @Option(names = "--fpn-channels", description = "FPN width (default: " + Defaults.FPN_CHANNELS + "); also the mask head's width, and half the keypoint head's.")
     Integer fpnChannels;
@@ -219,40 +176,13 @@ final class TrainCommand implements Runnable {
     @Option(names = "--scratch", description = "No pretrained backbone: trainable batch norm and all stages trained (torchvision's choice without weights).")
     Boolean scratch;
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "Initial weights: a detector checkpoint, or ImageNet ResNet weights for the backbone.")
-    Path weights;
-
-    @Option(names = "--iterations", paramLabel = "STEP", description = "Training length (default: " + Defaults.DETECT_ITERATIONS + ").")
-    String iterations;
-
-    @Option(names = "--batch", description = "Images per forward pass (default: " + Defaults.DETECT_BATCH + ").")
-    Integer batch;
-
     @Option(names = "--accumulate", paramLabel = "N",
         description = "Forward passes per iteration, their gradients averaged (gradient accumulation: an"
             + " iteration sees batch × N images, with the memory of one batch; default: " + Defaults.ACCUMULATE + ").")
     Integer accumulate;
 
-    @Option(names = "--lr", description = "Learning rate (default: " + Defaults.DETECT_LR + ").")
-    Double lr;
-
-    @Option(names = "--momentum", description = "SGD momentum (default: " + Defaults.MOMENTUM + ").")
-    Double momentum;
-
-    @Option(names = "--weight-decay", description = "L2 on conv/linear weights (default: 1e-4).")
-    Double weightDecay;
-
-    @Option(names = "--warmup", paramLabel = "STEP", description = "Linear warm-up length (default: " + Defaults.DETECT_WARMUP + ").")
-    String warmup;
-
     @Option(names = "--warmup-factor", description = "Warm-up starting fraction of the rate (default: " + Defaults.WARMUP_FACTOR + ").")
     Double warmupFactor;
-
-    @Option(names = "--milestones", split = ",", paramLabel = "STEP", description = "Steps x0.1, e.g. 8ep,11ep (default: none).")
-    List<String> milestones;
-
-    @Option(names = "--checkpoint-at", split = ",", paramLabel = "STEP", description = "Extra checkpoints (rewind points), e.g. 1ep.")
-    List<String> checkpointAt = new ArrayList<>();
 
     @Option(names = "--eval-every", paramLabel = "STEP", description = "Validation loss + COCO AP interval, e.g. 1ep (default: end: only after the last iteration).")
     String evalEvery;
@@ -263,11 +193,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--num-classes", description = "Classes without background (default: the training set's categories).")
     Integer numClasses;
 
-    @Option(names = "--seed", description = "Random seed (default: " + Defaults.SEED + ").")
-    Long seed;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
-    Path out;
+    @Mixin TrainingOptions t;
 
     @Mixin ProgressOption progress;
 
@@ -276,24 +202,24 @@ final class TrainCommand implements Runnable {
       return new ExperimentConfig(
           task == null ? "det" : task,
           new ExperimentConfig.Data(str(train), str(val), str(trainImages), str(valImages)),
-          new ExperimentConfig.Model(arch, width, variant, fpnChannels, headWidth, minSize, maxSize, trainableLayers,
-              scratch, numClasses, str(weights), roiSamples),
-          new ExperimentConfig.Training(iterations, batch, null, lr, momentum, weightDecay, warmup, null, milestones,
-              warmupFactor, evalEvery, noFlip == null ? null : !noFlip, accumulate),
-          null, null, null, seed, null);
+          new ExperimentConfig.Model(t.arch, t.width, variant, fpnChannels, headWidth, minSize, maxSize, trainableLayers,
+              scratch, numClasses, str(t.weights), roiSamples),
+          new ExperimentConfig.Training(t.iterations, t.batch, null, t.lr, t.momentum, t.weightDecay, t.warmup, null,
+              t.milestones, warmupFactor, evalEvery, noFlip == null ? null : !noFlip, accumulate),
+          null, null, null, t.seed, null);
     }
 
     @Override
     public Integer call() throws Exception {
       ConfigKeys keys = ConfigKeys.flags(FLAGS);
       ExperimentSpec e = ExperimentSpec.resolveTraining(config(), keys);
-      DetectionRun.Spec s = DetectionRun.Spec.of(e, null, e.seed(), steps(checkpointAt, "--checkpoint-at"), keys);
-      DetectionRun.Result r = DetectionRun.run(s, out, progress.stream());
+      DetectionRun.Spec s = DetectionRun.Spec.of(e, null, e.seed(), steps(t.checkpointAt, "--checkpoint-at"), keys);
+      DetectionRun.Result r = DetectionRun.run(s, t.out, progress.stream());
       PrintWriter pw = spec.commandLine().getOut();
       if (r.fromIteration() > 0) {
         pw.printf("resumed at iteration %d%n", r.fromIteration());
       }
-      pw.printf("trained to iteration %d; run folder %s%n", r.toIteration(), out);
+      pw.printf("trained to iteration %d; run folder %s%n", r.toIteration(), t.out);
       r.metrics().forEach((k, v) -> {
         if (k.contains("/")) {
           pw.printf(Locale.ROOT, "%s %.4f%n", k, v);
