@@ -55,6 +55,16 @@ public final class Figure {
     System.setProperty("java.awt.headless", "true");
   }
 
+  /** The title drawn above the panels. */
+  public String title() {
+    return title;
+  }
+
+  /** The charts, in the order they are drawn (row by row); for tests that read what is shown. */
+  List<? extends Chart<?, ?>> panels() {
+    return panels;
+  }
+
   /** Width of the whole figure in pixels. */
   public int width() {
     return columns * panelWidth;

@@ -2,10 +2,20 @@ package io.ticketlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ticketlab.data.coco.CocoDataset;
+import io.ticketlab.data.coco.CocoImage;
+import io.ticketlab.data.coco.CocoReader;
 import io.ticketlab.data.synth.SynthGenerator;
 import io.ticketlab.data.synth.SynthOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +58,7 @@ class DetectCommandsTest {
         MainTest.run("predict", "--model", run.toString(), "--coco", val.resolve("annotations.json").toString(),
             "--score-threshold", "0", "--out", results.toString(), "--quiet");
     assertThat(p.exitCode()).as(p.err()).isZero();
-    assertThat(Files.readString(results)).startsWith("[");
+    assertCocoResults(results, val.resolve("annotations.json"));
     MainTest.Outcome e =
         MainTest.run("eval", "--gt", val.resolve("annotations.json").toString(), "--results", results.toString());
     assertThat(e.exitCode()).as(e.err()).isZero();
@@ -57,6 +67,42 @@ class DetectCommandsTest {
             val.resolve("images").toString(), "--out", tmp.resolve("folder.json").toString(), "--quiet");
     assertThat(folder.exitCode()).as(folder.err()).isZero();
     assertThat(tmp.resolve("images.json")).exists();
+  }
+
+  /**
+   * A COCO results file of the detector: a non-empty JSON array whose every entry names an image
+   * and a category of the GT, a box of four finite numbers with non-negative size inside the
+   * image, and a score in [0, 1]; and our own reader takes every entry.
+   */
+  static void assertCocoResults(Path results, Path annotations) throws Exception {
+    JsonNode root = new ObjectMapper().readTree(results.toFile());
+    CocoDataset gt = CocoReader.readDataset(annotations);
+    assertThat(root.isArray()).as("%s is a JSON array", results).isTrue();
+    assertThat(root.size()).as("detections at score threshold 0").isPositive();
+    Map<Long, CocoImage> images = new HashMap<>();
+    gt.images().forEach(i -> images.put(i.id(), i));
+    Set<Integer> categories = new HashSet<>();
+    gt.categories().forEach(c -> categories.add(c.id()));
+    for (JsonNode d : root) {
+      assertThat(d.fieldNames()).toIterable().as(d.toString())
+          .contains("image_id", "category_id", "bbox", "score");
+      CocoImage image = images.get(d.get("image_id").asLong());
+      assertThat(image).as("image of %s", d).isNotNull();
+      assertThat(categories).as("category of %s", d).contains(d.get("category_id").asInt());
+      JsonNode b = d.get("bbox");
+      assertThat(b.size()).as(d.toString()).isEqualTo(4);
+      double x = b.get(0).asDouble(), y = b.get(1).asDouble();
+      double w = b.get(2).asDouble(), h = b.get(3).asDouble();
+      assertThat(List.of(x, y, w, h)).as(d.toString()).allMatch(Double::isFinite);
+      assertThat(w).as(d.toString()).isGreaterThanOrEqualTo(0);
+      assertThat(h).as(d.toString()).isGreaterThanOrEqualTo(0);
+      assertThat(x).as(d.toString()).isBetween(-1e-3, image.width() + 1e-3);
+      assertThat(y).as(d.toString()).isBetween(-1e-3, image.height() + 1e-3);
+      assertThat(y + h).as(d.toString()).isBetween(-1e-3, image.height() + 1e-3);
+      assertThat(x + w).as(d.toString()).isBetween(-1e-3, image.width() + 1e-3);
+      assertThat(d.get("score").asDouble()).as(d.toString()).isBetween(0.0, 1.0);
+    }
+    assertThat(CocoReader.readResults(results, gt)).hasSize(root.size());
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.ticketlab.prune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,12 +73,15 @@ class PrunableSetTest {
   }
 
   /**
-   * The paper: "direct 80% pruning of R18 Mask R-CNN = 78.4% network sparsity". Pruning 80% of the
-   * paper-coco set of torchvision's R18-FPN Mask R-CNN and counting zeros over all parameters must
-   * give that figure.
+   * The paper: "direct 80% pruning of R18 Mask R-CNN = 78.4% network sparsity". Counted by hand from
+   * the shapes file: the paper-coco set is 33 weight tensors (stem + 16 block convs + 8 FPN + RPN
+   * conv + fc6, fc7 + 4 mask-head convs + conv5_mask) holding 30,704,832 of the 31,376,113
+   * parameters; keeping round(0.2 × 30,704,832) = 6,140,966 of them zeroes 24,563,866, which is
+   * 78.29% network sparsity, 0.11 points below the paper's printed 78.4% (the paper does not say
+   * how it counts; the exact count is what this test pins).
    */
   @Test
-  void eightyPercentOfR18MaskRcnn_isAbout78Point4PercentNetworkSparsity() throws IOException {
+  void eightyPercentOfR18MaskRcnn_isExactly24563866ZerosOf31376113() throws IOException {
     Map<String, int[]> params = shapes("maskrcnn_resnet18_fpn", true);
     Random r = new Random(0);
     Map<String, FloatTensor> weights = new LinkedHashMap<>();
@@ -101,12 +103,16 @@ class PrunableSetTest {
       }
     }
     NetworkSparsity s = NetworkSparsity.of(weights, set);
-    assertThat(s.pruneFraction()).isCloseTo(0.8, within(1e-6));
+
     long handZeros = weights.values().stream().mapToLong(FloatTensor::countZeros).sum();
     long handTotal = weights.values().stream().mapToLong(FloatTensor::size).sum();
     assertThat(s.networkZeros()).isEqualTo(handZeros);
     assertThat(s.networkTotal()).isEqualTo(handTotal).isEqualTo(31_376_113L);
-    assertThat(s.networkSparsity()).isCloseTo(0.784, within(0.005));
+    assertThat(set.select(params)).hasSize(33);
+    assertThat(s.prunableTotal()).isEqualTo(30_704_832L);
+    assertThat(s.prunableZeros()).isEqualTo(24_563_866L);
+    assertThat(s.networkZeros()).isEqualTo(24_563_866L);
+    assertThat(s.networkSparsity()).isEqualTo(24_563_866.0 / 31_376_113.0);
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class MacCounterTest {
@@ -50,17 +51,40 @@ class MacCounterTest {
     assertThat(Layer.linear("fc.weight", "g", 3, 2, 1).weightShape()).containsExactly(2, 3);
   }
 
+  /**
+   * Convolution and fully connected multiply-accumulates at 224×224, the convention of
+   * torchvision's published GFLOPS (fvcore's counts: batch norm, ReLU, pooling and additions not
+   * counted). Exact: ResNet-18's three 1×1 downsample convs are 19,267,584 MACs (0.019 G), inside
+   * any tolerance of a printed "1.81".
+   */
   @Test
-  void denseResNet50At224_isWithinOnePercentOf4point09G() {
-    long macs = MacCounter.dense(Architectures.resnet(50, 224, 224)).denseMacs();
-    assertThat((double) macs).isCloseTo(4.09e9, within(0.01 * 4.09e9));
+  void denseResNets_matchTorchvisionsMacCountsExactly() {
+    assertThat(MacCounter.dense(Architectures.resnet(50, 224, 224)).denseMacs())
+        .isEqualTo(4_089_184_256L);
+    assertThat(Architectures.resnet(18, 224, 224).denseMacs()).isEqualTo(1_814_073_344L);
+    assertThat(Architectures.resnet(34, 224, 224).denseMacs()).isEqualTo(3_663_761_408L);
+    assertThat(Architectures.resnet(101, 224, 224).denseMacs()).isEqualTo(7_801_405_440L);
   }
 
   @Test
-  void denseResNets_matchTorchvisionsPublishedGmacs() {
-    assertThat(Architectures.resnet(18, 224, 224).denseMacs() / 1e9).isCloseTo(1.81, within(0.02));
-    assertThat(Architectures.resnet(34, 224, 224).denseMacs() / 1e9).isCloseTo(3.66, within(0.04));
-    assertThat(Architectures.resnet(101, 224, 224).denseMacs() / 1e9).isCloseTo(7.80, within(0.08));
+  void denseResNet18_layerByLayerHandCount() {
+    // stem 7x7 stride 2: 112*112*64*3*49; layer1: 4 convs 56*56*64*64*9; layer2: 28*28*128*(64*9 +
+    // 3*128*9) + downsample 28*28*128*64; and so on; fc 512*1000.
+    long stem = 112L * 112 * 64 * 3 * 49;
+    long layer1 = 4L * 56 * 56 * 64 * 64 * 9;
+    long layer2 = 28L * 28 * 128 * (64 * 9 + 3 * 128 * 9) + 28L * 28 * 128 * 64;
+    long layer3 = 14L * 14 * 256 * (128 * 9 + 3 * 256 * 9) + 14L * 14 * 256 * 128;
+    long layer4 = 7L * 7 * 512 * (256 * 9 + 3 * 512 * 9) + 7L * 7 * 512 * 256;
+    long fc = 512L * 1000;
+    MacCounter.Report r = MacCounter.dense(Architectures.resnet(18, 224, 224));
+    assertThat(r.groups()).extracting(MacCounter.GroupMacs::group, MacCounter.GroupMacs::denseMacs)
+        .containsExactly(Tuple.tuple("stem", stem),
+            Tuple.tuple("layer1", layer1),
+            Tuple.tuple("layer2", layer2),
+            Tuple.tuple("layer3", layer3),
+            Tuple.tuple("layer4", layer4),
+            Tuple.tuple("fc", fc));
+    assertThat(stem + layer1 + layer2 + layer3 + layer4 + fc).isEqualTo(1_814_073_344L);
   }
 
   @Test

@@ -2,6 +2,10 @@ package io.ticketlab.data.coco;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,18 +21,37 @@ class MaskApiTest {
     }
   }
 
+  static JsonNode readTree(Path file) {
+    try {
+      return new ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Test
   void compressedStringsWrittenByPycocotools_decodeAndEncodeBackIdentically() {
     CocoDataset gt = CocoReader.readDataset(oracle("fixtures/small/gt.json"));
+    int checked = 0;
     for (String file : List.of("fixtures/small/dt_segm.json", "fixtures/errors/dt_segm.json")) {
       List<CocoResult> results = CocoReader.readResults(oracle(file), null);
-      for (CocoResult r : results.subList(0, Math.min(200, results.size()))) {
-        Rle rle = r.segmentation();
+      JsonNode raw = readTree(oracle(file));
+      assertThat(results).hasSize(raw.size());
+      // every mask of the file: decoded, encoded again, and written back to pycocotools' string
+      for (int i = 0; i < results.size(); i++) {
+        Rle rle = results.get(i).segmentation();
+        JsonNode segmentation = raw.get(i).get("segmentation");
+        assertThat(rle.height()).isEqualTo(segmentation.get("size").get(0).asInt());
+        assertThat(rle.width()).isEqualTo(segmentation.get("size").get(1).asInt());
         assertThat(rle.totalCount()).isEqualTo((long) rle.height() * rle.width());
         Rle again = Rle.encode(rle.decode(), rle.height(), rle.width());
-        assertThat(again).isEqualTo(rle);
+        assertThat(again).as("%s[%d]", file, i).isEqualTo(rle);
+        assertThat(again.toCompressedString()).as("%s[%d]", file, i)
+            .isEqualTo(segmentation.get("counts").asText());
+        checked++;
       }
     }
+    assertThat(checked).isGreaterThan(1000);
     assertThat(gt.annotations()).anyMatch(a -> a.segmentation() instanceof Segmentation.RunLength r
         && r.compressed());
   }

@@ -3,11 +3,15 @@ package io.ticketlab.model.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticketlab.common.BadInputException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -186,17 +190,44 @@ class PthReaderTest {
   }
 
   /**
-   * Manual check against torchvision's real architectures: generate the files with
-   * {@code /usr/bin/python3 src/test/python/make_checkpoint_fixtures.py --resnet18
-   * /tmp/ticketlab_resnet18.pth --resnet50 /tmp/ticketlab_resnet50.pth}; skipped without them.
+   * torchvision's real ResNet state dicts, written by {@link TorchSaveWriter} into a temporary
+   * folder: names, order and shapes from torchvision 0.14's {@code resnet18()/resnet50()} (the
+   * {@code keys}/{@code shapes} of {@code parity/resnetNN_eval.json}, which list parameters and
+   * running statistics), a {@code num_batches_tracked} int64 scalar after every batch norm's
+   * {@code running_var} as in {@code state_dict()}, and distinct values in every tensor; every
+   * value read back must be the one written.
    */
   @ParameterizedTest
-  @CsvSource({"/tmp/ticketlab_resnet18.pth, 11689512, 122, 512",
-      "/tmp/ticketlab_resnet50.pth, 25557032, 320, 2048"})
+  @CsvSource({"resnet18, 11689512, 122, 512", "resnet50, 25557032, 320, 2048"})
   void torchvisionResNet_loadsWithItsParameterCountAndNames(
-      String path, long expectedParameters, int expectedTensors, int features) {
-    Path file = Path.of(path);
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(file), "no " + file);
+      String arch, long expectedParameters, int expectedTensors, int features,
+      @TempDir Path tmp) throws IOException {
+    JsonNode fx;
+    try (var in = PthReaderTest.class.getResourceAsStream("/parity/" + arch + "_eval.json")) {
+      fx = new ObjectMapper().readTree(in);
+    }
+    Map<String, TorchSaveWriter.Tensor> written = new LinkedHashMap<>();
+    for (int k = 0; k < fx.get("keys").size(); k++) {
+      String name = fx.get("keys").get(k).asText();
+      int[] shape = new int[fx.get("shapes").get(k).size()];
+      int numel = 1;
+      for (int d = 0; d < shape.length; d++) {
+        shape[d] = fx.get("shapes").get(k).get(d).asInt();
+        numel *= shape[d];
+      }
+      float[] values = new float[numel];
+      for (int i = 0; i < numel; i++) {
+        values[i] = k + i * 1e-3f;
+      }
+      written.put(name, new TorchSaveWriter.Tensor(shape, values, null));
+      if (name.endsWith(".running_var")) {
+        String tracked = name.substring(0, name.length() - "running_var".length()) + "num_batches_tracked";
+        written.put(tracked, new TorchSaveWriter.Tensor(new int[0], null, new long[] {1000L + k}));
+      }
+    }
+    Path file = tmp.resolve(arch + ".pth");
+    TorchSaveWriter.write(file, arch, written);
+
     StateDict sd = PthReader.readStateDict(file);
     long parameters =
         sd.tensors().entrySet().stream()
@@ -207,6 +238,7 @@ class PthReaderTest {
             .sum();
     assertThat(parameters).isEqualTo(expectedParameters);
     assertThat(sd.size()).isEqualTo(expectedTensors);
+    assertThat(sd.names()).containsExactlyElementsOf(written.keySet());
     assertThat(sd.names())
         .contains("conv1.weight", "bn1.running_mean", "bn1.num_batches_tracked",
             "layer1.0.conv1.weight", "layer2.0.downsample.0.weight", "layer4.1.bn2.bias",
@@ -215,5 +247,16 @@ class PthReaderTest {
     assertThat(sd.get("fc.weight").shape()).containsExactly(1000, features);
     assertThat(sd.get("layer1.0.bn1.num_batches_tracked").dtype()).isEqualTo(DType.INT64);
     assertThat(sd.get("layer1.0.bn1.num_batches_tracked").isScalar()).isTrue();
+    for (var e : written.entrySet()) {
+      StoredTensor t = sd.get(e.getKey());
+      assertThat(t.shape()).as(e.getKey()).containsExactly(e.getValue().shape());
+      if (e.getValue().floats() != null) {
+        assertThat(t.dtype()).as(e.getKey()).isEqualTo(DType.FLOAT32);
+        assertThat(Arrays.equals(t.floats(), e.getValue().floats()))
+            .as("every value of %s", e.getKey()).isTrue();
+      } else {
+        assertThat(t.longs()).as(e.getKey()).containsExactly(e.getValue().longs());
+      }
+    }
   }
 }

@@ -115,6 +115,13 @@ class RpnParityTest {
         sampled[j] = flat[j * stride];
       }
       assertThat(relativeError(sampled, expected)).as(f.get("name").asText()).isLessThan(5e-4);
+      // every element, through torchvision's sum of absolute values
+      double abs = 0;
+      for (float v : flat) {
+        abs += Math.abs(v);
+      }
+      assertThat(abs).as(f.get("name").asText() + " absSum")
+          .isCloseTo(f.get("absSum").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
     }
   }
 
@@ -159,6 +166,16 @@ class RpnParityTest {
       float[] expected = floats(FX.get("trainProposalsHead").get(i));
       float[] head = java.util.Arrays.copyOf(out.proposals().get(i), expected.length);
       assertThat(Json.maxAbsDiff(head, expected)).isLessThan(1e-2f);
+      // beyond the fixture's first 100: every proposal clipped to its image and not degenerate
+      // (torchvision clips, then removes boxes under 1e-3 px)
+      float[] all = out.proposals().get(i);
+      for (int b = 0; b < all.length / 4; b++) {
+        float x0 = all[4 * b], y0 = all[4 * b + 1], x1 = all[4 * b + 2], y1 = all[4 * b + 3];
+        assertThat(x0).as("proposal %d of image %d", b, i).isBetween(0f, (float) sizes[i][1]);
+        assertThat(x1).as("proposal %d of image %d", b, i).isBetween(x0 + 1e-3f, (float) sizes[i][1]);
+        assertThat(y0).as("proposal %d of image %d", b, i).isBetween(0f, (float) sizes[i][0]);
+        assertThat(y1).as("proposal %d of image %d", b, i).isBetween(y0 + 1e-3f, (float) sizes[i][0]);
+      }
     }
   }
 

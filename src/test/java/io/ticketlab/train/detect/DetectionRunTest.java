@@ -2,6 +2,7 @@ package io.ticketlab.train.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ticketlab.common.FloatTensor;
 import io.ticketlab.config.Step;
 import io.ticketlab.data.synth.SynthGenerator;
 import io.ticketlab.data.synth.SynthOptions;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,7 @@ class DetectionRunTest {
     DetectionRun.run(spec(train, val, 6), tmp.resolve("again"), null);
     assertThat(Files.readAllLines(tmp.resolve("again").resolve("metrics.csv")))
         .isEqualTo(Files.readAllLines(a.resolve("metrics.csv")));
+    assertSameWeights(tmp.resolve("again").resolve("checkpoint_6.tlck"), a.resolve("checkpoint_6.tlck"));
     assertThat(a.resolve("checkpoint_3.tlck")).exists();
     assertThat(a.resolve("checkpoint_6.tlck")).exists();
     assertThat(a.resolve("results.json")).exists();
@@ -81,11 +84,33 @@ class DetectionRunTest {
     Files.write(b.resolve("validation.csv"), valCut, StandardCharsets.UTF_8);
     DetectionRun.Result resumed = DetectionRun.run(spec(train, val, 6), b, null);
     assertThat(resumed.fromIteration()).isEqualTo(3);
+    // every value of every tensor, bit for bit (FloatTensor.toString prints only the shape)
+    assertSameWeights(b.resolve("checkpoint_6.tlck"), a.resolve("checkpoint_6.tlck"));
     assertThat(Files.readAllLines(b.resolve("metrics.csv"))).isEqualTo(metrics);
     assertThat(Files.readAllLines(b.resolve("validation.csv"))).isEqualTo(validation);
-    assertThat(TicketCheckpoint.read(b.resolve("checkpoint_6.tlck")).weights().toFloatTensors().toString())
-        .isEqualTo(TicketCheckpoint.read(a.resolve("checkpoint_6.tlck")).weights().toFloatTensors().toString());
     assertThat(Files.readString(b.resolve("results.json"))).isEqualTo(Files.readString(a.resolve("results.json")));
+  }
+
+  /** Same tensor names in the same order, same shapes, every value bit-identical. */
+  static void assertSameWeights(Path actual, Path expected) throws IOException {
+    Map<String, FloatTensor> got = TicketCheckpoint.read(actual).weights().toFloatTensors();
+    Map<String, FloatTensor> want = TicketCheckpoint.read(expected).weights().toFloatTensors();
+    assertThat(want).as("tensors in %s", expected).isNotEmpty();
+    assertThat(got.keySet()).as("tensors in %s", actual).containsExactlyElementsOf(want.keySet());
+    long values = 0;
+    for (Map.Entry<String, FloatTensor> e : want.entrySet()) {
+      FloatTensor g = got.get(e.getKey());
+      assertThat(g.shape()).as(e.getKey()).containsExactly(e.getValue().shape());
+      float[] w = e.getValue().data();
+      for (int i = 0; i < w.length; i++) {
+        if (Float.floatToIntBits(g.data()[i]) != Float.floatToIntBits(w[i])) {
+          throw new AssertionError(actual + ": " + e.getKey() + "[" + i + "] = " + g.data()[i]
+              + ", expected " + w[i] + " as in " + expected);
+        }
+      }
+      values += w.length;
+    }
+    assertThat(values).as("values compared").isGreaterThan(1000);
   }
 
   /** Validation (when {@code val} is not null) at the end only; a checkpoint at the start and at the end. */
