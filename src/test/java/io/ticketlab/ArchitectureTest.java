@@ -40,4 +40,24 @@ class ArchitectureTest {
     }
     assertThat(offenders).as("pure-Java sources that reach the engine").isEmpty();
   }
+
+  /** STYLE.md "One decoder, one resize": image files are read only by data.image.ImageDecoder. */
+  @Test
+  void imagesAreDecodedOnlyByTheOneDecoder() throws IOException {
+    Path root = Paths.get("src/main/java/io/ticketlab");
+    List<String> offenders = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        if (f.startsWith(root.resolve("data/image"))) {
+          continue;
+        }
+        String src = Files.readString(f);
+        if (src.contains("ImageIO.read") || src.contains(".getRGB(")
+            || src.contains("ImageReader") || src.contains("drawImage(")) {
+          offenders.add(root.relativize(f).toString());
+        }
+      }
+    }
+    assertThat(offenders).as("sources that decode or resample images themselves").isEmpty();
+  }
 }

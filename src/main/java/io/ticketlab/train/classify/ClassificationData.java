@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.ticketlab.data.folder.ImageFolder;
-import io.ticketlab.data.folder.ImageTransforms;
+import io.ticketlab.data.image.ClassificationTransforms;
+import io.ticketlab.data.image.ImageDecoder;
 import io.ticketlab.train.BatchSource;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -86,7 +87,8 @@ public final class ClassificationData implements BatchSource<ClassificationData.
               int position = (int) ((offset + i) % order.length);
               ImageFolder.Sample s = samples.get(order[position]);
               SplittableRandom rng = new SplittableRandom(mix(seed, epoch, position));
-              float[] img = ImageTransforms.trainCrop(ImageTransforms.read(s.path()), size, rng);
+              float[] img = ClassificationTransforms.toTensor(
+                  ClassificationTransforms.trainCrop(ImageDecoder.decode(s.path()), size, rng));
               System.arraycopy(img, 0, pixels, i * plane, plane);
               labels[i] = s.label();
             });
