@@ -4,7 +4,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +72,21 @@ class ArchitectureTest {
     noClasses()
         .that().resideOutsideOfPackages("io.ticketlab.cli..", "io.ticketlab.demo..")
         .should().dependOnClassesThat().resideInAnyPackage("io.ticketlab.cli..")
+        .check(classes);
+  }
+
+  /** STYLE.md "One decoder, one resize": image files are decoded and resampled only in data.image. */
+  @Test
+  void imagesAreDecodedOnlyByTheOneDecoder() {
+    DescribedPredicate<JavaMethodCall> decodes = DescribedPredicate.describe(
+        "decode or resample an image (ImageIO.read, BufferedImage.getRGB, Graphics.drawImage)",
+        call -> (call.getTargetOwner().isAssignableTo(javax.imageio.ImageIO.class) && call.getName().equals("read"))
+            || (call.getTargetOwner().isAssignableTo(java.awt.image.BufferedImage.class) && call.getName().equals("getRGB"))
+            || (call.getTargetOwner().isAssignableTo(java.awt.Graphics.class) && call.getName().equals("drawImage")));
+    noClasses()
+        .that().resideOutsideOfPackage("io.ticketlab.data.image..")
+        .should().callMethodWhere(decodes)
+        .orShould().dependOnClassesThat().areAssignableTo(javax.imageio.ImageReader.class)
         .check(classes);
   }
 }

@@ -8,7 +8,8 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ticketlab.common.BadInputException;
-import io.ticketlab.data.folder.ImageTransforms;
+import io.ticketlab.data.image.ClassificationTransforms;
+import io.ticketlab.data.image.ImageDecoder;
 import io.ticketlab.engine.Engines;
 import io.ticketlab.model.backbone.ResNet;
 import io.ticketlab.model.backbone.ResNetConfig;
@@ -96,7 +97,8 @@ final class ClassifyCommand implements Callable<Integer> {
       }
       ParameterStore ps = new ParameterStore(manager, false);
       for (Path f : files) {
-        float[] x = ImageTransforms.evalCrop(ImageTransforms.read(f), 256, 224);
+        float[] x = ClassificationTransforms.toTensor(
+            ClassificationTransforms.evalCrop(ImageDecoder.decode(f), 256, 224));
         ClassificationTrainer.Prediction p =
             ClassificationTrainer.topK(
                     model.logits(ps, manager.create(x, new Shape(1, 3, 224, 224)), false), topk)

@@ -7,7 +7,7 @@ import java.util.StringJoiner;
 
 /**
  * A one-line progress bar on the console: iteration, percentage, loss and its terms, iterations
- * and images per second and ETA, redrawn at most every half second. Silent when disabled (tests,
+ * and images per second, the share of time spent waiting for data, and ETA, redrawn at most every half second. Silent when disabled (tests,
  * {@code --quiet}).
  */
 public final class Progress {
@@ -19,6 +19,8 @@ public final class Progress {
   private final int imagesPerIteration;
   private long lastDraw;
   private boolean drawn;
+  private long dataWaitNanos;
+  private double dataShare = -1;
 
   /**
    * @param out where to draw, or null for no output
@@ -42,6 +44,14 @@ public final class Progress {
     this.start = System.nanoTime();
   }
 
+  /**
+   * Adds time the loop spent waiting for its next batch (decoding, augmentation, copies); the bar
+   * shows it as the share of the elapsed time spent waiting for data.
+   */
+  public void addDataWait(long nanos) {
+    dataWaitNanos += nanos;
+  }
+
   /** Records that {@code iteration} iterations are done, with the latest loss. */
   public void update(long iteration, double loss) {
     update(iteration, loss, Map.of());
@@ -61,6 +71,9 @@ public final class Progress {
     }
     lastDraw = now;
     double seconds = (now - start) / 1e9;
+    if (dataWaitNanos > 0) {
+      dataShare = dataWaitNanos / Math.max(now - start, 1.0);
+    }
     double rate = (iteration - startIteration) / Math.max(seconds, 1e-9);
     long eta = rate > 0 ? (long) ((total - iteration) / rate) : -1;
     out.print(line(iteration, loss, terms, rate, eta));
@@ -82,6 +95,9 @@ public final class Progress {
     b.append(String.format(Locale.ROOT, "  %.2f it/s", rate));
     if (imagesPerIteration > 0) {
       b.append(String.format(Locale.ROOT, " %.1f img/s", rate * imagesPerIteration));
+    }
+    if (dataShare >= 0) {
+      b.append(String.format(Locale.ROOT, " (data wait %.0f%%)", 100 * dataShare));
     }
     b.append("  ETA ").append(eta < 0 ? "?" : formatDuration(eta)).append("   ");
     return b.toString();

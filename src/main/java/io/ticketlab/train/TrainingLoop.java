@@ -118,7 +118,9 @@ public final class TrainingLoop<B> {
         Map<String, Double> values = new LinkedHashMap<>();
         double total;
         try (NDScope scope = new NDScope()) {
+          long waitStart = System.nanoTime();
           B batch = data.batch(it, manager);
+          progress.addDataWait(System.nanoTime() - waitStart);
           sgd.zeroGradients();
           List<B> parts = splitter.apply(batch);
           List<PartLosses> perDevice;

@@ -40,4 +40,15 @@ class ProgressTest {
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertThat(out).contains("train 2/2 (100%) loss 0.5000").contains("img/s").endsWith(System.lineSeparator());
   }
+
+  @Test
+  void update_showsTheShareOfTimeSpentWaitingForData() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), "train", 0, 2, 4);
+    p.update(2, 0.5, Map.of());
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("data wait");
+    p.addDataWait(1);
+    p.update(2, 0.5, Map.of());
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).containsPattern("img/s \\(data wait \\d+%\\)");
+  }
 }

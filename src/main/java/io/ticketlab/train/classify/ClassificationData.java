@@ -4,18 +4,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.ticketlab.data.Prefetcher;
 import io.ticketlab.data.folder.ImageFolder;
-import io.ticketlab.data.folder.ImageTransforms;
+import io.ticketlab.data.image.ClassificationTransforms;
+import io.ticketlab.data.image.ImageDecoder;
 import io.ticketlab.train.BatchSource;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * Training batches from an {@link ImageFolder}: each epoch visits the images in a fresh permutation
  * (seeded by run seed and epoch), incomplete last batches are dropped, and each image gets
  * RandomResizedCrop + flip from its own random stream (seed, epoch, position). The batch of an
- * iteration therefore never depends on what ran before, which resuming needs.
+ * iteration therefore never depends on what ran before, which resuming needs. Images are decoded
+ * ({@link ImageDecoder}) and augmented ({@link ClassificationTransforms}) on background threads a
+ * few batches ahead of the loop ({@link Prefetcher}), with the same batches for any thread count.
  */
 public final class ClassificationData implements BatchSource<ClassificationData.Batch> {
   /** Images [N, 3, size, size] (normalised) and labels [N] (int64). */
@@ -45,12 +48,29 @@ public final class ClassificationData implements BatchSource<ClassificationData.
     }
   }
 
+  /** A batch on the host: normalised CHW pixels of {@code labels.length} images, and labels. */
+  public record HostBatch(float[] pixels, long[] labels) {}
+
+  /** Background decode threads of {@link #ClassificationData(ImageFolder, int, int, long)}. */
+  public static final int DEFAULT_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
   private final ImageFolder folder;
   private final int batchSize;
   private final int size;
   private final long seed;
+  private final Prefetcher<HostBatch> prefetcher;
 
+  /** Training batches decoded on {@link #DEFAULT_THREADS} background threads, 2 batches ahead. */
   public ClassificationData(ImageFolder folder, int batchSize, int size, long seed) {
+    this(folder, batchSize, size, seed, DEFAULT_THREADS, 2);
+  }
+
+  /**
+   * Training batches decoded and augmented on {@code threads} background threads, {@code
+   * prefetch} batches ahead of the training loop; the batches do not depend on either.
+   */
+  public ClassificationData(
+      ImageFolder folder, int batchSize, int size, long seed, int threads, int prefetch) {
     if (batchSize < 1 || size < 8) {
       throw new IllegalArgumentException("Invalid batch size / image size: " + batchSize + "/" + size);
     }
@@ -58,6 +78,7 @@ public final class ClassificationData implements BatchSource<ClassificationData.
     this.batchSize = batchSize;
     this.size = size;
     this.seed = seed;
+    this.prefetcher = new Prefetcher<>(this::hostBatch, threads, prefetch);
   }
 
   @Override
@@ -72,6 +93,27 @@ public final class ClassificationData implements BatchSource<ClassificationData.
 
   @Override
   public Batch batch(long iteration, NDManager manager) {
+    HostBatch b = prefetchedBatch(iteration);
+    return new Batch(
+        manager.create(b.pixels(), new Shape(batchSize, 3, size, size)),
+        manager.create(b.labels(), new Shape(batchSize)).toType(DataType.INT64, false));
+  }
+
+  /** {@link #hostBatch} of {@code iteration}, from the background threads' read-ahead. */
+  public HostBatch prefetchedBatch(long iteration) {
+    return prefetcher.get(iteration);
+  }
+
+  /** Nanoseconds the training loop waited for decoded batches since the last call. */
+  public long takeDataWaitNanos() {
+    return prefetcher.takeWaitNanos();
+  }
+
+  /**
+   * The images and labels of iteration {@code iteration}: a pure function of seed and iteration
+   * (the epoch's permutation, and RandomResizedCrop + flip from each position's own stream).
+   */
+  public HostBatch hostBatch(long iteration) {
     long epoch = iteration / iterationsPerEpoch();
     long offset = (iteration % iterationsPerEpoch()) * batchSize;
     int[] order = permutation(epoch);
@@ -79,20 +121,16 @@ public final class ClassificationData implements BatchSource<ClassificationData.
     int plane = 3 * size * size;
     float[] pixels = new float[batchSize * plane];
     long[] labels = new long[batchSize];
-    IntStream.range(0, batchSize)
-        .parallel()
-        .forEach(
-            i -> {
-              int position = (int) ((offset + i) % order.length);
-              ImageFolder.Sample s = samples.get(order[position]);
-              SplittableRandom rng = new SplittableRandom(mix(seed, epoch, position));
-              float[] img = ImageTransforms.trainCrop(ImageTransforms.read(s.path()), size, rng);
-              System.arraycopy(img, 0, pixels, i * plane, plane);
-              labels[i] = s.label();
-            });
-    return new Batch(
-        manager.create(pixels, new Shape(batchSize, 3, size, size)),
-        manager.create(labels, new Shape(batchSize)).toType(DataType.INT64, false));
+    for (int i = 0; i < batchSize; i++) {
+      int position = (int) ((offset + i) % order.length);
+      ImageFolder.Sample s = samples.get(order[position]);
+      SplittableRandom rng = new SplittableRandom(mix(seed, epoch, position));
+      float[] img = ClassificationTransforms.toTensor(
+          ClassificationTransforms.trainCrop(ImageDecoder.decode(s.path()), size, rng));
+      System.arraycopy(img, 0, pixels, i * plane, plane);
+      labels[i] = s.label();
+    }
+    return new HostBatch(pixels, labels);
   }
 
   private int[] permutation(long epoch) {

@@ -7,7 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.ticketlab.data.folder.ImageFolder;
-import io.ticketlab.data.folder.ImageTransforms;
+import io.ticketlab.data.image.ClassificationTransforms;
+import io.ticketlab.data.image.ImageDecoder;
 import io.ticketlab.model.backbone.ResNet;
 import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.train.Losses;
@@ -120,9 +121,8 @@ public final class ClassificationTrainer {
           .parallel()
           .forEach(
               i -> {
-                float[] img =
-                    ImageTransforms.evalCrop(
-                        ImageTransforms.read(samples.get(s0 + i).path()), resize, size);
+                float[] img = ClassificationTransforms.toTensor(ClassificationTransforms.evalCrop(
+                    ImageDecoder.decode(samples.get(s0 + i).path()), resize, size));
                 System.arraycopy(img, 0, pixels, i * plane, plane);
               });
       try (NDScope scope = new NDScope()) {

@@ -3,6 +3,7 @@ package io.ticketlab.train.detect;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.ticketlab.data.Prefetcher;
 import io.ticketlab.data.detection.DetectionAugment;
 import io.ticketlab.data.detection.DetectionBatches;
 import io.ticketlab.data.detection.DetectionDataset;
@@ -12,13 +13,12 @@ import io.ticketlab.train.BatchSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.IntStream;
 
 /**
  * Detection training data as a {@link BatchSource}: the images of iteration {@code it} chosen by
  * {@link DetectionBatches} (a fresh permutation per epoch from the seed), each flipped
  * horizontally when {@link DetectionBatches#flip} says so (boxes, masks and keypoints with their
- * flip pairs), decoded in parallel.
+ * flip pairs), decoded on background threads a few batches ahead of the loop ({@link Prefetcher}).
  */
 public final class DetectionData implements BatchSource<DetectionBatch> {
   private final DetectionDataset dataset;
@@ -26,6 +26,7 @@ public final class DetectionData implements BatchSource<DetectionBatch> {
   private final int batchSize;
   private final boolean flip;
   private final long seed;
+  private final Prefetcher<DetectionSample[]> prefetcher;
 
   public DetectionData(DetectionDataset dataset, int batchSize, long seed, boolean flip) {
     if (dataset.size() < batchSize) {
@@ -38,6 +39,8 @@ public final class DetectionData implements BatchSource<DetectionBatch> {
     this.batchSize = batchSize;
     this.flip = flip;
     this.seed = seed;
+    this.prefetcher = new Prefetcher<>(this::samples,
+        Math.max(1, Runtime.getRuntime().availableProcessors()), 2);
   }
 
   public DetectionDataset dataset() {
@@ -56,14 +59,7 @@ public final class DetectionData implements BatchSource<DetectionBatch> {
 
   @Override
   public DetectionBatch batch(long iteration, NDManager manager) {
-    int[] indices = batches.indicesOfIteration(iteration);
-    boolean[] flips = batches.flipsOfIteration(iteration);
-    int[] flipIndices = dataset.numKeypoints() > 0 ? dataset.keypointFlipIndices() : new int[0];
-    DetectionSample[] samples = new DetectionSample[indices.length];
-    IntStream.range(0, indices.length).parallel().forEach(i -> {
-      DetectionSample s = dataset.sample(indices[i]);
-      samples[i] = flip && flips[i] ? DetectionAugment.horizontalFlip(s, flipIndices) : s;
-    });
+    DetectionSample[] samples = prefetcher.get(iteration);
     List<NDArray> images = new ArrayList<>();
     List<DetectionTarget> targets = new ArrayList<>();
     for (DetectionSample s : samples) {
@@ -71,6 +67,19 @@ public final class DetectionData implements BatchSource<DetectionBatch> {
       targets.add(target(s));
     }
     return new DetectionBatch(images, targets, new Random(iterationSeed(seed, iteration)));
+  }
+
+  /** The decoded (and, when drawn, flipped) samples of {@code iteration}: a pure function of it. */
+  DetectionSample[] samples(long iteration) {
+    int[] indices = batches.indicesOfIteration(iteration);
+    boolean[] flips = batches.flipsOfIteration(iteration);
+    int[] flipIndices = dataset.numKeypoints() > 0 ? dataset.keypointFlipIndices() : new int[0];
+    DetectionSample[] samples = new DetectionSample[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      DetectionSample s = dataset.sample(indices[i]);
+      samples[i] = flip && flips[i] ? DetectionAugment.horizontalFlip(s, flipIndices) : s;
+    }
+    return samples;
   }
 
   /** The image of a sample as a float [3, H, W] array. */
