@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ticketlab.common.BadInputException;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.data.folder.ImageTransforms;
 import io.ticketlab.engine.Engines;
 import io.ticketlab.model.backbone.ResNet;
@@ -77,6 +78,7 @@ final class ClassifyCommand implements Callable<Integer> {
     if (topk < 1) {
       throw new BadInputException("--topk: bad value " + topk + ": must be at least 1");
     }
+    InputFiles.requireFile(weights);
     List<Path> files = listImages(images);
     Engine engine = Engines.pytorch();
     ResNet model = new ResNet(new ResNetConfig(depth, width, classes, false, 3));

@@ -1,5 +1,6 @@
 package io.ticketlab.data.folder;
 
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.common.BadInputException;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -26,6 +27,7 @@ public final class ImageTransforms {
   /** Decodes an image file to RGB; unreadable or unsupported files are bad input. */
   public static BufferedImage read(Path file) {
     BufferedImage img;
+    InputFiles.requireFile(file);
     try {
       img = ImageIO.read(file.toFile());
     } catch (IOException e) {
