@@ -114,7 +114,7 @@ final class LotteryCommand implements Callable<Integer> {
 
   /** {@code ticketlab lottery branch}. */
   @Command(name = "branch", mixinStandardHelpOptions = true,
-      header = "Run a control beside a level's ticket: random-reinit, random-pruning or finetune.",
+      header = "Run a control beside a level's ticket: random-reinit, random-pruning, finetune or early-bird.",
       description = "random-reinit: the ticket's mask on a fresh initialisation (another seed), trained from"
           + " iteration 0. random-pruning: random survivors with the ticket's per-tensor counts, rewound like"
           + " the ticket. finetune: the previous level's trained weights with the ticket's mask, trained from"

@@ -133,7 +133,7 @@ public final class ClassificationRun {
             ? LrSchedule.cosine(spec.lr(), spec.warmup().toIterations(perEpoch), total)
             : LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), 0.001, 0.1, milestones);
 
-    AtomicFiles.createFolder(dir);
+    Files.createDirectories(dir);
     Engine engine = Engines.pytorch();
     engine.setRandomSeed((int) spec.seed());
     ResNetConfig config = new ResNetConfig(spec.depth(), spec.width(), train.classes().size(), false, 3);

@@ -283,7 +283,7 @@ public final class DetectionRun {
     LrSchedule schedule =
         LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), spec.warmupFactor(), 0.1, milestones);
 
-    AtomicFiles.createFolder(dir);
+    Files.createDirectories(dir);
     new DetectorModelFile(spec.model(), train.classes()).write(dir);
     Engine engine = Engines.pytorch();
     engine.setRandomSeed((int) spec.seed());
