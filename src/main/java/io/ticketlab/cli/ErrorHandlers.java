@@ -72,6 +72,11 @@ final class ErrorHandlers {
       if (outOfMemory(ex) != null) {
         return outOfMemory(cmd, ex);
       }
+      if (ex instanceof io.ticketlab.common.StopRequest.StoppedException) {
+        err.println(name + ": " + ex.getMessage());
+        err.flush();
+        return INTERNAL;
+      }
       LOG.error("internal failure in '{}'", name, ex);
       String message = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
       err.println(

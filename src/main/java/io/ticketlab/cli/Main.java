@@ -52,6 +52,7 @@ public final class Main implements Runnable {
 
   /** Entry point of the launcher. */
   public static void main(String[] args) {
+    io.ticketlab.common.StopRequest.install();
     System.exit(run(args));
   }
 

@@ -84,10 +84,10 @@ class AtomicFilesTest {
     Path readOnly = Files.createDirectories(dir.resolve("ro"));
     Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
     try {
-      if (Files.isWritable(readOnly)) {
+      if (canCreateIn(readOnly)) {
         readOnly = Path.of("/sys"); // root ignores permissions; /sys refuses even root
       }
-      org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "no unwritable folder here");
+      org.junit.jupiter.api.Assumptions.assumeFalse(canCreateIn(readOnly), "no unwritable folder here");
       Path target = readOnly.resolve("results.json");
       assertThatThrownBy(() -> AtomicFiles.writeString(target, "[]"))
           .isInstanceOf(BadInputException.class)
@@ -135,6 +135,15 @@ class AtomicFilesTest {
     String rest = seen[0].substring(".probe.bin.".length());
     assertThat(rest).endsWith(".tmp").contains("-" + ProcessHandle.current().pid() + "-");
     return rest.substring(0, rest.indexOf("-" + ProcessHandle.current().pid() + "-"));
+  }
+
+  private static boolean canCreateIn(Path folder) {
+    try {
+      Files.delete(Files.createFile(folder.resolve("probe-" + System.nanoTime())));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static java.util.List<String> listing(Path folder) throws IOException {
