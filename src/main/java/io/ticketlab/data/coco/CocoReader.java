@@ -236,7 +236,7 @@ public final class CocoReader {
         case "id" -> id = readLong(cx, t, record, field);
         case "width" -> width = (int) readLong(cx, t, record, field);
         case "height" -> height = (int) readLong(cx, t, record, field);
-        case "file_name" -> fileName = t == JsonToken.VALUE_NULL ? null : p.getText();
+        case "file_name" -> fileName = readText(cx, t, record, field);
         default -> p.skipChildren();
       }
     }
@@ -262,13 +262,17 @@ public final class CocoReader {
       JsonToken t = p.nextToken();
       switch (field) {
         case "id" -> id = (int) readLong(cx, t, record, field);
-        case "name" -> name = p.getText();
-        case "supercategory" -> supercategory = t == JsonToken.VALUE_NULL ? null : p.getText();
+        case "name" -> name = readText(cx, t, record, field);
+        case "supercategory" -> supercategory = readText(cx, t, record, field);
         case "keypoints" -> {
           List<String> names = new ArrayList<>();
           expect(cx, t, JsonToken.START_ARRAY, record, field);
           while (p.nextToken() != JsonToken.END_ARRAY) {
-            names.add(p.getText());
+            String keypoint = readText(cx, p.currentToken(), record, field);
+            if (keypoint == null) {
+              throw cx.bad(record, field, null, "expected keypoint names (strings)");
+            }
+            names.add(keypoint);
           }
           keypoints = names;
         }
@@ -533,6 +537,17 @@ public final class CocoReader {
       case START_OBJECT -> "an object";
       default -> "a number";
     };
+  }
+
+  /** A string (or other scalar, as text) value; null for JSON null; objects and arrays are refused. */
+  private static String readText(Context cx, JsonToken t, String record, String field) throws IOException {
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t == null || t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      throw cx.bad(record, field, t == null ? null : cx.parser.getText(), "expected a string");
+    }
+    return cx.parser.getText();
   }
 
   private static long readLong(Context cx, JsonToken t, String record, String field)

@@ -114,8 +114,8 @@ public final class VocReader {
         throw BadInputException.of(xml, record, "bndbox",
             "[" + xmin + ", " + ymin + ", " + xmax + ", " + ymax + "]", "max is below min");
       }
-      boolean difficult = flag(text(e, "difficult"));
-      boolean truncated = flag(text(e, "truncated"));
+      boolean difficult = flag(xml, record, text(e, "difficult"), "difficult");
+      boolean truncated = flag(xml, record, text(e, "truncated"), "truncated");
       objects.add(new VocObject(name.strip(), xmin, ymin, xmax, ymax, difficult, truncated));
     }
     return new VocAnnotation(id, fileName != null ? fileName.strip() : id + ".jpg", width, height,
@@ -166,8 +166,15 @@ public final class VocReader {
     return e == null ? null : e.getTextContent();
   }
 
-  private static boolean flag(String text) {
-    return text != null && !text.isBlank() && Double.parseDouble(text.strip()) != 0;
+  private static boolean flag(Path xml, String record, String text, String tag) {
+    if (text == null || text.isBlank()) {
+      return false;
+    }
+    try {
+      return Double.parseDouble(text.strip()) != 0;
+    } catch (NumberFormatException e) {
+      throw BadInputException.of(xml, record, tag, text.strip(), "expected 0 or 1");
+    }
   }
 
   private static double number(Path xml, String record, Element parent, String tag, double absent) {

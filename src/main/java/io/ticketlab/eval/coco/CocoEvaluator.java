@@ -500,7 +500,7 @@ public final class CocoEvaluator {
       kAxis = p.categoryIds.clone();
       for (int id : kAxis) {
         CocoCategory c = p.groundTruth.category(id);
-        names.add(c == null ? String.valueOf(id) : c.name());
+        names.add(c == null || c.name() == null ? String.valueOf(id) : c.name());
       }
     } else {
       kAxis = new int[] {-1};
