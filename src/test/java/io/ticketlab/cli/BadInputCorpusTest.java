@@ -218,6 +218,10 @@ class BadInputCorpusTest {
         cases.add(new Case("analyze tide, GT " + b[0],
             List.of("analyze", "tide", "--gt", file.toString(), "--results", r), frags));
       }
+      if (i < 26) {
+        cases.add(new Case("predict --coco, GT " + b[0], List.of("predict", "--model", "fasterrcnn_resnet50_fpn",
+            "--weights", checkpoint.toString(), "--coco", file.toString(), "--out", out.resolve("p.json").toString()), frags));
+      }
     }
     Path noSegm = write("gt_no_segm.json", withAnnotation("{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 2, 2], \"area\": 4}"));
     cases.add(new Case("eval segm, GT annotation without segmentation",
@@ -345,6 +349,17 @@ class BadInputCorpusTest {
     cases.add(new Case("macs --input bad", List.of("macs", "--arch", "resnet18", "--input", "224xabc"), List.of("--input", "224xabc")));
     cases.add(new Case("macs --input zero", List.of("macs", "--arch", "resnet18", "--input", "0x0"), List.of("0x0")));
 
+    // predict: refused before the model is built
+    List<String> predict = List.of("predict", "--model", "fasterrcnn_resnet50_fpn", "--weights", checkpoint.toString());
+    cases.add(new Case("predict --out a folder", concat(predict, "--coco", g, "--out", f), List.of(f, "is a folder, expected a file to write")));
+    cases.add(new Case("predict --coco a folder", concat(predict, "--coco", f, "--out", out.resolve("p.json").toString()), List.of(f, "is a folder, expected a file")));
+    cases.add(new Case("predict --images a file", concat(predict, "--images", plainFile.toString(), "--out", out.resolve("p.json").toString()), List.of(plainFile.toString(), "is a file, expected a folder")));
+    cases.add(new Case("predict --coco and --images", concat(predict, "--coco", g, "--images", f, "--out", out.resolve("p.json").toString()), List.of("exactly one of --coco")));
+    cases.add(new Case("predict --weights a folder", List.of("predict", "--model", "fasterrcnn_resnet50_fpn", "--weights", f, "--coco", g, "--out", out.resolve("p.json").toString()), List.of(f, "is a folder, expected a file")));
+    cases.add(new Case("predict --model missing", List.of("predict", "--model", missing, "--coco", g, "--out", out.resolve("p.json").toString()), List.of(missing, "--model", "not a torchvision model name")));
+    cases.add(new Case("predict without --weights", List.of("predict", "--model", "fasterrcnn_resnet50_fpn", "--coco", g, "--out", out.resolve("p.json").toString()), List.of("--weights")));
+    cases.add(new Case("predict --device gpu without a GPU", concat(predict, "--coco", g, "--out", out.resolve("p.json").toString(), "--device", "gpu:0"), List.of("--device: bad value gpu:0")));
+
     // Pascal VOC
     String vr = voc.toString();
     cases.add(new Case("voc2coco --voc-root missing", List.of("data", "voc2coco", "--voc-root", missing, "--out", out.resolve("v.json").toString()), List.of(missing, "no such folder")));
@@ -403,6 +418,12 @@ class BadInputCorpusTest {
     cases.add(new Case("--threads not a number", List.of("--threads", "x", "eval", "--gt", g, "--results", r), List.of("--threads", "x")));
     cases.add(new Case("data without a command", List.of("data", "frobnicate"), List.of("frobnicate")));
     return cases;
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all;
   }
 
   private static byte[] safetensorsHeader(String json) {
