@@ -3,6 +3,7 @@ package io.ticketlab.cli;
 import io.ticketlab.analysis.keypoints.KeypointAnalysis;
 import io.ticketlab.analysis.keypoints.KeypointAnalysisResult;
 import io.ticketlab.common.BadInputException;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.data.coco.CocoDataset;
 import io.ticketlab.data.coco.CocoReader;
 import io.ticketlab.data.coco.CocoResult;
@@ -48,6 +49,11 @@ final class AnalyzeKeypointsCommand implements Callable<Integer> {
       description = "Write the figures (PNG and SVG) to DIR.")
   Path out;
 
+  @Option(names = "--lenient",
+      description = "Drop ground truth with unknown image/category ids or duplicate ids, with a"
+          + " warning that counts them (by default such a file is refused).")
+  boolean lenient;
+
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
@@ -55,7 +61,11 @@ final class AnalyzeKeypointsCommand implements Callable<Integer> {
   public Integer call() {
     CommandLine cmd = spec.commandLine();
     List<String> names = AnalyzeCommand.labels(cmd, results, labels);
-    CocoDataset gt = CocoReader.readDataset(groundTruth);
+    if (out != null) {
+      InputFiles.requireOutputFolder(out);
+    }
+    CocoDataset gt = CocoReader.readDataset(groundTruth,
+        lenient ? w -> cmd.getErr().println("analyze: warning: " + w) : null);
     List<KeypointAnalysisResult> analyses = new ArrayList<>();
     for (Path file : results) {
       List<CocoResult> dets = CocoReader.readResults(file, gt);

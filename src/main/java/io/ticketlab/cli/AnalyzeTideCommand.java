@@ -5,6 +5,7 @@ import io.ticketlab.analysis.tide.TideMode;
 import io.ticketlab.analysis.tide.TideResult;
 import io.ticketlab.analysis.tide.TideSettings;
 import io.ticketlab.common.BadInputException;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.data.coco.CocoDataset;
 import io.ticketlab.data.coco.CocoReader;
 import io.ticketlab.data.coco.CocoResult;
@@ -63,6 +64,11 @@ final class AnalyzeTideCommand implements Callable<Integer> {
       description = "Write the figures (PNG and SVG) to DIR.")
   Path out;
 
+  @Option(names = "--lenient",
+      description = "Drop ground truth with unknown image/category ids or duplicate ids, with a"
+          + " warning that counts them (by default such a file is refused).")
+  boolean lenient;
+
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
@@ -82,7 +88,11 @@ final class AnalyzeTideCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cmd, e.getMessage());
     }
     List<String> names = AnalyzeCommand.labels(cmd, results, labels);
-    CocoDataset gt = CocoReader.readDataset(groundTruth);
+    if (out != null) {
+      InputFiles.requireOutputFolder(out);
+    }
+    CocoDataset gt = CocoReader.readDataset(groundTruth,
+        lenient ? w -> cmd.getErr().println("analyze: warning: " + w) : null);
     List<TideResult> analyses = new ArrayList<>();
     for (Path file : results) {
       List<CocoResult> dets = CocoReader.readResults(file, gt);

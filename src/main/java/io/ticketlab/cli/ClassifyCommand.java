@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ticketlab.common.BadInputException;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.data.image.ClassificationTransforms;
 import io.ticketlab.data.image.ImageDecoder;
 import io.ticketlab.engine.Engines;
@@ -78,6 +79,7 @@ final class ClassifyCommand implements Callable<Integer> {
     if (topk < 1) {
       throw new BadInputException("--topk: bad value " + topk + ": must be at least 1");
     }
+    InputFiles.requireFile(weights);
     List<Path> files = listImages(images);
     Engine engine = Engines.pytorch();
     ResNet model = new ResNet(new ResNetConfig(depth, width, classes, false, 3));

@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     headerHeading = "%n",
-    header = "Find a lottery ticket in a detector, from nothing: data, dense model, 80% ticket, control.",
+    header = "Find a lottery ticket in a detector, from nothing: data, dense model, 80%% ticket, control.",
     description = {
       "Writes synthetic COCO-format shapes (600 training, 100 validation images), trains a small"
-          + " ResNet-18-FPN Faster R-CNN (level 0), prunes 80% of its weights by global magnitude,"
+          + " ResNet-18-FPN Faster R-CNN (level 0), prunes 80%% of its weights by global magnitude,"
           + " rewinds the rest to iteration 100 and retrains (level 1: the ticket), and trains the"
           + " random-pruning control at the same sparsity; prints COCO AP of the three. About ten"
           + " minutes on two cores. Everything lands in --out; running the command again resumes"

@@ -4,7 +4,11 @@ import io.ticketlab.common.BadInputException;
 import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.regex.Pattern;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.NoSuchFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +28,9 @@ final class ErrorHandlers {
   static final int INTERNAL = 1;
   /** Goes to the log file only (see logback.xml): the console gets our one-line message. */
   private static final Logger LOG = LoggerFactory.getLogger("ticketlab.failures");
+  /** Operating-system reasons that describe the path the user gave, not a fault of ours. */
+  private static final Pattern USER_FILE_REASONS = Pattern.compile(
+      "(?i)is a directory|not a directory|read-only file system|permission denied|no such file");
 
   private ErrorHandlers() {}
 
@@ -62,6 +69,14 @@ final class ErrorHandlers {
         err.flush();
         return BAD_INPUT;
       }
+      if (outOfMemory(ex) != null) {
+        return outOfMemory(cmd, ex);
+      }
+      if (ex instanceof io.ticketlab.common.StopRequest.StoppedException) {
+        err.println(name + ": " + ex.getMessage());
+        err.flush();
+        return INTERNAL;
+      }
       LOG.error("internal failure in '{}'", name, ex);
       String message = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
       err.println(
@@ -79,6 +94,38 @@ final class ErrorHandlers {
     }
   }
 
+  /** What to do when the Java heap ran out: the one line printed instead of a stack trace. */
+  static final String OUT_OF_MEMORY = "out of memory: the Java heap is too small for this input; give the"
+      + " JVM more, e.g. TICKETLAB_JAVA_OPTS=-Xmx16g ./ticketlab ... (now at most "
+      + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)";
+
+  /** Prints {@link #OUT_OF_MEMORY} for the command that ran out of heap; returns {@link #INTERNAL}. */
+  static int outOfMemory(CommandLine cmd, Throwable ex) {
+    PrintWriter err = cmd.getErr();
+    String name = cmd.getCommandSpec().qualifiedName();
+    try {
+      LOG.error("out of memory in '{}'", name, ex);
+    } catch (OutOfMemoryError again) {
+      // the log is a nicety; the console line is not
+    }
+    err.println(name + ": " + OUT_OF_MEMORY);
+    if (RunSettings.verbose()) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return INTERNAL;
+  }
+
+  /** The OutOfMemoryError in the causes of {@code ex}, or null. */
+  static OutOfMemoryError outOfMemory(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError oom) {
+        return oom;
+      }
+    }
+    return null;
+  }
+
   /** The one-line message for an exception caused by bad input, or null when it is internal. */
   static String badInputMessage(Throwable ex) {
     for (Throwable t = ex; t != null; t = t.getCause()) {
@@ -93,6 +140,17 @@ final class ErrorHandlers {
       }
       if (t instanceof AccessDeniedException) {
         return ((AccessDeniedException) t).getFile() + ": permission denied";
+      }
+      if (t instanceof FileAlreadyExistsException e) {
+        // Files.createDirectories: something other than a folder stands there.
+        return e.getFile() + ": exists and is not a folder";
+      }
+      if (t instanceof NotDirectoryException e) {
+        return e.getFile() + ": not a folder";
+      }
+      if (t instanceof FileSystemException e && e.getFile() != null && e.getReason() != null
+          && USER_FILE_REASONS.matcher(e.getReason()).find()) {
+        return e.getFile() + ": " + e.getReason().strip();
       }
       if (t instanceof FileNotFoundException) {
         return t.getMessage();

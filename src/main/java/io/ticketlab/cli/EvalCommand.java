@@ -1,6 +1,7 @@
 package io.ticketlab.cli;
 
 import io.ticketlab.common.AtomicFiles;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.eval.coco.CocoEvaluator;
 import io.ticketlab.eval.coco.EvalParams;
 import io.ticketlab.eval.coco.Evaluation;
@@ -52,6 +53,13 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--per-category", description = "Also print AP per category.")
   boolean perCategory;
 
+  @Option(
+      names = "--lenient",
+      description = "Drop ground truth that names an image or category the file does not list, and"
+          + " records with duplicate ids, with a warning that counts them (pycocotools drops them"
+          + " silently); by default such a file is refused.")
+  boolean lenient;
+
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
@@ -74,8 +82,13 @@ final class EvalCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--iou: bad value " + iou + ": expected bbox, segm or keypoints");
     }
+    if (out != null) {
+      InputFiles.requireWritableFile(out);
+    }
+    PrintWriter stderr = spec.commandLine().getErr();
     Evaluation evaluation = CocoEvaluator.evaluate(
-        groundTruth, results, EvalParams.defaults(type).withPopBbox(popBbox));
+        groundTruth, results, EvalParams.defaults(type).withPopBbox(popBbox),
+        lenient ? warning -> stderr.println("eval: warning: " + warning) : null);
     PrintWriter stdout = spec.commandLine().getOut();
     if (json) {
       stdout.println(EvaluationJson.toString(evaluation, false));

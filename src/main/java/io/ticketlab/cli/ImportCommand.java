@@ -39,6 +39,7 @@ final class ImportCommand implements Callable<Integer> {
 
   /** Reads {@code in}, writes it to {@code target} in {@code format} and prints one summary line. */
   static int convert(PrintWriter printer, Path in, SparseFormat format, Path target) throws IOException {
+    io.ticketlab.common.InputFiles.requireWritableFile(target);
     WeightFiles.Loaded loaded = WeightFiles.read(in);
     java.util.Map<String, io.ticketlab.common.FloatTensor> tensors = loaded.tensors();
     long inBytes = java.nio.file.Files.size(in);

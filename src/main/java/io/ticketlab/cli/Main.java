@@ -53,6 +53,7 @@ public final class Main implements Runnable {
 
   /** Entry point of the launcher. */
   public static void main(String[] args) {
+    io.ticketlab.common.StopRequest.install();
     System.exit(run(args));
   }
 
@@ -74,7 +75,16 @@ public final class Main implements Runnable {
     System.setProperty(Provenance.COMMAND_PROPERTY, "ticketlab " + String.join(" ", args));
     cmd.setOut(out);
     cmd.setErr(err);
-    return cmd.execute(args);
+    try {
+      return cmd.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli passes Errors through; a heap too small for the input is one line, not a trace.
+      CommandLine.ParseResult parsed = cmd.getParseResult();
+      while (parsed != null && parsed.hasSubcommand()) {
+        parsed = parsed.subcommand();
+      }
+      return ErrorHandlers.outOfMemory(parsed == null ? cmd : parsed.commandSpec().commandLine(), e);
+    }
   }
 
   /** The configured picocli command line, with TicketLab's error handlers. */
@@ -83,7 +93,30 @@ public final class Main implements Runnable {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler(new ErrorHandlers.Usage());
     cmd.setExecutionExceptionHandler(new ErrorHandlers.Execution());
+    cmd.setExecutionStrategy(Main::executeChecked);
     return cmd;
+  }
+
+  /**
+   * picocli's {@code RunLast} after the checks every command shares: a {@code --device} that names
+   * a GPU this machine lacks is refused before anything runs (no run folder, no output).
+   */
+  private static int executeChecked(CommandLine.ParseResult parsed) {
+    boolean help = false;
+    CommandLine.ParseResult last = parsed;
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
+      help |= p.isUsageHelpRequested() || p.isVersionHelpRequested()
+          || p.commandSpec().userObject() instanceof CommandLine.HelpCommand;
+      last = p;
+    }
+    if (!help) {
+      try {
+        io.ticketlab.engine.Engines.checkDeviceChoice();
+      } catch (RuntimeException e) {
+        throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), e.getMessage(), e);
+      }
+    }
+    return new CommandLine.RunLast().execute(parsed);
   }
 
   @Override

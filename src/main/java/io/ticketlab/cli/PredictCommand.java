@@ -67,6 +67,15 @@ final class PredictCommand implements Callable<Integer> {
     if ((coco == null) == (images == null)) {
       throw new BadInputException("give exactly one of --coco JSON and --images DIR");
     }
+    io.ticketlab.common.InputFiles.requireWritableFile(out);
+    if (weights != null) {
+      io.ticketlab.common.InputFiles.requireFile(weights);
+    }
+    if (coco != null) {
+      io.ticketlab.common.InputFiles.requireFile(coco);
+    } else {
+      io.ticketlab.common.InputFiles.requireFolder(images);
+    }
     DetectorModelFile file = DetectorModelFile.torchvision(model);
     Path weightFile = weights;
     if (file == null) {

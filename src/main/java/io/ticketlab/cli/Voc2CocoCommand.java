@@ -42,6 +42,7 @@ final class Voc2CocoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    io.ticketlab.common.InputFiles.requireWritableFile(out);
     CocoDataset coco = VocToCoco.convert(VocReader.readSplit(vocRoot, split), difficult);
     CocoWriter.writeDataset(out, coco);
     spec.commandLine().getOut().printf("%s: %d images, %d objects, %d categories%n", out,

@@ -31,7 +31,7 @@ final class WeightFiles {
   static Loaded read(Path file) throws IOException {
     byte[] head = new byte[SPARSE_MAGIC.length];
     int n = 0;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = io.ticketlab.common.InputFiles.open(file)) {
       n = in.readNBytes(head, 0, head.length);
     }
     if (n == head.length && Arrays.equals(head, SPARSE_MAGIC)) {

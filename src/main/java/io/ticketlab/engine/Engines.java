@@ -45,6 +45,57 @@ public final class Engines {
     }
   }
 
+  /**
+   * Checks a {@code --device} choice that names GPUs before a command starts, whether or not the
+   * command computes on the engine (so that {@code eval --device gpu} fails like {@code train}): on
+   * the bundled CPU build without loading the engine, else against the GPUs the engine sees.
+   *
+   * @throws BadInputException naming {@code --device} when it asks for a GPU the engine lacks
+   */
+  public static void checkDeviceChoice() {
+    DeviceChoice choice = EngineSettings.devices();
+    if (choice.kind() == DeviceChoice.Kind.AUTO || choice.kind() == DeviceChoice.Kind.CPU) {
+      return;
+    }
+    int gpus = bundledBuildIsCpuOnly() ? 0 : pytorch().getGpuCount();
+    try {
+      choice.resolve(gpus);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--device: bad value " + choice + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Whether the engine that would load is the bundled CPU-only libtorch: every
+   * {@code native/lib/pytorch.properties} on the class path says {@code flavor=cpu} and nothing
+   * points DJL at another libtorch.
+   */
+  static boolean bundledBuildIsCpuOnly() {
+    for (String name : new String[] {"PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR", "PYTORCH_VERSION"}) {
+      if (System.getenv(name) != null || System.getProperty(name) != null) {
+        return false;
+      }
+    }
+    try {
+      java.util.Enumeration<java.net.URL> found =
+          Engines.class.getClassLoader().getResources("native/lib/pytorch.properties");
+      boolean any = false;
+      while (found.hasMoreElements()) {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = found.nextElement().openStream()) {
+          p.load(in);
+        }
+        if (!"cpu".equals(p.getProperty("flavor"))) {
+          return false;
+        }
+        any = true;
+      }
+      return any;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /** The primary device of the {@code --device} choice (where single-device work runs). */
   public static Device device() {
     return devices().get(0);

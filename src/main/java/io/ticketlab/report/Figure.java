@@ -117,6 +117,11 @@ public final class Figure {
 
   /** Saves {@code DIR/NAME.png} and {@code DIR/NAME.svg}; returns both paths. */
   public List<Path> saveBoth(Path dir, String name) {
+    try {
+      AtomicFiles.createFolder(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Path png = dir.resolve(name + ".png");
     Path svg = dir.resolve(name + ".svg");
     savePng(png, 1.5);

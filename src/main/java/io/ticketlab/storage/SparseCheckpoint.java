@@ -1,5 +1,6 @@
 package io.ticketlab.storage;
 
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;
@@ -202,7 +203,7 @@ public final class SparseCheckpoint {
 
   /** Reads a checkpoint file in any of the {@link SparseFormats}. */
   public static Contents read(Path file) throws IOException {
-    return decode(Files.readAllBytes(file), file);
+    return decode(Files.readAllBytes(InputFiles.requireFile(file)), file);
   }
 
   /**

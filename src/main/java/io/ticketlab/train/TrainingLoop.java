@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.ticketlab.common.StopRequest;
 import io.ticketlab.engine.Autograd;
 import io.ticketlab.model.nn.Scalars;
 import java.io.PrintStream;
@@ -111,6 +112,7 @@ public final class TrainingLoop<B> {
     if (parallel != null) {
       parallel.start();
     }
+    StopRequest.enter();
     try {
       for (long it = from; it < to; it++) {
         profile.beforeIteration(it);
@@ -170,8 +172,13 @@ public final class TrainingLoop<B> {
         if (sink != null && checkpointAt.contains(it + 1)) {
           sink.save(it + 1, sgd);
         }
+        if (StopRequest.requested()) {
+          progress.finish();
+          StopRequest.safePoint("after iteration " + (it + 1)); // SIGTERM/SIGINT: end between iterations
+        }
       }
     } finally {
+      StopRequest.exit();
       if (parallel != null) {
         parallel.stop();
       }

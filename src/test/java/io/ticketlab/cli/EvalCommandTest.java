@@ -154,4 +154,46 @@ class EvalCommandTest {
     }
     assertThat(o.err()).doesNotContain("Exception");
   }
+
+  @Test
+  void groundTruthWithBrokenReferences_isRefusedNamingTheRecord_orDroppedWithACountWhenLenient() throws IOException {
+    String images = "[{\"id\": 1, \"width\": 40, \"height\": 40}, {\"id\": 2, \"width\": 40, \"height\": 40}]";
+    String categories = "[{\"id\": 1, \"name\": \"a\"}]";
+    String good = "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 10, 10], \"area\": 100}";
+    Path broken = Files.writeString(dir.resolve("broken.json"), "{\"images\": " + images + ", \"categories\": "
+        + categories + ", \"annotations\": [" + good
+        + ", {\"id\": 2, \"image_id\": 9, \"category_id\": 1, \"bbox\": [1, 1, 5, 5], \"area\": 25}"
+        + ", {\"id\": 3, \"image_id\": 2, \"category_id\": 4, \"bbox\": [1, 1, 5, 5], \"area\": 25}"
+        + ", {\"id\": 1, \"image_id\": 2, \"category_id\": 1, \"bbox\": [2, 2, 5, 5], \"area\": 25}]}");
+    Path clean = Files.writeString(dir.resolve("clean.json"), "{\"images\": " + images + ", \"categories\": "
+        + categories + ", \"annotations\": [" + good + "]}");
+    Path results = Files.writeString(dir.resolve("r.json"),
+        "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 10, 10], \"score\": 0.9},"
+            + " {\"image_id\": 2, \"category_id\": 1, \"bbox\": [2, 2, 5, 5], \"score\": 0.8}]");
+
+    MainTest.Outcome strict = MainTest.run("eval", "--gt", broken.toString(), "--results", results.toString());
+    assertThat(strict.exitCode()).isEqualTo(2);
+    assertThat(strict.err().strip()).isEqualTo("ticketlab eval: " + broken
+        + ": annotations[1].image_id: bad value 9: no image with this id in the file; pass --lenient to drop such"
+        + " records with a warning");
+
+    MainTest.Outcome lenient = MainTest.run("eval", "--gt", broken.toString(), "--results", results.toString(),
+        "--lenient", "--json");
+    assertThat(lenient.exitCode()).as(lenient.err()).isZero();
+    assertThat(lenient.err().strip()).startsWith("eval: warning: " + broken + ": lenient: dropped 3 of 4"
+        + " ground-truth objects (1 with an unknown image_id, 1 with an unknown category_id, 1 with a duplicate id)");
+    MainTest.Outcome reference = MainTest.run("eval", "--gt", clean.toString(), "--results", results.toString(), "--json");
+    assertThat(lenient.out()).isEqualTo(reference.out());
+  }
+
+  @Test
+  void groundTruthWithoutImages_isReportedAgainstTheGroundTruthFile() throws IOException {
+    Path gt = Files.writeString(dir.resolve("noimages.json"), "{\"categories\": [{\"id\": 1, \"name\": \"a\"}],"
+        + " \"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 2, 2]}]}");
+    Path results = Files.writeString(dir.resolve("r.json"),
+        "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 10, 10], \"score\": 0.9}]");
+    MainTest.Outcome o = MainTest.run("eval", "--gt", gt.toString(), "--results", results.toString());
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err()).startsWith("ticketlab eval: " + gt + ": images: missing").doesNotContain(results.toString());
+  }
 }

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +40,10 @@ class MainTest {
         case "bad-input":
           throw BadInputException.of(
               Path.of("gt.json"), "annotations[3]", "bbox", "[1, NaN, 2, 2]", "not a finite number");
+        case "out-of-memory":
+          throw new OutOfMemoryError("Java heap space");
+        case "out-of-memory-wrapped":
+          throw new IllegalStateException("worker failed", new OutOfMemoryError("Java heap space"));
         case "missing-file":
           throw new java.io.UncheckedIOException(
               new java.nio.file.NoSuchFileException("results.json"));
@@ -145,5 +150,56 @@ class MainTest {
         .contains("internal error: something broke inside")
         .contains(Logging.logFile().toString());
     assertThat(Files.exists(Logging.logFile())).isTrue();
+  }
+
+  @Test
+  void outOfMemory_isOneLineSayingHowToGiveTheJvmMore() {
+    for (String how : List.of("out-of-memory", "out-of-memory-wrapped")) {
+      Outcome o = run(withFailingCommand(), "fail", "--how", how);
+      assertThat(o.exitCode()).as(how).isEqualTo(1);
+      assertThat(o.err().strip().lines()).as(how).hasSize(1);
+      assertThat(o.err()).as(how).contains("out of memory").contains("TICKETLAB_JAVA_OPTS=-Xmx")
+          .doesNotContain("at io.ticketlab").doesNotContain("internal error");
+    }
+  }
+
+  @Test
+  void everyCommandsHelp_isFormattedWithoutPicocliWarnings() {
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    List<String> helped = new java.util.ArrayList<>();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      visit(Main.newCommandLine(), List.of(), helped);
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(helped).contains("demo", "lottery branch", "eval voc", "analyze tide");
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void lotteryHelp_namesEveryBranchIncludingEarlyBird() {
+    assertThat(run("lottery", "--help").out()).contains("early-bird");
+    assertThat(run("lottery", "branch", "--help").out()).contains("random-reinit").contains("early-bird");
+  }
+
+  private static void visit(CommandLine cmd, List<String> path, List<String> helped) {
+    if (!path.isEmpty() && !(cmd.getCommand() instanceof CommandLine.HelpCommand)) {
+      List<String> args = new java.util.ArrayList<>(path);
+      args.add("--help");
+      Outcome o = run(args.toArray(String[]::new));
+      assertThat(o.exitCode()).as(String.join(" ", args)).isZero();
+      assertThat(o.out() + o.err()).as(String.join(" ", args)).doesNotContain("WARN");
+      helped.add(String.join(" ", path));
+    }
+    for (java.util.Map.Entry<String, CommandLine> e : cmd.getSubcommands().entrySet()) {
+      if (!e.getValue().getCommandSpec().name().equals(e.getKey())) {
+        continue; // an alias
+      }
+      List<String> next = new java.util.ArrayList<>(path);
+      next.add(e.getKey());
+      visit(e.getValue(), next, helped);
+    }
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.ticketlab.common.BadInputException;
+import io.ticketlab.common.InputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Reads COCO annotation files (instances, person keypoints) and COCO results files with Jackson's
@@ -36,10 +38,25 @@ public final class CocoReader {
 
   private CocoReader() {}
 
-  /** Reads a COCO instances or keypoints file. */
+  /**
+   * Reads a COCO instances or keypoints file and checks what pycocotools leaves unchecked (see
+   * {@link #readDataset(InputStream, Path, Consumer)}), refusing the file on the first problem.
+   */
   public static CocoDataset readDataset(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      return readDataset(in, file);
+    return readDataset(file, null);
+  }
+
+  /**
+   * Reads a COCO instances or keypoints file. With {@code lenient} null, a file is refused
+   * when it has no {@code images}, when an image, category or annotation id occurs twice, or when
+   * an annotation names an image or category that the file does not list (pycocotools drops such
+   * ground truth from the evaluation without a word). With {@code lenient} given, those records
+   * are dropped instead (the first of each id is kept) and one message saying how many ground-truth
+   * objects were dropped goes to {@code lenient}.
+   */
+  public static CocoDataset readDataset(Path file, Consumer<String> lenient) {
+    try (InputStream in = InputFiles.open(file)) {
+      return readDataset(in, file, lenient);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -47,12 +64,18 @@ public final class CocoReader {
 
   /** Reads a COCO instances or keypoints file from a stream; {@code name} is used in errors. */
   public static CocoDataset readDataset(InputStream in, Path name) {
+    return readDataset(in, name, null);
+  }
+
+  /** {@link #readDataset(Path, Consumer)} from a stream; {@code name} is used in errors. */
+  public static CocoDataset readDataset(InputStream in, Path name, Consumer<String> lenient) {
     Context cx = new Context(name);
     try (JsonParser p = JSON.createParser(in)) {
       cx.parser = p;
       List<CocoImage> images = new ArrayList<>();
       List<CocoCategory> categories = new ArrayList<>();
       List<CocoAnnotation> annotations = new ArrayList<>();
+      boolean hasImages = false;
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw cx.bad(null, null, null, "expected a JSON object with images, annotations, categories");
       }
@@ -60,14 +83,22 @@ public final class CocoReader {
         String field = p.currentName();
         JsonToken t = p.nextToken();
         switch (field) {
-          case "images" -> readArray(cx, t, "images", i -> images.add(readImage(cx, i)));
+          case "images" -> {
+            hasImages = t != JsonToken.VALUE_NULL;
+            readArray(cx, t, "images", i -> images.add(readImage(cx, i)));
+          }
           case "categories" -> readArray(cx, t, "categories", i -> categories.add(readCategory(cx, i)));
           case "annotations" ->
               readArray(cx, t, "annotations", i -> annotations.add(readAnnotation(cx, i)));
           default -> p.skipChildren();
         }
       }
-      CocoDataset dataset = new CocoDataset(images, categories, annotations);
+      if (!hasImages) {
+        throw cx.bad(null, "images", null,
+            "missing (a COCO ground-truth file lists its images: \"images\": [{\"id\": ...}])");
+      }
+      CocoDataset dataset =
+          GroundTruthCheck.check(name, images, categories, annotations, lenient);
       checkKeypointLengths(cx, dataset);
       return dataset;
     } catch (JsonProcessingException e) {
@@ -87,7 +118,7 @@ public final class CocoReader {
    * must exist there, and keypoint arrays must have 3 values per keypoint of their category.
    */
   public static List<CocoResult> readResults(Path file, CocoDataset groundTruth) {
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = InputFiles.open(file)) {
       return readResults(in, file, groundTruth);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -205,7 +236,7 @@ public final class CocoReader {
         case "id" -> id = readLong(cx, t, record, field);
         case "width" -> width = (int) readLong(cx, t, record, field);
         case "height" -> height = (int) readLong(cx, t, record, field);
-        case "file_name" -> fileName = t == JsonToken.VALUE_NULL ? null : p.getText();
+        case "file_name" -> fileName = readText(cx, t, record, field);
         default -> p.skipChildren();
       }
     }
@@ -231,13 +262,17 @@ public final class CocoReader {
       JsonToken t = p.nextToken();
       switch (field) {
         case "id" -> id = (int) readLong(cx, t, record, field);
-        case "name" -> name = p.getText();
-        case "supercategory" -> supercategory = t == JsonToken.VALUE_NULL ? null : p.getText();
+        case "name" -> name = readText(cx, t, record, field);
+        case "supercategory" -> supercategory = readText(cx, t, record, field);
         case "keypoints" -> {
           List<String> names = new ArrayList<>();
           expect(cx, t, JsonToken.START_ARRAY, record, field);
           while (p.nextToken() != JsonToken.END_ARRAY) {
-            names.add(p.getText());
+            String keypoint = readText(cx, p.currentToken(), record, field);
+            if (keypoint == null) {
+              throw cx.bad(record, field, null, "expected keypoint names (strings)");
+            }
+            names.add(keypoint);
           }
           keypoints = names;
         }
@@ -502,6 +537,17 @@ public final class CocoReader {
       case START_OBJECT -> "an object";
       default -> "a number";
     };
+  }
+
+  /** A string (or other scalar, as text) value; null for JSON null; objects and arrays are refused. */
+  private static String readText(Context cx, JsonToken t, String record, String field) throws IOException {
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t == null || t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      throw cx.bad(record, field, t == null ? null : cx.parser.getText(), "expected a string");
+    }
+    return cx.parser.getText();
   }
 
   private static long readLong(Context cx, JsonToken t, String record, String field)

@@ -73,7 +73,8 @@ public final class ImageDecoder {
    */
   public static DecodedImage decode(Path file, String record) {
     if (!Files.isRegularFile(file)) {
-      throw BadInputException.of(file, record, null, null, "image file not found");
+      throw BadInputException.of(file, record, null, null,
+          Files.isDirectory(file) ? "is a folder, expected an image file" : "image file not found");
     }
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       if (in == null) {

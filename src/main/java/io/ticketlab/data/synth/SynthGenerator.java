@@ -94,7 +94,7 @@ public final class SynthGenerator {
   public static Summary write(Path dir, SynthOptions options) {
     Path images = dir.resolve(IMAGES);
     try {
-      Files.createDirectories(images);
+      AtomicFiles.createFolder(images);
     } catch (IOException e) {
       throw new BadInputException(dir + ": cannot create the output folder ("
           + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);

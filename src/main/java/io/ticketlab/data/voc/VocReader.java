@@ -1,5 +1,6 @@
 package io.ticketlab.data.voc;
 
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.common.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +37,12 @@ public final class VocReader {
 
   /** Reads one split; {@code classes} null means: the classes found, in order of appearance. */
   public static VocDataset readSplit(Path root, String split, List<String> classes) {
+    InputFiles.requireFolder(root);
     Path list = root.resolve("ImageSets").resolve("Main").resolve(split + ".txt");
     List<String> ids;
+    if (Files.exists(list)) {
+      InputFiles.requireFile(list);
+    }
     try {
       ids = Files.readAllLines(list).stream().map(String::strip).filter(s -> !s.isEmpty())
           .map(s -> s.split("\\s+")[0]).toList();
@@ -67,10 +72,13 @@ public final class VocReader {
   /** Reads one annotation XML file; {@code id} is the image id it is known by. */
   public static VocAnnotation readAnnotation(Path xml, String id) {
     Document doc;
-    try (InputStream in = Files.newInputStream(xml)) {
+    try (InputStream in = InputFiles.open(xml)) {
       doc = builder().parse(in);
     } catch (NoSuchFileException e) {
       throw BadInputException.of(xml, null, null, null, "no such file");
+    } catch (org.xml.sax.SAXParseException e) {
+      throw BadInputException.of(xml, null, null, null, "malformed XML at line " + e.getLineNumber()
+          + ", column " + e.getColumnNumber() + ": " + e.getMessage());
     } catch (SAXException e) {
       throw BadInputException.of(xml, null, null, null, "malformed XML: " + e.getMessage());
     } catch (IOException e) {
@@ -106,8 +114,8 @@ public final class VocReader {
         throw BadInputException.of(xml, record, "bndbox",
             "[" + xmin + ", " + ymin + ", " + xmax + ", " + ymax + "]", "max is below min");
       }
-      boolean difficult = flag(text(e, "difficult"));
-      boolean truncated = flag(text(e, "truncated"));
+      boolean difficult = flag(xml, record, text(e, "difficult"), "difficult");
+      boolean truncated = flag(xml, record, text(e, "truncated"), "truncated");
       objects.add(new VocObject(name.strip(), xmin, ymin, xmax, ymax, difficult, truncated));
     }
     return new VocAnnotation(id, fileName != null ? fileName.strip() : id + ".jpg", width, height,
@@ -120,7 +128,24 @@ public final class VocReader {
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
       f.setExpandEntityReferences(false);
-      return f.newDocumentBuilder();
+      DocumentBuilder b = f.newDocumentBuilder();
+      // The default handler prints "[Fatal Error] ..." to stderr before throwing; ours only throws,
+      // and the caller names the file, line and column.
+      b.setErrorHandler(new org.xml.sax.ErrorHandler() {
+        @Override
+        public void warning(org.xml.sax.SAXParseException e) {}
+
+        @Override
+        public void error(org.xml.sax.SAXParseException e) throws SAXException {
+          throw e;
+        }
+
+        @Override
+        public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
+          throw e;
+        }
+      });
+      return b;
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException(e);
     }
@@ -141,8 +166,15 @@ public final class VocReader {
     return e == null ? null : e.getTextContent();
   }
 
-  private static boolean flag(String text) {
-    return text != null && !text.isBlank() && Double.parseDouble(text.strip()) != 0;
+  private static boolean flag(Path xml, String record, String text, String tag) {
+    if (text == null || text.isBlank()) {
+      return false;
+    }
+    try {
+      return Double.parseDouble(text.strip()) != 0;
+    } catch (NumberFormatException e) {
+      throw BadInputException.of(xml, record, tag, text.strip(), "expected 0 or 1");
+    }
   }
 
   private static double number(Path xml, String record, Element parent, String tag, double absent) {

@@ -69,7 +69,16 @@ public final class CocoEvaluator {
 
   /** Reads a ground-truth and a results file and evaluates them; errors name the file. */
   public static Evaluation evaluate(Path groundTruthFile, Path resultsFile, EvalParams params) {
-    CocoDataset gt = CocoReader.readDataset(groundTruthFile);
+    return evaluate(groundTruthFile, resultsFile, params, null);
+  }
+
+  /**
+   * {@link #evaluate(Path, Path, EvalParams)} with the ground truth read leniently when {@code
+   * lenient} is given (see {@link CocoReader#readDataset(Path, java.util.function.Consumer)}).
+   */
+  public static Evaluation evaluate(Path groundTruthFile, Path resultsFile, EvalParams params,
+      java.util.function.Consumer<String> lenient) {
+    CocoDataset gt = CocoReader.readDataset(groundTruthFile, lenient);
     List<CocoResult> results = CocoReader.readResults(resultsFile, gt);
     try {
       return evaluate(gt, results, params);
@@ -491,7 +500,7 @@ public final class CocoEvaluator {
       kAxis = p.categoryIds.clone();
       for (int id : kAxis) {
         CocoCategory c = p.groundTruth.category(id);
-        names.add(c == null ? String.valueOf(id) : c.name());
+        names.add(c == null || c.name() == null ? String.valueOf(id) : c.name());
       }
     } else {
       kAxis = new int[] {-1};

@@ -1,5 +1,6 @@
 package io.ticketlab.eval.voc;
 
+import io.ticketlab.common.InputFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -38,7 +39,7 @@ public final class VocResultsReader {
       ids.add(a.id());
     }
     List<VocDetection> out = new ArrayList<>();
-    try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
+    try (InputStream in = InputFiles.open(file); JsonParser p = JSON.createParser(in)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
         throw BadInputException.of(file, null, null, null, "expected a JSON array of detections");
       }

@@ -1,5 +1,6 @@
 package io.ticketlab.model.io;
 
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.common.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ public final class Checkpoints {
   /** Recognises the format of {@code file} from its first bytes (and, for zips, its entries). */
   public static Format detect(Path file) {
     byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = InputFiles.open(file)) {
       head = in.readNBytes(16);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.ticketlab.model.io;
 
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.common.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,7 @@ public final class NpzReader {
   /** Reads every array of an {@code .npz} file, named by its entry name without {@code .npy}. */
   public static StateDict read(Path file) {
     LinkedHashMap<String, StoredTensor> tensors = new LinkedHashMap<>();
-    try (ZipFile zip = new ZipFile(file.toFile())) {
+    try (ZipFile zip = new ZipFile(InputFiles.requireFile(file).toFile())) {
       for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
         ZipEntry entry = en.nextElement();
         if (entry.isDirectory()) {
@@ -63,7 +64,7 @@ public final class NpzReader {
   /** Reads a single {@code .npy} file. */
   public static StoredTensor readNpy(Path file) {
     try {
-      return parseNpy(file, null, Files.readAllBytes(file));
+      return parseNpy(file, null, Files.readAllBytes(InputFiles.requireFile(file)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.ticketlab.model.io;
 
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.model.io.RestrictedUnpickler.Storage;
 import io.ticketlab.model.io.RestrictedUnpickler.TensorRef;
@@ -163,7 +164,7 @@ public final class PthReader {
   private static Object readRaw(Path file) {
     byte[] head = new byte[4];
     int n;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = InputFiles.open(file)) {
       n = in.readNBytes(head, 0, 4);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.ticketlab.model.io;
 
+import io.ticketlab.common.InputFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,7 +61,7 @@ public final class Safetensors {
    *     byte range does not match its shape or lies outside the file
    */
   public static Contents read(Path file) {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel = FileChannel.open(InputFiles.requireFile(file), StandardOpenOption.READ)) {
       long fileSize = channel.size();
       if (fileSize < 8) {
         throw BadInputException.of(file, null, null, null,

@@ -1,5 +1,6 @@
 package io.ticketlab.model.io;
 
+import io.ticketlab.common.InputFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -234,7 +235,7 @@ public record TicketCheckpoint(
   public static TicketCheckpoint read(Path file) {
     long fileSize;
     try {
-      fileSize = Files.size(file);
+      fileSize = Files.size(InputFiles.requireFile(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }

@@ -161,6 +161,7 @@ public final class ClassificationRun {
             : LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), 0.001, 0.1, milestones);
 
     Files.createDirectories(dir);
+    AtomicFiles.removeStaleTemporaries(dir); // of a killed earlier run
     Provenance.Session session = Provenance.capture(spec.seed());
     Provenance.started(dir, session);
     Engine engine = Engines.pytorch();

@@ -338,6 +338,7 @@ public final class DetectionRun {
 
     Files.createDirectories(dir);
     new DetectorModelFile(spec.model(), train.classes()).write(dir);
+    AtomicFiles.removeStaleTemporaries(dir); // of a killed earlier run
     Provenance.Session session = Provenance.capture(spec.seed());
     Provenance.started(dir, session);
     Engine engine = Engines.pytorch();
