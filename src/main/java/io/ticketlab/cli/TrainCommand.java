@@ -96,7 +96,7 @@ final class TrainCommand implements Runnable {
           new ExperimentConfig.Model(t.arch, t.width, null, null, null, null, null, null, null, null, str(t.weights), null),
           new ExperimentConfig.Training(t.iterations, t.batch, size, t.lr, t.momentum, t.weightDecay, t.warmup, schedule,
               t.milestones, null, null, null, null),
-          null, null, null, t.seed, null);
+          null, null, null, t.seed, null, null);
     }
 
     @Override
@@ -206,7 +206,7 @@ final class TrainCommand implements Runnable {
               scratch, numClasses, str(t.weights), roiSamples),
           new ExperimentConfig.Training(t.iterations, t.batch, null, t.lr, t.momentum, t.weightDecay, t.warmup, null,
               t.milestones, warmupFactor, evalEvery, noFlip == null ? null : !noFlip, accumulate),
-          null, null, null, t.seed, null);
+          null, null, null, t.seed, null, null);
     }
 
     @Override

@@ -34,7 +34,16 @@ public record ExperimentConfig(
     Rewind rewind,
     Integer replicates,
     Long seed,
-    @JsonProperty("early_bird") EarlyBird earlyBird) {
+    @JsonProperty("early_bird") EarlyBird earlyBird,
+    Transfer transfer) {
+
+  /**
+   * A ticket transfer instead of pruning (paper Sec. 4.2, supplementary A): {@code kind}
+   * imagenet-ticket (a classifier ticket: its backbone values and zero pattern) or mask (pretrained
+   * weights, the largest-magnitude {@code 1 − prune} of the backbone's prunable convs kept);
+   * {@code source} the checkpoint (or a TicketLab level folder: its latest checkpoint).
+   */
+  public record Transfer(String kind, String source, Double prune) {}
 
   /** Early-bird masks (paper Fig. 2f): level 0 also saves checkpoints at these fractions of training. */
   public record EarlyBird(List<Double> fractions) {}

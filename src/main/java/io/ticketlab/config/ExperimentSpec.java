@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  * @param version the spec version this was resolved under ({@link #VERSION})
  * @param replicates how many seeds; not part of the run id (replicates are sub-folders of one run)
  * @param earlyBird fractions of training at which level 0 also saves checkpoints (early-bird masks)
+ * @param transfer a ticket transfer (then {@code pruning} and {@code rewind} are null), or null
  */
 public record ExperimentSpec(
     int version,
@@ -45,7 +46,8 @@ public record ExperimentSpec(
     Rewind rewind,
     @JsonIgnore int replicates,
     long seed,
-    List<Double> earlyBird) {
+    List<Double> earlyBird,
+    Transfer transfer) {
 
   /**
    * Version of the resolved form. 2: defaults resolved before hashing (TicketLab 0.1 hashed the
@@ -127,6 +129,15 @@ public record ExperimentSpec(
 
   /** Late resetting: rewind to the weights at {@code at} (0it = the original lottery ticket). */
   public record Rewind(Step at, boolean optimizer) {}
+
+  /**
+   * A ticket transfer: {@code kind} {@link #IMAGENET_TICKET} or {@link #MASK}, {@code source} as
+   * written (relative to the config's folder), {@code prune} the mask transfer's fraction p.
+   */
+  public record Transfer(String kind, String source, Double prune) {
+    public static final String IMAGENET_TICKET = "imagenet-ticket";
+    public static final String MASK = "mask";
+  }
 
   /** The defaults, one table per task (README "Experiment defaults" shows the same values). */
   public static final class Defaults {
@@ -214,7 +225,10 @@ public record ExperimentSpec(
     Pruning pruning = null;
     Rewind rewind = null;
     List<Double> earlyBird = List.of();
-    if (experiment) {
+    Transfer transfer = null;
+    if (experiment && c.transfer() != null) {
+      transfer = transfer(c, det, keys);
+    } else if (experiment) {
       pruning = pruning(c.pruning(), det, keys);
       ExperimentConfig.Rewind r = c.rewind();
       rewind = new Rewind(
@@ -232,11 +246,12 @@ public record ExperimentSpec(
         earlyBird = List.copyOf(f);
       }
     } else {
-      for (String k : new String[] {"pruning", "rewind", "early_bird", "replicates"}) {
+      for (String k : new String[] {"pruning", "rewind", "early_bird", "replicates", "transfer"}) {
         Object v = switch (k) {
           case "pruning" -> c.pruning();
           case "rewind" -> c.rewind();
           case "early_bird" -> c.earlyBird();
+          case "transfer" -> c.transfer();
           default -> c.replicates();
         };
         if (v != null) {
@@ -249,7 +264,35 @@ public record ExperimentSpec(
       throw keys.bad("replicates", replicates, "must be at least 1");
     }
     long seed = c.seed() == null ? Defaults.SEED : c.seed();
-    return new ExperimentSpec(VERSION, task, data, model, training, pruning, rewind, replicates, seed, earlyBird);
+    return new ExperimentSpec(VERSION, task, data, model, training, pruning, rewind, replicates, seed, earlyBird,
+        transfer);
+  }
+
+  private static Transfer transfer(ExperimentConfig c, boolean det, ConfigKeys keys) {
+    ExperimentConfig.Transfer t = c.transfer();
+    if (!det) {
+      throw keys.bad("transfer", null, "transfers go into detectors (task: det, seg or kp)");
+    }
+    for (Object[] kv : new Object[][] {{"pruning", c.pruning()}, {"rewind", c.rewind()}, {"early_bird", c.earlyBird()}}) {
+      if (kv[1] != null) {
+        throw keys.bad((String) kv[0], null, "not with transfer: a transfer's mask comes from its source");
+      }
+    }
+    String kind = t.kind() == null ? null : t.kind().strip().toLowerCase(Locale.ROOT);
+    if (!Transfer.IMAGENET_TICKET.equals(kind) && !Transfer.MASK.equals(kind)) {
+      throw keys.bad("transfer.kind", t.kind(), "expected imagenet-ticket or mask");
+    }
+    if (t.source() == null) {
+      throw keys.bad("transfer.source", null, "missing: the ticket or pretrained checkpoint");
+    }
+    if (kind.equals(Transfer.MASK)) {
+      if (t.prune() == null || !(t.prune() >= 0 && t.prune() < 1)) {
+        throw keys.bad("transfer.prune", t.prune(), "give the share of the backbone's prunable convs to zero, in [0, 1)");
+      }
+    } else if (t.prune() != null) {
+      throw keys.bad("transfer.prune", t.prune(), "only for kind mask: an ImageNet ticket brings its own zeros");
+    }
+    return new Transfer(kind, normal(t.source()), t.prune());
   }
 
   private static ExperimentConfig.Model emptyModel() {
@@ -475,7 +518,8 @@ public record ExperimentSpec(
 
   /** The canonical JSON of what one training run is (task, data, model, training, seed). */
   public String trainingJson() {
-    return new ExperimentSpec(version, task, data, model, training, null, null, 1, seed, List.of()).canonicalJson();
+    return new ExperimentSpec(version, task, data, model, training, null, null, 1, seed, List.of(), null)
+        .canonicalJson();
   }
 
   /** The run id: the first 12 hex digits of the SHA-256 of {@link #canonicalJson()}. */
@@ -485,7 +529,8 @@ public record ExperimentSpec(
 
   /** This spec with another seed (e.g. a replicate's). */
   public ExperimentSpec withSeed(long newSeed) {
-    return new ExperimentSpec(version, task, data, model, training, pruning, rewind, replicates, newSeed, earlyBird);
+    return new ExperimentSpec(version, task, data, model, training, pruning, rewind, replicates, newSeed, earlyBird,
+        transfer);
   }
 
   /**
@@ -496,9 +541,12 @@ public record ExperimentSpec(
   public static String legacyRunId(ExperimentConfig c) {
     Task task = Task.parseOrNull(c.task());
     String t = task == null ? c.task() : task.key();
+    if (c.transfer() != null) {
+      return null; // 0.1 had no transfers
+    }
     ExperimentConfig canonical = new ExperimentConfig(
         t == null ? Task.CLASSIFY.key() : t, c.data(), c.model(), c.training(), c.pruning(), c.rewind(), null,
-        c.seed() == null ? 0 : c.seed(), c.earlyBird());
+        c.seed() == null ? 0 : c.seed(), c.earlyBird(), null);
     try {
       return sha256(LEGACY.writeValueAsString(canonical));
     } catch (IOException e) {

@@ -130,10 +130,10 @@ public final class LotteryRunner {
   }
 
   /** Writes the resolved spec once; a folder holding another spec under this id is refused. */
-  private static void writeSpec(Prepared p) throws IOException {
-    Files.createDirectories(p.layout().runDir());
-    Path file = p.layout().spec();
-    String canonical = JSON.writeValueAsString(JSON.readTree(p.spec().canonicalJson())) + "\n";
+  static void writeSpec(ExperimentLayout layout, ExperimentSpec spec) throws IOException {
+    Files.createDirectories(layout.runDir());
+    Path file = layout.spec();
+    String canonical = JSON.writeValueAsString(JSON.readTree(spec.canonicalJson())) + "\n";
     if (!Files.exists(file)) {
       AtomicFiles.writeString(file, canonical);
     } else if (!Files.readString(file).equals(canonical)) {
@@ -154,6 +154,12 @@ public final class LotteryRunner {
       Experiment e, Path root, Integer levelsOverride, Integer replicatesOverride, boolean wait,
       PrintStream progress) throws IOException {
     ExperimentSpec spec = e.spec();
+    if (spec.transfer() != null) {
+      if (levelsOverride != null && levelsOverride != TransferRun.LEVEL) {
+        throw BadInputException.of(null, null, "--levels", levelsOverride, "a transfer experiment has one level (1)");
+      }
+      return TransferRun.run(e, root, replicatesOverride, wait, progress);
+    }
     PruningSchedule schedule = schedule(spec);
     int lastLevel = levelsOverride != null ? levelsOverride : schedule.lastLevel();
     if (lastLevel < 0) {
@@ -169,7 +175,7 @@ public final class LotteryRunner {
       throw BadInputException.of(null, null, "--replicates", replicates, "must be at least 1");
     }
     Prepared p = prepare(e, root);
-    writeSpec(p);
+    writeSpec(p.layout(), p.spec());
     List<LevelOutcome> out = new ArrayList<>();
     try (ExperimentLock lock = ExperimentLock.take(p.layout().lock(), wait, progress)) {
       for (int r = 0; r < replicates; r++) {
@@ -270,6 +276,10 @@ public final class LotteryRunner {
       Experiment e, Path root, int replicate, int level, Branch branch, Double fraction, boolean wait,
       PrintStream progress) throws IOException {
     ExperimentSpec spec = e.spec();
+    if (spec.transfer() != null) {
+      throw BadInputException.of(null, null, "--name", branch.id(),
+          "branches are controls of direct pruning; this experiment is a transfer");
+    }
     if (branch == Branch.EARLY_BIRD && (fraction == null || !spec.earlyBird().contains(fraction))) {
       throw BadInputException.of(null, null, "--fraction", fraction,
           "must be one of the config's early_bird fractions " + spec.earlyBird());

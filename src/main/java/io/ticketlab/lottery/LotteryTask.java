@@ -23,7 +23,11 @@ import java.util.Map;
  */
 abstract class LotteryTask {
   /** Where a level starts: weights (+ optimizer momentum) at an iteration (the rewind point). */
-  record Start(Map<String, FloatTensor> weights, Map<String, float[]> momentum, long iteration) {}
+  record Start(Map<String, FloatTensor> weights, Map<String, float[]> momentum, long iteration, boolean partial) {
+    Start(Map<String, FloatTensor> weights, Map<String, float[]> momentum, long iteration) {
+      this(weights, momentum, iteration, false);
+    }
+  }
 
   final ExperimentSpec spec;
   final Path base;
@@ -130,8 +134,9 @@ abstract class LotteryTask {
     @Override
     Map<String, Double> train(
         Path dir, long seed, List<Step> checkpointAt, Start start, Mask mask, PrintStream progress) throws IOException {
-      DetectionRun.Start s =
-          start == null ? null : new DetectionRun.Start(start.weights(), start.momentum(), start.iteration());
+      DetectionRun.Start s = start == null ? null
+          : start.partial() ? DetectionRun.Start.partial(start.weights())
+          : new DetectionRun.Start(start.weights(), start.momentum(), start.iteration());
       DetectionRun.Result r = DetectionRun.run(run(seed, checkpointAt), dir, s, mask, progress);
       Map<String, Double> metrics = new LinkedHashMap<>();
       r.metrics().forEach((k, v) -> {

@@ -167,7 +167,7 @@ class ExperimentSpecTest {
     ExperimentConfig c = new ExperimentConfig("det",
         new ExperimentConfig.Data("t.json", null, null, null), null,
         new ExperimentConfig.Training(null, null, null, -1.0, null, null, null, null, null, null, null, null, null),
-        null, null, null, null, null);
+        null, null, null, null, null, null);
     assertThatThrownBy(() -> ExperimentSpec.resolveTraining(c, ConfigKeys.flags(java.util.Map.of())))
         .isInstanceOf(BadInputException.class).hasMessage("--lr: bad value -1.0: must be > 0");
     assertThat(ConfigKeys.flagOf("training.milestones[2]", java.util.Map.of())).isEqualTo("--milestones");

@@ -161,7 +161,20 @@ public final class DetectionRun {
   }
 
   /** Where a run starts when its folder has no checkpoint: weights (+ momentum) at an iteration. */
-  public record Start(Map<String, FloatTensor> weights, Map<String, float[]> momentum, long iteration) {}
+  public record Start(Map<String, FloatTensor> weights, Map<String, float[]> momentum, long iteration, boolean partial) {
+    /** A complete start (every tensor of the model given: a rewind point). */
+    public Start(Map<String, FloatTensor> weights, Map<String, float[]> momentum, long iteration) {
+      this(weights, momentum, iteration, false);
+    }
+
+    /**
+     * Some tensors only (a ticket transfer): they replace the fresh initialisation's (the seed's),
+     * the rest stays fresh; unknown or mis-shaped names are refused.
+     */
+    public static Start partial(Map<String, FloatTensor> weights) {
+      return new Start(weights, null, 0, true);
+    }
+  }
 
   /** The outcome: iterations trained now and the final evaluation ("bbox/AP", "segm/AP50", ...). */
   public record Result(long fromIteration, long toIteration, Map<String, Double> metrics) {}
@@ -355,7 +368,14 @@ public final class DetectionRun {
         sgd.loadMomentumBuffers(RunFolder.momentumOf(ck));
         from = ck.step();
       } else if (start != null) {
-        Weights.load(model, start.weights(), "rewind point", true);
+        if (start.partial()) {
+          Weights.LoadReport report = Weights.load(model, start.weights(), "transferred weights", false);
+          if (!report.unexpected().isEmpty() || !report.misShaped().isEmpty()) {
+            throw new IllegalArgumentException("transferred weights do not fit: " + report);
+          }
+        } else {
+          Weights.load(model, start.weights(), "rewind point", true);
+        }
         if (start.momentum() != null) {
           sgd.loadMomentumBuffers(start.momentum());
         }

@@ -1,0 +1,175 @@
+package io.ticketlab.lottery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ticketlab.cli.Main;
+import io.ticketlab.common.FloatTensor;
+import io.ticketlab.data.synth.SynthGenerator;
+import io.ticketlab.data.synth.SynthOptions;
+import io.ticketlab.model.io.StateDict;
+import io.ticketlab.model.io.TicketCheckpoint;
+import io.ticketlab.prune.MagnitudePruning;
+import io.ticketlab.prune.Mask;
+import io.ticketlab.prune.PrunableSet;
+import io.ticketlab.train.detect.DetectionRun;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ticket transfers run as experiments: a tiny Faster R-CNN takes an 80% ImageNet ticket of its
+ * backbone (or a 70% mask transfer of pretrained weights) and is fine-tuned with the mask fixed;
+ * the pruned weights stay +0.0, the record's sparsity is a hand count, and the same command again
+ * trains nothing.
+ */
+@Tag("engine")
+class TransferRunTest {
+  @TempDir Path dir;
+
+  private static final String MODEL =
+      "model: {arch: resnet18, width: 0.25, fpn_channels: 32, head_width: 64, min_size: [128], max_size: 128, scratch: true}";
+
+  /** A classifier state dict with the tiny detector's backbone shapes, 80% of its convs zero (a ticket). */
+  private Path source(boolean ticket) throws Exception {
+    Path cfg = Files.writeString(dir.resolve("shapes.yaml"), String.join("\n",
+        "task: det", "data: {train: train/" + SynthGenerator.ANNOTATIONS + "}", MODEL, "pruning: {sparsity: 0.8}", ""));
+    Map<String, int[]> shapes = DetectionRun.parameterShapes(
+        DetectionRun.Spec.detector(Experiment.read(cfg).spec(), dir.resolve("train").resolve(SynthGenerator.ANNOTATIONS),
+            io.ticketlab.config.ConfigKeys.file(cfg)));
+    Random r = new Random(9);
+    Map<String, FloatTensor> sd = new LinkedHashMap<>();
+    shapes.forEach((name, shape) -> {
+      if (name.startsWith("backbone.body.")) {
+        float[] v = new float[(int) FloatTensor.numel(shape)];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) r.nextGaussian();
+        }
+        sd.put(name.substring("backbone.body.".length()), new FloatTensor(shape, v));
+      }
+    });
+    if (ticket) {
+      Map<String, int[]> convs = new LinkedHashMap<>();
+      sd.forEach((k, v) -> convs.put(k, v.shape()));
+      Mask m = MagnitudePruning.global().prune(sd, Mask.ones(PrunableSet.preset("classifier-convs").select(convs)), 0.2);
+      m.names().forEach(k -> {
+        boolean[] keep = m.get(k).toBooleans();
+        float[] d = sd.get(k).data();
+        for (int i = 0; i < d.length; i++) {
+          d[i] = keep[i] ? d[i] : 0f;
+        }
+      });
+    }
+    Path file = dir.resolve(ticket ? "ticket.tlck" : "pretrained.tlck");
+    TicketCheckpoint.of(StateDict.ofFloats(sd), 0, "").write(file);
+    return file;
+  }
+
+  private Path config(String transfer) throws Exception {
+    SynthGenerator.write(dir.resolve("train"), new SynthOptions(4, 1, 128, SynthOptions.Split.train));
+    return Files.writeString(dir.resolve("exp.yaml"), String.join("\n",
+        "task: det", "data: {train: train/" + SynthGenerator.ANNOTATIONS + "}", MODEL,
+        "training: {iterations: 3it, batch: 2, lr: 0.01, warmup: 1it, warmup_factor: 0.1}",
+        "transfer: " + transfer, "seed: 4", ""));
+  }
+
+  private static String[] run(Path cfg, Path root) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "lottery", "--config", cfg.toString(), "--root",
+        root.toString(), "--quiet");
+    return new String[] {String.valueOf(code), out.toString(), err.toString()};
+  }
+
+  @Test
+  void imageNetTicket_fineTunedWithTheMaskFixed_andResumesToNothing() throws Exception {
+    Path cfg = config("{kind: imagenet-ticket, source: ticket.tlck}");
+    Path ticketFile = source(true);
+    Map<String, FloatTensor> ticket = TicketCheckpoint.read(ticketFile).weights().toFloatTensors();
+    Path root = dir.resolve("runs");
+    String[] first = run(cfg, root);
+    assertThat(first[0]).as(first[2]).isEqualTo("0");
+    ExperimentLayout layout = ExperimentLayout.under(root).get(0);
+    Path level = layout.level(0, 1);
+    JsonNode what = new ObjectMapper().readTree(level.resolve("transfer.json").toFile());
+    assertThat(what.get("kind").asText()).isEqualTo("imagenet-ticket");
+    assertThat(what.get("fresh").toString()).contains("rpn.head").doesNotContain("backbone.body");
+
+    Map<String, FloatTensor> trained = TicketCheckpoint.read(level.resolve("checkpoint_3.tlck")).weights().toFloatTensors();
+    long zeros = 0;
+    long total = 0;
+    long masked = 0;
+    for (Map.Entry<String, FloatTensor> e : trained.entrySet()) {
+      if (io.ticketlab.prune.NetworkSparsity.isBuffer(e.getKey())) {
+        continue;
+      }
+      total += e.getValue().size();
+      zeros += e.getValue().countZeros();
+      String src = e.getKey().startsWith("backbone.body.") ? e.getKey().substring("backbone.body.".length()) : null;
+      boolean isMasked = src != null && PrunableSet.preset("classifier-convs").contains(src, e.getValue().shape());
+      if (isMasked) {
+        float[] s = ticket.get(src).data();
+        float[] t = e.getValue().data();
+        for (int i = 0; i < s.length; i++) {
+          if (s[i] == 0f) {
+            masked++;
+            assertThat(Float.floatToRawIntBits(t[i])).as("%s[%d] stays +0.0 after fine-tuning", e.getKey(), i).isZero();
+          }
+        }
+      }
+    }
+    assertThat(masked).isPositive();
+    LevelRecord record = LevelRecord.read(ExperimentLayout.record(level));
+    assertThat(record.prunePercent()).isCloseTo(80.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(record.networkSparsityPercent()).isEqualTo(100.0 * zeros / total);
+
+    String[] again = run(cfg, root);
+    assertThat(again[0]).isEqualTo("0");
+    assertThat(again[1]).contains("(done before)");
+    // status lists the transfer beside direct-pruning levels
+    StringWriter status = new StringWriter();
+    Main.run(new PrintWriter(status), new PrintWriter(new StringWriter()), "lottery", "status", "--root", root.toString());
+    assertThat(status.toString()).contains("replicate_0/level_1/main: done: prune 80.00%");
+  }
+
+  @Test
+  void maskTransfer_prunesExactlyP_ofTheBackbonesConvs() throws Exception {
+    Path cfg = config("{kind: mask, source: pretrained.tlck, prune: 0.7}");
+    source(false);
+    Path root = dir.resolve("runs");
+    String[] first = run(cfg, root);
+    assertThat(first[0]).as(first[2]).isEqualTo("0");
+    LevelRecord record = LevelRecord.read(ExperimentLayout.record(ExperimentLayout.under(root).get(0).level(0, 1)));
+    assertThat(record.prunePercent()).isCloseTo(70.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(record.targetDensity()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-4));
+  }
+
+  @Test
+  void badTransferSections_areRefusedNamingTheKey() throws Exception {
+    for (String[] c : List.of(
+        new String[] {"{kind: lottery, source: x.pth}", "transfer.kind: bad value lottery"},
+        new String[] {"{kind: mask, source: x.pth}", "transfer.prune"},
+        new String[] {"{kind: imagenet-ticket, source: x.pth, prune: 0.5}", "transfer.prune: bad value 0.5"},
+        new String[] {"{kind: imagenet-ticket}", "transfer.source"},
+        new String[] {"{kind: imagenet-ticket, source: missing.pth}", "missing.pth"})) {
+      String[] r = run(config(c[0]), dir.resolve("bad"));
+      assertThat(r[0]).as(c[0]).isEqualTo("2");
+      assertThat(r[2].strip()).as(c[0]).contains(c[1]).doesNotContain("\n");
+    }
+    Path withPruning = Files.writeString(dir.resolve("both.yaml"),
+        Files.readString(config("{kind: mask, source: p.pth, prune: 0.5}")) + "pruning: {sparsity: 0.8}\n");
+    String[] r = run(withPruning, dir.resolve("bad"));
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("pruning").contains("not with transfer");
+    assertThat(dir.resolve("bad")).doesNotExist();
+  }
+}
