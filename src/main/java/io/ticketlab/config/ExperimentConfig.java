@@ -38,12 +38,13 @@ public record ExperimentConfig(
     Transfer transfer) {
 
   /**
-   * A ticket transfer instead of pruning (paper Sec. 4.2, supplementary A): {@code kind}
-   * imagenet-ticket (a classifier ticket: its backbone values and zero pattern) or mask (pretrained
-   * weights, the largest-magnitude {@code 1 − prune} of the backbone's prunable convs kept);
+   * A ticket transfer instead of pruning (paper Sec. 4.2, supplementary A and B): {@code kind}
+   * imagenet-ticket (a classifier ticket: its backbone values and zero pattern), mask (pretrained
+   * weights, the largest-magnitude {@code 1 − prune} of the backbone's prunable convs kept) or task
+   * (another detector task's ticket up to the box head; {@code mask_only}: its mask, not its values);
    * {@code source} the checkpoint (or a TicketLab level folder: its latest checkpoint).
    */
-  public record Transfer(String kind, String source, Double prune) {}
+  public record Transfer(String kind, String source, Double prune, @JsonProperty("mask_only") Boolean maskOnly) {}
 
   /** Early-bird masks (paper Fig. 2f): level 0 also saves checkpoints at these fractions of training. */
   public record EarlyBird(List<Double> fractions) {}

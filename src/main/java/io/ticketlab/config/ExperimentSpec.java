@@ -131,12 +131,14 @@ public record ExperimentSpec(
   public record Rewind(Step at, boolean optimizer) {}
 
   /**
-   * A ticket transfer: {@code kind} {@link #IMAGENET_TICKET} or {@link #MASK}, {@code source} as
-   * written (relative to the config's folder), {@code prune} the mask transfer's fraction p.
+   * A ticket transfer: {@code kind} {@link #IMAGENET_TICKET}, {@link #MASK} or {@link #TASK},
+   * {@code source} as written (relative to the config's folder), {@code prune} the mask transfer's
+   * fraction p, {@code maskOnly} whether a cross-task transfer leaves the values behind (task only).
    */
-  public record Transfer(String kind, String source, Double prune) {
+  public record Transfer(String kind, String source, Double prune, Boolean maskOnly) {
     public static final String IMAGENET_TICKET = "imagenet-ticket";
     public static final String MASK = "mask";
+    public static final String TASK = "task";
   }
 
   /** The defaults, one table per task (README "Experiment defaults" shows the same values). */
@@ -279,8 +281,11 @@ public record ExperimentSpec(
       }
     }
     String kind = t.kind() == null ? null : t.kind().strip().toLowerCase(Locale.ROOT);
-    if (!Transfer.IMAGENET_TICKET.equals(kind) && !Transfer.MASK.equals(kind)) {
-      throw keys.bad("transfer.kind", t.kind(), "expected imagenet-ticket or mask");
+    if (!Transfer.IMAGENET_TICKET.equals(kind) && !Transfer.MASK.equals(kind) && !Transfer.TASK.equals(kind)) {
+      throw keys.bad("transfer.kind", t.kind(), "expected imagenet-ticket, mask or task");
+    }
+    if (!Transfer.TASK.equals(kind) && t.maskOnly() != null) {
+      throw keys.bad("transfer.mask_only", t.maskOnly(), "only for kind task (a cross-task transfer)");
     }
     if (t.source() == null) {
       throw keys.bad("transfer.source", null, "missing: the ticket or pretrained checkpoint");
@@ -292,7 +297,8 @@ public record ExperimentSpec(
     } else if (t.prune() != null) {
       throw keys.bad("transfer.prune", t.prune(), "only for kind mask: an ImageNet ticket brings its own zeros");
     }
-    return new Transfer(kind, normal(t.source()), t.prune());
+    return new Transfer(kind, normal(t.source()), t.prune(),
+        Transfer.TASK.equals(kind) ? Boolean.TRUE.equals(t.maskOnly()) : null);
   }
 
   private static ExperimentConfig.Model emptyModel() {

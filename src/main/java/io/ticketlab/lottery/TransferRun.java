@@ -6,6 +6,7 @@ import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;
 import io.ticketlab.config.ExperimentSpec;
+import io.ticketlab.lottery.transfer.CrossTaskTransfer;
 import io.ticketlab.lottery.transfer.ImageNetTicket;
 import io.ticketlab.lottery.transfer.MaskTransfer;
 import io.ticketlab.lottery.transfer.Transfer;
@@ -27,7 +28,8 @@ import java.util.Map;
  * A ticket transfer as an experiment (a config with a {@code transfer} section): one level per
  * replicate, {@code lottery_<id>/replicate_<n>/level_1/main}, with the layout, lock, provenance,
  * resume and {@link LevelRecord} of direct pruning. The detector is built fresh from the replicate's
- * seed, takes the transferred values ({@link ImageNetTicket}, {@link MaskTransfer}), and is
+ * seed, takes the transferred values ({@link ImageNetTicket}, {@link MaskTransfer}, {@link
+ * CrossTaskTransfer}), and is
  * fine-tuned for the whole schedule with the transferred mask in force; {@code transfer.json}
  * records by name what was transferred and what stayed fresh.
  */
@@ -78,7 +80,8 @@ final class TransferRun {
           progress.printf("replicate %d: %s transfer, %d tensors transferred, %d fresh%n", r, spec.transfer().kind(),
               transfer.transferred().size(), transfer.fresh().size());
         }
-        Map<String, Double> metrics = task.train(dir, LotteryRunner.seed(spec, r), List.of(),
+        // checkpoint_0: the transferred network before fine-tuning (ticketlab sparsity reads it)
+        Map<String, Double> metrics = task.train(dir, LotteryRunner.seed(spec, r), List.of(io.ticketlab.config.Step.ofIterations(0)),
             new LotteryTask.Start(transfer.values(), null, 0, true), mask, progress);
         Map<String, FloatTensor> trained =
             TicketCheckpoint.read(ExperimentLayout.checkpoint(dir, total)).weights().toFloatTensors();
@@ -104,8 +107,19 @@ final class TransferRun {
       source = ExperimentLayout.checkpoint(source, last);
     }
     Map<String, FloatTensor> weights = Checkpoints.readStateDict(source).toFloatTensors();
-    return t.kind().equals(ExperimentSpec.Transfer.MASK)
-        ? MaskTransfer.of(weights, t.prune(), shapes, source)
-        : ImageNetTicket.of(weights, shapes, source);
+    switch (t.kind()) {
+      case ExperimentSpec.Transfer.MASK:
+        return MaskTransfer.of(weights, t.prune(), shapes, source);
+      case ExperimentSpec.Transfer.TASK: {
+        Mask mask = null;
+        if (Checkpoints.detect(source) == Checkpoints.Format.TICKETLAB) {
+          Map<String, io.ticketlab.model.io.BitMask> m = TicketCheckpoint.read(source).masks();
+          mask = m.isEmpty() ? null : Mask.of(m);
+        }
+        return CrossTaskTransfer.of(weights, mask, shapes, t.maskOnly(), source);
+      }
+      default:
+        return ImageNetTicket.of(weights, shapes, source);
+    }
   }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ticket transfers run as experiments: a tiny Faster R-CNN takes an 80% ImageNet ticket of its
- * backbone (or a 70% mask transfer of pretrained weights) and is fine-tuned with the mask fixed;
+ * backbone (or a 70% mask transfer of pretrained weights, or a Keypoint R-CNN ticket up to the box
+ * head, with or without its values) and is fine-tuned with the mask fixed;
  * the pruned weights stay +0.0, the record's sparsity is a hand count, and the same command again
  * trains nothing.
  */
@@ -153,6 +154,71 @@ class TransferRunTest {
     assertThat(record.targetDensity()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-4));
   }
 
+  /** A Keypoint R-CNN ticket of the tiny model: 80% of its paper-coco prunable set zero, mask in the checkpoint. */
+  private Path keypointTicket() throws Exception {
+    Path cfg = Files.writeString(dir.resolve("kp.yaml"), String.join("\n",
+        "task: kp", "data: {train: train/" + SynthGenerator.ANNOTATIONS + "}", MODEL, "pruning: {sparsity: 0.8}", ""));
+    Map<String, int[]> shapes = DetectionRun.parameterShapes(
+        DetectionRun.Spec.detector(Experiment.read(cfg).spec(), dir.resolve("train").resolve(SynthGenerator.ANNOTATIONS),
+            io.ticketlab.config.ConfigKeys.file(cfg)));
+    Random r = new Random(11);
+    Map<String, FloatTensor> sd = new LinkedHashMap<>();
+    shapes.forEach((name, shape) -> {
+      float[] v = new float[(int) FloatTensor.numel(shape)];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) r.nextGaussian();
+      }
+      sd.put(name, new FloatTensor(shape, v));
+    });
+    Mask m = MagnitudePruning.global().prune(sd, Mask.ones(PrunableSet.preset("paper-coco").select(shapes)), 0.2);
+    m.names().forEach(k -> {
+      boolean[] keep = m.get(k).toBooleans();
+      float[] d = sd.get(k).data();
+      for (int i = 0; i < d.length; i++) {
+        d[i] = keep[i] ? d[i] : 0f;
+      }
+    });
+    Path file = dir.resolve("kp-ticket.tlck");
+    TicketCheckpoint.of(StateDict.ofFloats(sd), 0, "").withMasks(m.tensors()).write(file);
+    return file;
+  }
+
+  @Test
+  void crossTask_keypointTicketIntoFasterRcnn_upToTheBoxHead_valuesOrMaskOnly() throws Exception {
+    for (boolean maskOnly : new boolean[] {false, true}) {
+      Path cfg = config("{kind: task, source: kp-ticket.tlck, mask_only: " + maskOnly + "}");
+      Path file = keypointTicket();
+      TicketCheckpoint source = TicketCheckpoint.read(file);
+      Map<String, FloatTensor> src = source.weights().toFloatTensors();
+      Mask mask = Mask.of(source.masks());
+      Path root = dir.resolve("runs-" + maskOnly);
+      String[] first = run(cfg, root);
+      assertThat(first[0]).as(first[2]).isEqualTo("0");
+      Path level = ExperimentLayout.under(root).get(0).level(0, 1);
+      JsonNode what = new ObjectMapper().readTree(level.resolve("transfer.json").toFile());
+      assertThat(what.get("fresh").toString()).contains("roi_heads.box_predictor");
+      assertThat(what.get("masked").toString()).contains("roi_heads.box_head.fc6.weight").doesNotContain("keypoint");
+      assertThat(what.get("transferred").toString()).contains(maskOnly ? "[]" : "roi_heads.box_head.fc7.weight");
+      // the start point: fresh where nothing was transferred, the source's values where they were
+      Map<String, FloatTensor> start = TicketCheckpoint.read(level.resolve("checkpoint_0.tlck")).weights().toFloatTensors();
+      for (String name : List.of("backbone.body.layer1.0.conv1.weight", "roi_heads.box_head.fc6.weight")) {
+        float[] s = src.get(name).data();
+        float[] t = start.get(name).data();
+        boolean[] keep = mask.get(name).toBooleans();
+        int equal = 0;
+        for (int i = 0; i < s.length; i++) {
+          if (!keep[i]) {
+            assertThat(Float.floatToRawIntBits(t[i])).as("%s[%d] pruned", name, i).isZero();
+          } else if (Float.floatToRawIntBits(t[i]) == Float.floatToRawIntBits(s[i])) {
+            equal++;
+          }
+        }
+        long kept = mask.get(name).countOnes();
+        assertThat(equal).as(name + (maskOnly ? ": own initial values" : ": the source's values")).isEqualTo(maskOnly ? 0 : (int) kept);
+      }
+    }
+  }
+
   @Test
   void badTransferSections_areRefusedNamingTheKey() throws Exception {
     for (String[] c : List.of(
@@ -160,6 +226,7 @@ class TransferRunTest {
         new String[] {"{kind: mask, source: x.pth}", "transfer.prune"},
         new String[] {"{kind: imagenet-ticket, source: x.pth, prune: 0.5}", "transfer.prune: bad value 0.5"},
         new String[] {"{kind: imagenet-ticket}", "transfer.source"},
+        new String[] {"{kind: mask, source: x.pth, prune: 0.5, mask_only: true}", "transfer.mask_only"},
         new String[] {"{kind: imagenet-ticket, source: missing.pth}", "missing.pth"})) {
       String[] r = run(config(c[0]), dir.resolve("bad"));
       assertThat(r[0]).as(c[0]).isEqualTo("2");
