@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       ClassifyCommand.class,
       LotteryCommand.class,
+      TransferCommand.class,
       PredictCommand.class,
       SparsityCommand.class,
       SizeCommand.class,

@@ -19,9 +19,9 @@ public record Experiment(ExperimentSpec spec, Path base, String legacyRunId) {
     return new Experiment(spec, configFile.toAbsolutePath().getParent(), ExperimentSpec.legacyRunId(raw));
   }
 
-  /** Resolves a config given as a record; relative paths against {@code base}. */
-  public static Experiment of(ExperimentConfig raw, Path base) {
-    return new Experiment(ExperimentSpec.resolve(raw, ConfigKeys.file(null)), base, ExperimentSpec.legacyRunId(raw));
+  /** Resolves a config given as a record; relative paths against {@code base}; errors named by {@code keys}. */
+  public static Experiment of(ExperimentConfig raw, Path base, ConfigKeys keys) {
+    return new Experiment(ExperimentSpec.resolve(raw, keys), base, ExperimentSpec.legacyRunId(raw));
   }
 
   /** The experiment's folder under {@code root}. */

@@ -112,6 +112,11 @@ abstract class LotteryTask {
       this.model = run(spec.seed(), List.of()).model();
     }
 
+    /** The detector this task trains. */
+    DetectorSpec detector() {
+      return model;
+    }
+
     DetectionRun.Spec run(long seed, List<Step> checkpointAt) {
       return DetectionRun.Spec.of(spec, base, seed, checkpointAt, ConfigKeys.file(null));
     }

@@ -33,7 +33,7 @@ import java.util.Map;
  * fine-tuned for the whole schedule with the transferred mask in force; {@code transfer.json}
  * records by name what was transferred and what stayed fresh.
  */
-final class TransferRun {
+public final class TransferRun {
   /** The level index a transfer's result has: a pruned network, beside level 1 of direct pruning. */
   static final int LEVEL = 1;
 
@@ -94,6 +94,33 @@ final class TransferRun {
       }
     }
     return out;
+  }
+
+  /**
+   * What a dry run shows: the transferred network as it would start fine-tuning ({@code
+   * checkpoint}, a TicketLab checkpoint with the mask), its sparsity, and the tensors by fate.
+   */
+  public record DryRun(Path checkpoint, NetworkSparsity sparsity, List<String> transferred, List<String> masked,
+      List<String> fresh) {}
+
+  /**
+   * Builds the transferred network of replicate 0 without training and writes it to {@code out}:
+   * the same weights a run saves as its {@code checkpoint_0}.
+   */
+  public static DryRun dryRun(Experiment e, Path out) throws IOException {
+    ExperimentSpec spec = e.spec();
+    LotteryTask task = LotteryTask.of(spec, e.base());
+    Map<String, int[]> shapes = task.parameterShapes();
+    Transfer transfer = transfer(spec.transfer(), e.base(), shapes);
+    Mask mask = transfer.mask().validate(shapes, "transferred mask");
+    io.ticketlab.common.InputFiles.requireWritableFile(out);
+    Map<String, FloatTensor> weights = io.ticketlab.train.detect.DetectionRun.startingWeights(
+        ((LotteryTask.Detector) task).detector(), LotteryRunner.seed(spec, 0), transfer.values(), mask);
+    TicketCheckpoint.of(io.ticketlab.model.io.StateDict.ofFloats(weights), 0, spec.runId())
+        .withMasks(mask.tensors()).write(out);
+    PrunableSet masked = PrunableSet.of(null, mask.names().stream().map(java.util.regex.Pattern::quote).toList(), List.of());
+    return new DryRun(out, NetworkSparsity.of(weights, masked), transfer.transferred(), new ArrayList<>(mask.names()),
+        transfer.fresh());
   }
 
   /** The transfer of {@code t} into a detector of {@code shapes}. */

@@ -220,6 +220,51 @@ class TransferRunTest {
   }
 
   @Test
+  void transferCommand_dryRun_writesTheNetworkARunStartsFrom_andBadFlagsAreNamed() throws Exception {
+    SynthGenerator.write(dir.resolve("train"), new SynthOptions(4, 1, 128, SynthOptions.Split.train));
+    Path target = Files.writeString(dir.resolve("target.yaml"), String.join("\n",
+        "task: det", "data: {train: train/" + SynthGenerator.ANNOTATIONS + "}", MODEL,
+        "training: {iterations: 3it, batch: 2, lr: 0.01, warmup: 1it, warmup_factor: 0.1}", "seed: 4", ""));
+    Path ticketFile = source(true);
+    Path dry = dir.resolve("dry.tlck");
+    String[] d = main("transfer", "imagenet-ticket", "--source", ticketFile.toString(), "--config", target.toString(),
+        "--dry-run", dry.toString());
+    assertThat(d[0]).as(d[2]).isEqualTo("0");
+    assertThat(d[1]).contains("imagenet-ticket transfer from").contains("masked tensors 80.00% zero")
+        .contains("transferred (").contains("fresh (").contains("rpn.head.conv.0.0.weight").contains("not trained");
+    String[] sparsity = main("sparsity", dry.toString());
+    assertThat(sparsity[0]).as(sparsity[2]).isEqualTo("0");
+
+    Path root = dir.resolve("runs");
+    String[] r = main("transfer", "imagenet-ticket", "--source", ticketFile.toString(), "--config", target.toString(),
+        "--root", root.toString(), "--quiet");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("replicate 0: prune 80.00%");
+    Path level = ExperimentLayout.under(root).get(0).level(0, 1);
+    assertThat(TicketCheckpoint.read(dry).weights())
+        .as("the dry run's network is the run's starting point, bit for bit")
+        .isEqualTo(TicketCheckpoint.read(level.resolve("checkpoint_0.tlck")).weights());
+
+    String[] badPrune = main("transfer", "imagenet-ticket", "--source", ticketFile.toString(), "--config",
+        target.toString(), "--prune", "0.5", "--dry-run", dir.resolve("x.tlck").toString());
+    assertThat(badPrune[0]).isEqualTo("2");
+    assertThat(badPrune[2]).contains("--prune: bad value 0.5");
+    String[] badMaskOnly = main("transfer", "mask", "--source", ticketFile.toString(), "--config", target.toString(),
+        "--prune", "0.5", "--mask-only", "--dry-run", dir.resolve("x.tlck").toString());
+    assertThat(badMaskOnly[2]).contains("--mask-only");
+    String[] badKind = main("transfer", "lottery", "--source", ticketFile.toString(), "--config", target.toString());
+    assertThat(badKind[2]).contains("KIND: bad value lottery");
+    assertThat(dir.resolve("x.tlck")).doesNotExist();
+  }
+
+  private static String[] main(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new String[] {String.valueOf(code), out.toString(), err.toString()};
+  }
+
+  @Test
   void badTransferSections_areRefusedNamingTheKey() throws Exception {
     for (String[] c : List.of(
         new String[] {"{kind: lottery, source: x.pth}", "transfer.kind: bad value lottery"},

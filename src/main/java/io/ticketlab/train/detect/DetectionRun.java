@@ -245,6 +245,37 @@ public final class DetectionRun {
   }
 
   /**
+   * The weights a run of {@code detector} with seed {@code seed} starts from when given {@code
+   * start} (a partial start: the fresh initialisation of that seed with these tensors in place),
+   * pruned weights +0.0 under {@code mask}: what {@link #run} saves as the start point, computed
+   * without training (a transfer's dry run).
+   */
+  public static Map<String, FloatTensor> startingWeights(
+      DetectorSpec detector, long seed, Map<String, FloatTensor> start, Mask mask) {
+    Engine engine = Engines.pytorch();
+    engine.setRandomSeed((int) seed);
+    try (NDManager manager = engine.newBaseManager(Engines.device())) {
+      GeneralizedRcnn model = build(detector, manager, null);
+      Weights.LoadReport report = Weights.load(model, start, "transferred weights", false);
+      if (!report.unexpected().isEmpty() || !report.misShaped().isEmpty()) {
+        throw new IllegalArgumentException("transferred weights do not fit: " + report);
+      }
+      Map<String, FloatTensor> out = new LinkedHashMap<>(Weights.read(model));
+      if (mask != null) {
+        mask.tensors().forEach((name, m) -> {
+          FloatTensor t = out.get(name);
+          float[] d = t.data().clone();
+          for (int i = 0; i < d.length; i++) {
+            d[i] = m.get(i) ? d[i] : 0f;
+          }
+          out.put(name, new FloatTensor(t.shape(), d));
+        });
+      }
+      return out;
+    }
+  }
+
+  /**
    * A detector of {@code spec} initialised with the seed, then given weights (a full detector
    * state dict by name, or an ImageNet ResNet's under {@code backbone.body.}; the classifier
    * {@code fc.*} is dropped), then frozen as the spec says.
