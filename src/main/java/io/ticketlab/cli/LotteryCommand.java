@@ -45,17 +45,10 @@ final class LotteryCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "The experiment (YAML or JSON).")
   Path config;
 
-  @Option(names = "--root", defaultValue = "runs", paramLabel = "DIR", description = "Where run folders go (default: ${DEFAULT-VALUE}).")
-  Path root;
-
   @Option(names = "--levels", paramLabel = "K", description = "Run levels 0..K (default: the schedule's last level).")
   Integer levels;
 
-  @Option(names = "--replicates", paramLabel = "R", description = "Replicates (seeds) to run (default: the config's).")
-  Integer replicates;
-
-  @Option(names = "--wait", description = "If another process runs this experiment, wait for it, then continue.")
-  boolean waitForOwner;
+  @Mixin ExperimentOptions run;
 
   @Mixin ProgressOption progress;
 
@@ -66,9 +59,9 @@ final class LotteryCommand implements Callable<Integer> {
     }
     Experiment e = Experiment.read(config);
     List<LotteryRunner.LevelOutcome> outcomes =
-        LotteryRunner.run(e, root, levels, replicates, waitForOwner, progress.stream());
+        LotteryRunner.run(e, run.root, levels, run.replicates, run.waitForOwner, progress.stream());
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("run folder %s%n", e.layout(root).runDir());
+    out.printf("run folder %s%n", e.layout(run.root).runDir());
     List<String> names = outcomes.isEmpty() ? List.of() : outcomes.get(0).metricNames();
     out.printf("%-9s %-5s %9s %9s %12s", "replicate", "level", "keep", "prune %", "net. sparsity");
     names.forEach(n -> out.printf(" %12s", label(n)));

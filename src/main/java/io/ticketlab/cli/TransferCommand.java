@@ -62,14 +62,7 @@ final class TransferCommand implements Callable<Integer> {
       + " training, write it to this TicketLab checkpoint (ticketlab sparsity reads it) and list what was transferred.")
   Path dryRun;
 
-  @Option(names = "--root", defaultValue = "runs", paramLabel = "DIR", description = "Where run folders go (default: ${DEFAULT-VALUE}).")
-  Path root;
-
-  @Option(names = "--replicates", paramLabel = "R", description = "Replicates (seeds) to run (default: the config's).")
-  Integer replicates;
-
-  @Option(names = "--wait", description = "If another process runs this experiment, wait for it, then continue.")
-  boolean waitForOwner;
+  @Mixin ExperimentOptions run;
 
   @Mixin ProgressOption progress;
 
@@ -103,8 +96,8 @@ final class TransferCommand implements Callable<Integer> {
       out.printf("written %s (not trained)%n", d.checkpoint());
     } else {
       List<LotteryRunner.LevelOutcome> outcomes =
-          LotteryRunner.run(e, root, null, replicates, waitForOwner, progress.stream());
-      out.printf("run folder %s%n", e.layout(root).runDir());
+          LotteryRunner.run(e, run.root, null, run.replicates, run.waitForOwner, progress.stream());
+      out.printf("run folder %s%n", e.layout(run.root).runDir());
       for (LotteryRunner.LevelOutcome o : outcomes) {
         StringBuilder metrics = new StringBuilder();
         o.metricNames().forEach(n -> metrics.append(String.format(Locale.ROOT, ", %s %s", n,

@@ -1,6 +1,7 @@
 package io.ticketlab.prune;
 
 import io.ticketlab.common.BadInputException;
+import io.ticketlab.common.FloatTensor;
 import io.ticketlab.model.io.BitMask;
 import java.util.Arrays;
 import java.util.Collections;
@@ -124,6 +125,27 @@ public final class Mask {
       }
     }
     return true;
+  }
+
+  /**
+   * {@code weights} with this mask applied: the pruned entries of every masked tensor set to +0.0
+   * (never -0.0, which the bit-exact sparse formats would store as a value), everything else as it
+   * is. Tensors the mask does not name are passed through.
+   */
+  public Map<String, FloatTensor> applyTo(Map<String, FloatTensor> weights) {
+    Map<String, FloatTensor> out = new java.util.LinkedHashMap<>(weights);
+    tensors.forEach((name, keep) -> {
+      FloatTensor t = out.get(name);
+      if (t == null) {
+        return;
+      }
+      float[] d = t.data().clone();
+      for (int i = 0; i < d.length; i++) {
+        d[i] = keep.get(i) ? d[i] : 0f;
+      }
+      out.put(name, new FloatTensor(t.shape(), d));
+    });
+    return out;
   }
 
   /**

@@ -83,20 +83,7 @@ public final class CrossTaskTransfer {
       throw BadInputException.of(file, null, null, null,
           "prunes nothing up to the box head: a dense checkpoint, not a ticket");
     }
-    Map<String, FloatTensor> values = new LinkedHashMap<>();
-    if (!maskOnly) {
-      shared.forEach((name, v) -> {
-        if (mask.containsKey(name)) {
-          boolean[] keep = mask.get(name).toBooleans();
-          float[] d = v.data().clone();
-          for (int i = 0; i < d.length; i++) {
-            d[i] = keep[i] ? d[i] : 0f;
-          }
-          v = new FloatTensor(v.shape(), d);
-        }
-        values.put(name, v);
-      });
-    }
+    Map<String, FloatTensor> values = maskOnly ? Map.of() : m.applyTo(shared);
     return new Transfer(values, m, new ArrayList<>(values.keySet()), BackboneMapping.fresh(targetShapes, values));
   }
 }

@@ -32,26 +32,20 @@ public final class ImageNetTicket {
     Map<String, FloatTensor> mapped = BackboneMapping.map(ticket, targetShapes, source, sourceNames);
     PrunableSet convs = PrunableSet.preset("classifier-convs");
     Map<String, BitMask> mask = new LinkedHashMap<>();
-    Map<String, FloatTensor> values = new LinkedHashMap<>();
     long zeros = 0;
     for (Map.Entry<String, FloatTensor> e : mapped.entrySet()) {
-      FloatTensor v = e.getValue();
-      if (convs.contains(sourceNames.get(e.getKey()), v.shape())) {
-        BitMask keep = BitMask.ofNonZero(v);
+      if (convs.contains(sourceNames.get(e.getKey()), e.getValue().shape())) {
+        BitMask keep = BitMask.ofNonZero(e.getValue());
         mask.put(e.getKey(), keep);
-        zeros += v.size() - keep.countOnes();
-        float[] d = v.data().clone();
-        for (int i = 0; i < d.length; i++) {
-          d[i] = d[i] == 0f ? 0f : d[i]; // -0.0 → +0.0: pruned weights are +0.0 (see MaskHook)
-        }
-        v = new FloatTensor(v.shape(), d);
+        zeros += e.getValue().size() - keep.countOnes();
       }
-      values.put(e.getKey(), v);
     }
     if (zeros == 0) {
       throw BadInputException.of(source, null, null, null,
           "has no zero in its prunable convs: a dense checkpoint, not a ticket (kind mask transfers pretrained weights)");
     }
+    // -0.0 → +0.0: pruned weights are +0.0 (a ticket saved as w × mask holds -0.0 where w < 0)
+    Map<String, FloatTensor> values = Mask.of(mask).applyTo(mapped);
     return new Transfer(values, Mask.of(mask), new ArrayList<>(values.keySet()),
         BackboneMapping.fresh(targetShapes, values));
   }

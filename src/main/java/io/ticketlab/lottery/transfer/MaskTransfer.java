@@ -41,18 +41,7 @@ public final class MaskTransfer {
       }
     });
     Mask mask = MagnitudePruning.global().prune(mapped, Mask.ones(convShapes), 1 - pruneFraction);
-    Map<String, FloatTensor> values = new LinkedHashMap<>();
-    mapped.forEach((name, v) -> {
-      if (mask.names().contains(name)) {
-        boolean[] keep = mask.get(name).toBooleans();
-        float[] d = v.data().clone();
-        for (int i = 0; i < d.length; i++) {
-          d[i] = keep[i] ? d[i] : 0f;
-        }
-        v = new FloatTensor(v.shape(), d);
-      }
-      values.put(name, v);
-    });
+    Map<String, FloatTensor> values = mask.applyTo(mapped);
     return new Transfer(values, mask, new ArrayList<>(values.keySet()), BackboneMapping.fresh(targetShapes, values));
   }
 }

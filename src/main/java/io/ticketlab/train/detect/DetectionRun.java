@@ -260,16 +260,9 @@ public final class DetectionRun {
       if (!report.unexpected().isEmpty() || !report.misShaped().isEmpty()) {
         throw new IllegalArgumentException("transferred weights do not fit: " + report);
       }
-      Map<String, FloatTensor> out = new LinkedHashMap<>(Weights.read(model));
+      Map<String, FloatTensor> out = Weights.read(model);
       if (mask != null) {
-        mask.tensors().forEach((name, m) -> {
-          FloatTensor t = out.get(name);
-          float[] d = t.data().clone();
-          for (int i = 0; i < d.length; i++) {
-            d[i] = m.get(i) ? d[i] : 0f;
-          }
-          out.put(name, new FloatTensor(t.shape(), d));
-        });
+        out = mask.applyTo(out);
       }
       return out;
     }
