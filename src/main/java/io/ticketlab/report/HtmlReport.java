@@ -133,9 +133,9 @@ public final class HtmlReport {
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<title>TicketLab report</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n")
         .append("<h1>TicketLab report</h1>\n<p class=\"caption\">")
-        .append(Html.escape(String.format(Locale.ROOT, "%d level records of %d experiments under %s.",
-            input.levels().size(), input.levels().stream().map(ReportInput.Level::experiment).distinct().count(),
-            String.join(", ", input.roots()))))
+        .append(Html.escape(plural(input.levels().size(), "level record") + " of "
+            + plural(input.levels().stream().map(ReportInput.Level::experiment).distinct().count(), "experiment")
+            + " under " + String.join(", ", input.roots()) + "."))
         .append(" Metrics in % (COCO AP, top-1); mean ± population std over replicates where there are several.</p>\n")
         .append(body).append("</body>\n</html>\n");
     return new HtmlReport(page.toString(), files);
@@ -397,6 +397,10 @@ public final class HtmlReport {
     int slash = m.indexOf('/');
     int i = IOU_ORDER.indexOf(slash < 0 ? m : m.substring(0, slash));
     return i < 0 ? IOU_ORDER.size() : i;
+  }
+
+  private static String plural(long n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   private static String fixed(double v, int decimals) {
