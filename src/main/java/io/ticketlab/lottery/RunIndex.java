@@ -1,5 +1,7 @@
 package io.ticketlab.lottery;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.config.ExperimentSpec;
 import io.ticketlab.report.ReportInput;
@@ -22,6 +24,8 @@ import java.util.Map;
  */
 public final class RunIndex {
   private static final String VALIDATION = "validation.csv";
+  private static final String EVAL = "eval.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private RunIndex() {}
 
@@ -109,8 +113,17 @@ public final class RunIndex {
         continue;
       }
       String kind = f.branch() != null ? f.branch() : transferKind != null ? transferKind : ReportInput.DIRECT;
+      Map<String, Double> evaluation = Map.of();
+      Path eval = f.dir().resolve(EVAL);
+      if (Files.exists(eval)) {
+        try {
+          evaluation = readEvaluation(eval);
+        } catch (BadInputException e) {
+          unreadable.add(e.getMessage());
+        }
+      }
       levels.add(new ReportInput.Level(layout.runId(), task, kind, f.replicate(), f.level(), r.prunePercent(),
-          r.networkSparsityPercent(), r.metricName(), finite(r.metrics()), f.name()));
+          r.networkSparsityPercent(), r.metricName(), finite(r.metrics()), f.name(), evaluation));
       Path validation = f.dir().resolve(VALIDATION);
       if (Files.exists(validation)) {
         try {
@@ -138,6 +151,33 @@ public final class RunIndex {
     metrics.forEach((k, v) -> {
       if (v != null && Double.isFinite(v)) {
         out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The COCO summaries of a level's {@code eval.json} ({@code {"iteration": N, "bbox": {"AP": ..., "APs": ...},
+   * "segm": {...}}}) as {@code bbox/APs} → value; values that are not finite numbers are left out.
+   */
+  static Map<String, Double> readEvaluation(Path file) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw BadInputException.of(file, null, null, null, "not an evaluation: " + firstLine(e));
+    }
+    if (root == null || !root.isObject()) {
+      throw BadInputException.of(file, null, null, null, "not an evaluation: expected a JSON object");
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    root.fields().forEachRemaining(type -> {
+      if (type.getValue().isObject()) {
+        type.getValue().fields().forEachRemaining(stat -> {
+          if (stat.getValue().isNumber() && Double.isFinite(stat.getValue().asDouble())) {
+            out.put(type.getKey() + "/" + stat.getKey(), stat.getValue().asDouble());
+          }
+        });
       }
     });
     return out;

@@ -23,13 +23,17 @@ import java.util.regex.Pattern;
  * <p>Sections: the paper's table form (prune %, network sparsity %, AP/AP50 per IoU type or
  * top-1/top-5, mean ± population std over replicates), AP vs network sparsity per task (one series
  * per kind of ticket: direct pruning, each control branch, ImageNet ticket, mask transfer; ± std
- * error bars), and convergence (validation loss and AP per iteration, from {@code validation.csv}).
+ * error bars), AP by object size (APs/APm/APl of each level's {@code eval.json} and their change from
+ * the dense network, paper Fig. 4), and convergence (validation loss and AP per iteration, from
+ * {@code validation.csv}).
  * Metrics are shown in % (level records hold fractions). The same input gives the same bytes.
  */
 public final class HtmlReport {
   /** Metrics of the table: AP and AP50 of every IoU type, top-1 and top-5. */
   private static final Pattern TABLE_METRIC = Pattern.compile("(bbox|segm|keypoints)/AP(50)?|top1|top5");
   /** Main metrics drawn against sparsity: AP of every IoU type, top-1. */
+  /** COCO AP of small, medium and large objects of every IoU type (keypoints have no small). */
+  private static final Pattern SIZE_METRIC = Pattern.compile("(bbox|segm|keypoints)/AP[sml]");
   private static final Pattern FIGURE_METRIC = Pattern.compile("(bbox|segm|keypoints)/AP|top1");
   private static final List<String> IOU_ORDER = List.of("bbox", "segm", "keypoints", "top1", "top5");
   private static final String[] CYCLE = {"#1f4e79", "#e07b00", "#2e8b57", "#8b1e3f", "#6a5acd", "#b8860b",
@@ -83,6 +87,12 @@ public final class HtmlReport {
 
   /** The rows of the paper's table form, by task, experiment, kind (direct first) and level. */
   public static List<Row> rows(List<ReportInput.Level> levels) {
+    return rows(levels, ReportInput.Level::metrics, TABLE_METRIC);
+  }
+
+  /** Rows over the values {@code source} gives each level, of the names {@code names} matches. */
+  static List<Row> rows(List<ReportInput.Level> levels,
+      java.util.function.Function<ReportInput.Level, Map<String, Double>> source, Pattern wanted) {
     Map<List<Object>, List<ReportInput.Level>> groups = new LinkedHashMap<>();
     for (ReportInput.Level l : levels) {
       groups.computeIfAbsent(List.of(l.task(), l.experiment(), l.kind(), l.level()), k -> new ArrayList<>()).add(l);
@@ -91,11 +101,11 @@ public final class HtmlReport {
     for (List<ReportInput.Level> g : groups.values()) {
       ReportInput.Level first = g.get(0);
       Set<String> names = new TreeSet<>(HtmlReport::compareMetrics);
-      g.forEach(l -> l.metrics().keySet().stream().filter(n -> TABLE_METRIC.matcher(n).matches()).forEach(names::add));
+      g.forEach(l -> source.apply(l).keySet().stream().filter(n -> wanted.matcher(n).matches()).forEach(names::add));
       Map<String, double[]> metrics = new LinkedHashMap<>();
       for (String n : names) {
-        double[] v = g.stream().filter(l -> l.metrics().get(n) != null && Double.isFinite(l.metrics().get(n)))
-            .mapToDouble(l -> 100 * l.metrics().get(n)).toArray();
+        double[] v = g.stream().map(source).filter(m -> m.get(n) != null && Double.isFinite(m.get(n)))
+            .mapToDouble(m -> 100 * m.get(n)).toArray();
         metrics.put(n, new double[] {mean(v), v.length > 1 ? std(v) : Double.NaN, v.length});
       }
       rows.add(new Row(first.task(), first.experiment(), first.kind(), first.level(), g.size(),
@@ -123,6 +133,8 @@ public final class HtmlReport {
     for (Map.Entry<String, List<Row>> t : byTask.entrySet()) {
       sparsityFigures(t.getKey(), t.getValue(), body, files);
     }
+    body.append("<h2 id=\"sizes\">AP by object size</h2>\n");
+    sizeSection(input.levels(), body, files);
     body.append("<h2 id=\"convergence\">Convergence</h2>\n");
     convergence(input.curves(), body, files);
     body.append("<h2 id=\"runs\">Runs not in the report</h2>\n");
@@ -224,6 +236,69 @@ public final class HtmlReport {
           .append(Html.escape("Look for how far each kind of ticket keeps the dense " + metric + " as sparsity rises"
               + " (paper Fig. 1); bars are ± std over replicates. Runs: " + runsUsed(rows) + ". Data: " + file + "."))
           .append("</figcaption>\n</figure>\n");
+      files.put(file, csv.toString());
+    }
+  }
+
+  /**
+   * COCO AP of small, medium and large objects per level (paper Fig. 4) from each level's
+   * {@code eval.json}, with the change from the dense network (level 0 of the same experiment).
+   */
+  private static void sizeSection(List<ReportInput.Level> levels, StringBuilder body, Map<String, String> files) {
+    List<ReportInput.Level> evaluated = levels.stream()
+        .filter(l -> l.evaluation().keySet().stream().anyMatch(n -> SIZE_METRIC.matcher(n).matches())).toList();
+    List<Row> rows = rows(evaluated, ReportInput.Level::evaluation, SIZE_METRIC);
+    if (rows.isEmpty()) {
+      body.append("<p class=\"notrun\">No eval.json with APs/APm/APl in these runs: AP by object size needs"
+          + " detector levels evaluated on COCO-style ground truth (<code>data.val</code>).</p>\n");
+      return;
+    }
+    Map<String, List<Row>> byTask = new TreeMap<>();
+    rows.forEach(r -> byTask.computeIfAbsent(r.task(), t -> new ArrayList<>()).add(r));
+    for (Map.Entry<String, List<Row>> t : byTask.entrySet()) {
+      List<Row> rs = t.getValue();
+      Set<String> names = new TreeSet<>(HtmlReport::compareMetrics);
+      rs.forEach(r -> names.addAll(r.metrics().keySet()));
+      String file = "table-sizes-" + t.getKey() + ".csv";
+      body.append("<section class=\"table\" id=\"sizes-").append(Html.escape(t.getKey())).append("\">\n<h3>")
+          .append(Html.escape(taskTitle(t.getKey()))).append("</h3>\n<p class=\"caption\">")
+          .append(Html.escape("Look for which object size loses the most AP as sparsity rises (paper Fig. 4);"
+              + " Δ is the change from the dense network (level 0) of the same experiment, in AP points."
+              + " Runs: " + runsUsed(rs) + ". Data: " + file + "."))
+          .append("</p>\n<table>\n<thead><tr><th>experiment</th><th>kind</th><th>level</th><th>network sparsity %</th>");
+      StringBuilder csv = new StringBuilder("experiment,kind,level,replicates,network_sparsity_percent");
+      for (String n : names) {
+        body.append("<th>").append(Html.escape(n)).append(" (%)</th><th>Δ</th>");
+        csv.append(',').append(Html.csv(n + "_mean")).append(',').append(Html.csv(n + "_std"))
+            .append(',').append(Html.csv(n + "_change"));
+      }
+      body.append("</tr></thead>\n<tbody>\n");
+      csv.append('\n');
+      for (Row r : rs) {
+        Row dense = rs.stream().filter(d -> d.experiment().equals(r.experiment()) && d.level() == 0
+            && d.kind().equals(ReportInput.DIRECT)).findFirst().orElse(null);
+        body.append("<tr><td>").append(Html.escape(r.experiment())).append("</td><td>").append(Html.escape(kindLabel(r)))
+            .append("</td><td>").append(r.level()).append("</td><td>").append(fixed(r.networkSparsityPercent(), 2))
+            .append("</td>");
+        csv.append(Html.csv(r.experiment())).append(',').append(Html.csv(r.kind())).append(',').append(r.level())
+            .append(',').append(r.replicates()).append(',').append(SvgPlot.number(r.networkSparsityPercent()));
+        for (String n : names) {
+          double[] m = r.metrics().get(n);
+          double[] d = dense == null ? null : dense.metrics().get(n);
+          boolean has = m != null && m[2] > 0;
+          double change = has && d != null && d[2] > 0 ? m[0] - d[0] : Double.NaN;
+          body.append("<td data-metric=\"").append(Html.escape(n)).append("\">")
+              .append(!has ? "—" : Double.isNaN(m[1]) ? fixed(m[0], 1) : fixed(m[0], 1) + " ± " + fixed(m[1], 1))
+              .append("</td><td data-change=\"").append(Html.escape(n)).append("\">")
+              .append(Double.isNaN(change) ? "—" : String.format(Locale.ROOT, "%+.1f", change)).append("</td>");
+          csv.append(',').append(has ? SvgPlot.number(m[0]) : "").append(',')
+              .append(m == null || Double.isNaN(m[1]) ? "" : SvgPlot.number(m[1])).append(',')
+              .append(Double.isNaN(change) ? "" : SvgPlot.number(change));
+        }
+        body.append("</tr>\n");
+        csv.append('\n');
+      }
+      body.append("</tbody>\n</table>\n</section>\n");
       files.put(file, csv.toString());
     }
   }

@@ -38,11 +38,15 @@ public record ReportInput(List<String> roots, List<Level> levels, List<Validatio
    * @param metric the main metric's name ({@code bbox/AP}, {@code top1})
    * @param metrics every metric of the level's final evaluation, as fractions (0.25 = 25% AP)
    * @param folder the level's folder, relative to its experiment ({@code replicate_0/level_1/main})
+   * @param evaluation the COCO summary of its {@code eval.json} as {@code <iouType>/<stat>} ({@code bbox/APs},
+   *     {@code segm/APl}, ...), fractions; empty when the folder has none (classifiers)
    */
   public record Level(String experiment, String task, String kind, int replicate, int level,
-      double prunePercent, double networkSparsityPercent, String metric, Map<String, Double> metrics, String folder) {
+      double prunePercent, double networkSparsityPercent, String metric, Map<String, Double> metrics, String folder,
+      Map<String, Double> evaluation) {
     public Level {
       metrics = Map.copyOf(metrics);
+      evaluation = Map.copyOf(evaluation);
     }
   }
 

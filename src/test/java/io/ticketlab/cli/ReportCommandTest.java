@@ -76,6 +76,13 @@ class ReportCommandTest {
       }
       level(run, r, 2, "random-pruning", 80, 71.25, det(0.10 + 0.02 * r, 0.3));
     }
+    // eval.json of replicate 0: small objects lose most (APs 0.20 → 0.05, APl 0.60 → 0.55)
+    double[][] sizes = {{0.20, 0.40, 0.60}, {0.12, 0.33, 0.58}, {0.05, 0.25, 0.55}};
+    for (int k = 0; k < 3; k++) {
+      Files.writeString(run.resolve("replicate_0/level_" + k + "/main/eval.json"), String.format(java.util.Locale.ROOT,
+          "{\"iteration\": 10, \"bbox\": {\"AP\": %s, \"APs\": %s, \"APm\": %s, \"APl\": %s, \"AR1\": 0.5}}",
+          ap[k][0], sizes[k][0], sizes[k][1], sizes[k][2]));
+    }
     Files.writeString(run.resolve("replicate_0/level_0/main/validation.csv"),
         "iteration,epoch,val_loss_classifier,val_loss_box_reg,bbox/AP,bbox/AP50,bbox/AP75\n"
             + "5,0.5,1.5,0.5,0.1,0.2,0.05\n10,1.0,1.0,0.25,0.3,0.5,0.1\n");
@@ -193,6 +200,24 @@ class ReportCommandTest {
     assertThat(html).contains("lottery_" + mask.getFileName().toString().substring("lottery_".length()) + " (1 replicate)");
     List<Map<String, String>> fig = csv(dir.resolve("report-files/figure-sparsity-det-bbox-AP.csv"));
     assertThat(fig).hasSize(4);
+  }
+
+  @Test
+  void sizeTable_showsApPerObjectSize_andTheChangeFromTheDenseNetwork() throws Exception {
+    Path page = dir.resolve("report.html");
+    String[] r = report("--root", detRoot().toString(), "--out", page.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    List<Map<String, String>> rows = csv(dir.resolve("report-files/table-sizes-det.csv"));
+    assertThat(rows).hasSize(3); // the branch folders have no eval.json
+    Map<String, String> l2 = row(rows, "direct pruning", 2);
+    assertThat(l2.get("replicates")).isEqualTo("1");
+    assertThat(Double.parseDouble(l2.get("bbox/APs_mean"))).isCloseTo(5.0, within(1e-9));
+    assertThat(Double.parseDouble(l2.get("bbox/APs_change"))).isCloseTo(-15.0, within(1e-9));
+    assertThat(Double.parseDouble(l2.get("bbox/APl_change"))).isCloseTo(-5.0, within(1e-9));
+    assertThat(l2.get("bbox/APs_std")).isEmpty();
+    assertThat(rows.get(0).keySet()).doesNotContain("bbox/AR1_mean", "bbox/AP_mean");
+    String html = Files.readString(page);
+    assertThat(html).contains("<td data-metric=\"bbox/APm\">25.0</td><td data-change=\"bbox/APm\">-15.0</td>");
   }
 
   @Test
