@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.config.ExperimentSpec;
 import io.ticketlab.report.ReportInput;
+import io.ticketlab.train.Provenance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ public final class RunIndex {
     List<ReportInput.ValidationCurve> curves = new ArrayList<>();
     List<String> unfinished = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
+    List<ReportInput.Session> provenance = new ArrayList<>();
     int experiments = 0;
     for (Path root : roots) {
       if (!Files.isDirectory(root)) {
@@ -57,7 +59,7 @@ public final class RunIndex {
       }
       experiments += found.size();
       for (ExperimentLayout layout : found) {
-        read(layout, levels, curves, unfinished, unreadable);
+        read(layout, levels, curves, unfinished, unreadable, provenance);
       }
     }
     if (levels.isEmpty()) {
@@ -66,11 +68,13 @@ public final class RunIndex {
               + (unfinished.isEmpty() ? "" : " (" + unfinished.size() + " still training)")
           : "nothing readable under " + roots + ": " + unreadable.get(0));
     }
-    return new ReportInput(roots.stream().map(Path::toString).toList(), levels, curves, unfinished, unreadable);
+    return new ReportInput(roots.stream().map(Path::toString).toList(), levels, curves, unfinished, unreadable,
+        provenance);
   }
 
   private static void read(ExperimentLayout layout, List<ReportInput.Level> levels,
-      List<ReportInput.ValidationCurve> curves, List<String> unfinished, List<String> unreadable) {
+      List<ReportInput.ValidationCurve> curves, List<String> unfinished, List<String> unreadable,
+      List<ReportInput.Session> provenance) {
     String task;
     String transferKind = null;
     if (Files.exists(layout.spec())) {
@@ -124,6 +128,17 @@ public final class RunIndex {
       }
       levels.add(new ReportInput.Level(layout.runId(), task, kind, f.replicate(), f.level(), r.prunePercent(),
           r.networkSparsityPercent(), r.metricName(), finite(r.metrics()), f.name(), evaluation));
+      if (Files.exists(Provenance.file(f.dir()))) {
+        try {
+          for (Provenance.Session p : Provenance.read(f.dir()).sessions()) {
+            provenance.add(new ReportInput.Session(layout.runId() + "/" + f.name(), p.ticketlab(), p.gitCommit(),
+                p.libtorch(), p.devices() == null ? "" : String.join(" ", p.devices()), p.onednnIsa(), p.seed(),
+                p.host(), p.started(), p.finished()));
+          }
+        } catch (IOException | RuntimeException e) {
+          unreadable.add(Provenance.file(f.dir()) + ": not a provenance record: " + firstLine(e));
+        }
+      }
       Path validation = f.dir().resolve(VALIDATION);
       if (Files.exists(validation)) {
         try {

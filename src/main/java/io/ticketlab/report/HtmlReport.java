@@ -139,6 +139,7 @@ public final class HtmlReport {
     convergence(input.curves(), body, files);
     body.append("<h2 id=\"runs\">Runs not in the report</h2>\n");
     statusSection(input, body);
+    provenanceSection(input.provenance(), body, files);
 
     StringBuilder page = new StringBuilder();
     page.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -410,6 +411,42 @@ public final class HtmlReport {
     }
   }
 
+  private static void provenanceSection(List<ReportInput.Session> sessions, StringBuilder body,
+      Map<String, String> files) {
+    if (sessions.isEmpty()) {
+      return;
+    }
+    String file = "provenance.csv";
+    String[] header = {"folder", "ticketlab", "git commit", "libtorch", "devices", "oneDNN ISA", "seed", "host",
+      "started", "finished"};
+    body.append("<details id=\"provenance\">\n<summary>Provenance: ")
+        .append(Html.escape(plural(sessions.size(), "process") + " that computed these levels")).append("</summary>\n")
+        .append("<p class=\"caption\">Look here when two results differ: version, engine, devices, ISA cap, seed and"
+            + " host of every process that worked in a reported folder (a resume is a second row). Data: " + file
+            + ".</p>\n<table>\n<thead><tr>");
+    StringBuilder csv = new StringBuilder();
+    for (int i = 0; i < header.length; i++) {
+      body.append("<th>").append(Html.escape(header[i])).append("</th>");
+      csv.append(i == 0 ? "" : ",").append(header[i].replace(' ', '_'));
+    }
+    body.append("</tr></thead>\n<tbody>\n");
+    csv.append('\n');
+    for (ReportInput.Session p : sessions) {
+      String[] cells = {p.folder(), p.ticketlab(), p.gitCommit(), p.libtorch(), p.devices(), p.onednnIsa(),
+        Long.toString(p.seed()), p.host(), p.started(), p.finished() == null ? "not finished" : p.finished()};
+      body.append("<tr>");
+      for (int i = 0; i < cells.length; i++) {
+        String c = cells[i] == null ? "" : cells[i];
+        body.append("<td>").append(Html.escape(c)).append("</td>");
+        csv.append(i == 0 ? "" : ",").append(Html.csv(c));
+      }
+      body.append("</tr>\n");
+      csv.append('\n');
+    }
+    body.append("</tbody>\n</table>\n</details>\n");
+    files.put(file, csv.toString());
+  }
+
   private static String runsUsed(List<Row> rows) {
     Map<String, Integer> replicates = new TreeMap<>();
     rows.forEach(r -> replicates.merge(r.experiment(), r.replicates(), Math::max));
@@ -475,7 +512,7 @@ public final class HtmlReport {
   }
 
   private static String plural(long n, String what) {
-    return n + " " + what + (n == 1 ? "" : "s");
+    return n + " " + what + (n == 1 ? "" : what.endsWith("s") ? "es" : "s");
   }
 
   private static String fixed(double v, int decimals) {
@@ -512,5 +549,7 @@ public final class HtmlReport {
       "figure { margin: 1em 0 2em; }",
       "svg.plot { color: var(--fg); max-width: 100%; height: auto; }",
       ".notrun { border: 1px dashed var(--rule); padding: 0.7em 1em; }",
+      "details { margin: 1.5em 0; } summary { cursor: pointer; font-weight: bold; }",
+      "#provenance table { font-size: 0.85em; } #provenance td, #provenance th { text-align: left; }",
       "");
 }

@@ -12,9 +12,10 @@ import java.util.Map;
  * @param curves every {@code validation.csv} of those folders
  * @param unfinished level or branch folders without a level record yet (still training), as paths
  * @param unreadable one line per folder or file that could not be read, with the reason
+ * @param provenance one entry per process that worked in a reported folder ({@code provenance.json})
  */
 public record ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves,
-    List<String> unfinished, List<String> unreadable) {
+    List<String> unfinished, List<String> unreadable, List<Session> provenance) {
 
   public ReportInput {
     roots = List.copyOf(roots);
@@ -22,7 +23,17 @@ public record ReportInput(List<String> roots, List<Level> levels, List<Validatio
     curves = List.copyOf(curves);
     unfinished = List.copyOf(unfinished);
     unreadable = List.copyOf(unreadable);
+    provenance = List.copyOf(provenance);
   }
+
+  /**
+   * One process's work in a level folder, as its {@code provenance.json} records it.
+   *
+   * @param folder {@code <run id>/replicate_<n>/level_<k>/<main|branch_name>}
+   * @param finished the finish time, or null when the process did not finish (killed, or still running)
+   */
+  public record Session(String folder, String ticketlab, String gitCommit, String libtorch, String devices,
+      String onednnIsa, long seed, String host, String started, String finished) {}
 
   /**
    * One finished level or branch.

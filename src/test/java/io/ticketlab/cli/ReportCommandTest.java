@@ -221,6 +221,33 @@ class ReportCommandTest {
   }
 
   @Test
+  void provenance_ofEveryProcess_isListedCollapsed_withUnfinishedSessionsMarked() throws Exception {
+    Path root = detRoot();
+    Path run;
+    try (var s = Files.list(root)) {
+      run = s.findFirst().orElseThrow();
+    }
+    String session = "{\"ticketlab\": \"0.3.0\", \"gitCommit\": \"abc123\", \"java\": \"j\", \"os\": \"o\","
+        + " \"djl\": \"0.30.0\", \"libtorch\": \"2.4.0 (cpu)\", \"devices\": [\"cpu()\"], \"threads\": 2,"
+        + " \"onednnIsa\": \"AVX2\", \"nativeMemory\": \"n\", \"seed\": %d, \"host\": \"node7\", \"pid\": 1,"
+        + " \"commandLine\": \"ticketlab lottery\", \"started\": \"2026-01-01T00:00:00Z\"%s}";
+    Files.writeString(run.resolve("replicate_0/level_1/main/provenance.json"), "{\"sessions\": ["
+        + String.format(session, 7, ", \"finished\": \"2026-01-01T01:00:00Z\"") + ", " + String.format(session, 7, "")
+        + "]}");
+    Path page = dir.resolve("report.html");
+    String[] r = report("--root", root.toString(), "--out", page.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    String html = Files.readString(page);
+    String details = html.substring(html.indexOf("<details id=\"provenance\">"), html.indexOf("</details>"));
+    assertThat(details).contains("<summary>Provenance: 2 processes that computed these levels</summary>");
+    String folder = run.getFileName().toString().substring("lottery_".length()) + "/replicate_0/level_1/main";
+    assertThat(details).contains("<tr><td>" + folder + "</td><td>0.3.0</td><td>abc123</td><td>2.4.0 (cpu)</td>"
+        + "<td>cpu()</td><td>AVX2</td><td>7</td><td>node7</td><td>2026-01-01T00:00:00Z</td><td>2026-01-01T01:00:00Z</td></tr>");
+    assertThat(details).contains("<td>2026-01-01T00:00:00Z</td><td>not finished</td></tr>");
+    assertThat(csv(dir.resolve("report-files/provenance.csv"))).hasSize(2);
+  }
+
+  @Test
   void convergenceFigure_showsValidationLossAndApOverIterations_perLevel() throws Exception {
     Path page = dir.resolve("report.html");
     String[] r = report("--root", detRoot().toString(), "--out", page.toString());
