@@ -42,6 +42,7 @@ public final class RunIndex {
     List<String> unfinished = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     List<ReportInput.Session> provenance = new ArrayList<>();
+    Map<String, String> experimentRoots = new LinkedHashMap<>();
     int experiments = 0;
     for (Path root : roots) {
       if (!Files.isDirectory(root)) {
@@ -60,6 +61,7 @@ public final class RunIndex {
       experiments += found.size();
       for (ExperimentLayout layout : found) {
         read(layout, levels, curves, unfinished, unreadable, provenance);
+        experimentRoots.putIfAbsent(layout.runId(), root.toString());
       }
     }
     if (levels.isEmpty()) {
@@ -69,7 +71,7 @@ public final class RunIndex {
           : "nothing readable under " + roots + ": " + unreadable.get(0));
     }
     return new ReportInput(roots.stream().map(Path::toString).toList(), levels, curves, unfinished, unreadable,
-        provenance);
+        provenance, experimentRoots);
   }
 
   private static void read(ExperimentLayout layout, List<ReportInput.Level> levels,

@@ -132,6 +132,7 @@ public final class HtmlReport {
     body.append("<h2 id=\"sparsity\">AP vs network sparsity</h2>\n");
     for (Map.Entry<String, List<Row>> t : byTask.entrySet()) {
       sparsityFigures(t.getKey(), t.getValue(), body, files);
+      notRunControls(t.getValue(), input.experimentRoots(), body);
     }
     body.append("<h2 id=\"sizes\">AP by object size</h2>\n");
     sizeSection(input.levels(), body, files);
@@ -301,6 +302,28 @@ public final class HtmlReport {
       }
       body.append("</tbody>\n</table>\n</section>\n");
       files.put(file, csv.toString());
+    }
+  }
+
+  /** The paper's controls (Fig. 1) beside each direct-pruning experiment: a "not run" box per missing one. */
+  static final List<String> CONTROLS = List.of("random-pruning", "random-reinit");
+
+  private static void notRunControls(List<Row> rows, Map<String, String> roots, StringBuilder body) {
+    Map<String, Integer> lastLevel = new TreeMap<>();
+    rows.stream().filter(r -> r.kind().equals(ReportInput.DIRECT) && r.level() > 0)
+        .forEach(r -> lastLevel.merge(r.experiment(), r.level(), Math::max));
+    for (Map.Entry<String, Integer> e : lastLevel.entrySet()) {
+      for (String control : CONTROLS) {
+        boolean ran = rows.stream().anyMatch(r -> r.experiment().equals(e.getKey()) && r.kind().equals(control));
+        if (!ran) {
+          String command = "ticketlab lottery branch --name " + control + " --config CONFIG --root "
+              + roots.getOrDefault(e.getKey(), "ROOT") + " --level " + e.getValue();
+          body.append("<p class=\"notrun\" data-control=\"").append(Html.escape(control)).append("\">Not run: the ")
+              .append(Html.escape(control)).append(" control of lottery_").append(Html.escape(e.getKey()))
+              .append(" (the baseline a ticket must beat). Run it with <code>").append(Html.escape(command))
+              .append("</code>, CONFIG being the experiment's config file.</p>\n");
+        }
+      }
     }
   }
 

@@ -13,9 +13,10 @@ import java.util.Map;
  * @param unfinished level or branch folders without a level record yet (still training), as paths
  * @param unreadable one line per folder or file that could not be read, with the reason
  * @param provenance one entry per process that worked in a reported folder ({@code provenance.json})
+ * @param experimentRoots run id → the root it was found under (for the commands of "not run" boxes)
  */
 public record ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves,
-    List<String> unfinished, List<String> unreadable, List<Session> provenance) {
+    List<String> unfinished, List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots) {
 
   public ReportInput {
     roots = List.copyOf(roots);
@@ -24,6 +25,7 @@ public record ReportInput(List<String> roots, List<Level> levels, List<Validatio
     unfinished = List.copyOf(unfinished);
     unreadable = List.copyOf(unreadable);
     provenance = List.copyOf(provenance);
+    experimentRoots = Map.copyOf(experimentRoots);
   }
 
   /**

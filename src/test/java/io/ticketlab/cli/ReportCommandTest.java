@@ -200,6 +200,16 @@ class ReportCommandTest {
     assertThat(html).contains("lottery_" + mask.getFileName().toString().substring("lottery_".length()) + " (1 replicate)");
     List<Map<String, String>> fig = csv(dir.resolve("report-files/figure-sparsity-det-bbox-AP.csv"));
     assertThat(fig).hasSize(4);
+    // random-pruning ran, random-reinit did not: one "not run" box with the command; none for the transfer
+    String run;
+    try (var s = Files.list(root)) {
+      run = s.findFirst().orElseThrow().getFileName().toString();
+    }
+    assertThat(html).contains("<p class=\"notrun\" data-control=\"random-reinit\">Not run: the random-reinit control of "
+        + run + " (the baseline a ticket must beat). Run it with <code>ticketlab lottery branch --name random-reinit"
+        + " --config CONFIG --root " + root + " --level 2</code>");
+    assertThat(html).doesNotContain("data-control=\"random-pruning\"");
+    assertThat(html.split("class=\"notrun\" data-control=", -1)).hasSize(2);
   }
 
   @Test
