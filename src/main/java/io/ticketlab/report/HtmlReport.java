@@ -525,7 +525,19 @@ public final class HtmlReport {
   /** bbox before segm before keypoints, then top-1/top-5; AP before AP50. */
   static int compareMetrics(String a, String b) {
     int c = Integer.compare(metricRank(a), metricRank(b));
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(statRank(a), statRank(b));
     return c != 0 ? c : a.compareTo(b);
+  }
+
+  private static final List<String> STAT_ORDER = List.of("AP", "AP50", "AP75", "APs", "APm", "APl");
+
+  /** AP, AP50, AP75, then small, medium, large (COCO's summary order). */
+  private static int statRank(String m) {
+    int i = STAT_ORDER.indexOf(m.substring(m.indexOf('/') + 1));
+    return i < 0 ? STAT_ORDER.size() : i;
   }
 
   private static int metricRank(String m) {

@@ -228,6 +228,7 @@ class ReportCommandTest {
     assertThat(rows.get(0).keySet()).doesNotContain("bbox/AR1_mean", "bbox/AP_mean");
     String html = Files.readString(page);
     assertThat(html).contains("<td data-metric=\"bbox/APm\">25.0</td><td data-change=\"bbox/APm\">-15.0</td>");
+    assertThat(html).contains("<th>bbox/APs (%)</th><th>Δ</th><th>bbox/APm (%)</th><th>Δ</th><th>bbox/APl (%)</th>");
   }
 
   @Test
