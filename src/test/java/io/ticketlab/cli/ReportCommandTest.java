@@ -259,6 +259,22 @@ class ReportCommandTest {
   }
 
   @Test
+  void foldersOfTicketLab01_areReported_asClassificationWithTop1AndTop5() throws Exception {
+    Path legacy = Path.of(ReportCommandTest.class.getResource("/legacy/runs-0.1").toURI());
+    Path page = dir.resolve("report.html");
+    String[] r = report("--root", legacy.toString(), "--out", page.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    List<Map<String, String>> rows = csv(dir.resolve("report-files/table-classify.csv"));
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0)).containsEntry("experiment", "992f64fcbbc7").containsEntry("kind", "direct pruning")
+        .containsEntry("level", "0").containsEntry("top1_mean", "50.0").containsEntry("top5_mean", "100.0");
+    String html = Files.readString(page);
+    assertThat(html).contains("<h3>Classification (ResNet)</h3>").contains("<td>dense</td>")
+        .contains("<p class=\"notrun\">No validation.csv in these runs");
+    assertThat(html).doesNotContain("data-control="); // no pruned level yet: no control is missing
+  }
+
+  @Test
   void convergenceFigure_showsValidationLossAndApOverIterations_perLevel() throws Exception {
     Path page = dir.resolve("report.html");
     String[] r = report("--root", detRoot().toString(), "--out", page.toString());
