@@ -41,6 +41,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       SparsityCommand.class,
       SizeCommand.class,
+      ReportCommand.class,
       MacsCommand.class,
       ExportCommand.class,
       ImportCommand.class,

@@ -1,0 +1,85 @@
+package io.ticketlab.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the HTML report is made of, read from run folders by {@code lottery.RunIndex}: plain values,
+ * so that rendering stays pure Java and tests can build them by hand.
+ *
+ * @param roots the scanned roots, as given
+ * @param levels every finished level or branch (one per {@code level.json}), in scan order
+ * @param curves every {@code validation.csv} of those folders
+ * @param unfinished level or branch folders without a level record yet (still training), as paths
+ * @param unreadable one line per folder or file that could not be read, with the reason
+ * @param provenance one entry per process that worked in a reported folder ({@code provenance.json})
+ * @param experimentRoots run id → the root it was found under (for the commands of "not run" boxes)
+ */
+public record ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves,
+    List<String> unfinished, List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots) {
+
+  public ReportInput {
+    roots = List.copyOf(roots);
+    levels = List.copyOf(levels);
+    curves = List.copyOf(curves);
+    unfinished = List.copyOf(unfinished);
+    unreadable = List.copyOf(unreadable);
+    provenance = List.copyOf(provenance);
+    experimentRoots = Map.copyOf(experimentRoots);
+  }
+
+  /**
+   * One process's work in a level folder, as its {@code provenance.json} records it.
+   *
+   * @param folder {@code <run id>/replicate_<n>/level_<k>/<main|branch_name>}
+   * @param finished the finish time, or null when the process did not finish (killed, or still running)
+   */
+  public record Session(String folder, String ticketlab, String gitCommit, String libtorch, String devices,
+      String onednnIsa, long seed, String host, String started, String finished) {}
+
+  /**
+   * One finished level or branch.
+   *
+   * @param experiment the run id ({@code lottery_<id>})
+   * @param task {@code classify}, {@code det}, {@code seg} or {@code kp}
+   * @param kind what produced the network: {@link #DIRECT}, a branch name ({@code random-pruning}, ...),
+   *     {@link #IMAGENET_TICKET} or {@link #MASK_TRANSFER}
+   * @param replicate the replicate (seed index)
+   * @param level the lottery level (0: dense)
+   * @param prunePercent the paper's prune %: zeros in the prunable set
+   * @param networkSparsityPercent the paper's network sparsity: zeros over all parameters, in %
+   * @param metric the main metric's name ({@code bbox/AP}, {@code top1})
+   * @param metrics every metric of the level's final evaluation, as fractions (0.25 = 25% AP)
+   * @param folder the level's folder, relative to its experiment ({@code replicate_0/level_1/main})
+   * @param evaluation the COCO summary of its {@code eval.json} as {@code <iouType>/<stat>} ({@code bbox/APs},
+   *     {@code segm/APl}, ...), fractions; empty when the folder has none (classifiers)
+   */
+  public record Level(String experiment, String task, String kind, int replicate, int level,
+      double prunePercent, double networkSparsityPercent, String metric, Map<String, Double> metrics, String folder,
+      Map<String, Double> evaluation) {
+    public Level {
+      metrics = Map.copyOf(metrics);
+      evaluation = Map.copyOf(evaluation);
+    }
+  }
+
+  /**
+   * A level's {@code validation.csv}: validation losses and AP at each evaluation point.
+   *
+   * @param columns column name → one value per iteration ({@code val_*} losses, {@code bbox/AP}, ...)
+   */
+  public record ValidationCurve(String experiment, String kind, int replicate, int level, String folder,
+      List<Long> iterations, Map<String, List<Double>> columns) {
+    public ValidationCurve {
+      iterations = List.copyOf(iterations);
+      columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+    }
+  }
+
+  /** The kind of a level's ticket found by iterative magnitude pruning on the task itself. */
+  public static final String DIRECT = "direct pruning";
+  /** The kind of an ImageNet ticket transferred into a detector. */
+  public static final String IMAGENET_TICKET = "ImageNet ticket";
+  /** The kind of a detector's mask transferred to another task. */
+  public static final String MASK_TRANSFER = "mask transfer";
+}

@@ -1,0 +1,157 @@
+package io.ticketlab.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A line plot with markers and ± error bars written as inline SVG text for an HTML page (no fonts to embed, no
+ * external resources, byte-identical for the same input). Axes and labels use {@code currentColor}
+ * so the figure follows the page's light or dark colours; each point carries its values as
+ * {@code data-x}/{@code data-y}/{@code data-err} attributes, for readers and tests.
+ */
+final class SvgPlot {
+  static final int WIDTH = 640;
+  static final int HEIGHT = 400;
+  private static final int LEFT = 70;
+  private static final int RIGHT = 190;
+  private static final int TOP = 36;
+  private static final int BOTTOM = 52;
+
+  /** One point; {@code err} is the ± half-width of its error bar (NaN or 0: none). */
+  record Point(double x, double y, double err) {}
+
+  /** A named series drawn in {@code color} (CSS colour). */
+  record Series(String name, String color, List<Point> points) {}
+
+  private SvgPlot() {}
+
+  static String render(String title, String xLabel, String yLabel, List<Series> series) {
+    double xMin = Double.POSITIVE_INFINITY;
+    double xMax = Double.NEGATIVE_INFINITY;
+    double yMin = Double.POSITIVE_INFINITY;
+    double yMax = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      for (Point p : s.points()) {
+        double e = Double.isFinite(p.err()) ? p.err() : 0;
+        xMin = Math.min(xMin, p.x());
+        xMax = Math.max(xMax, p.x());
+        yMin = Math.min(yMin, p.y() - e);
+        yMax = Math.max(yMax, p.y() + e);
+      }
+    }
+    if (!Double.isFinite(xMin)) {
+      xMin = 0;
+      xMax = 1;
+      yMin = 0;
+      yMax = 1;
+    }
+    double[] xt = ticks(xMin, xMax);
+    double[] yt = ticks(yMin, yMax);
+    double x0 = xt[0];
+    double x1 = xt[xt.length - 1];
+    double y0 = yt[0];
+    double y1 = yt[yt.length - 1];
+    int plotW = WIDTH - LEFT - RIGHT;
+    int plotH = HEIGHT - TOP - BOTTOM;
+    java.util.function.DoubleUnaryOperator px = v -> LEFT + (v - x0) / (x1 - x0) * plotW;
+    java.util.function.DoubleUnaryOperator py = v -> TOP + plotH - (v - y0) / (y1 - y0) * plotH;
+
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT,
+        "<svg class=\"plot\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+            + " role=\"img\" aria-label=\"%s\" font-family=\"sans-serif\" font-size=\"13\">%n",
+        WIDTH, HEIGHT, WIDTH, HEIGHT, Html.escape(title)));
+    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" text-anchor=\"middle\" font-size=\"15\""
+        + " font-weight=\"bold\" fill=\"currentColor\">%s</text>%n", LEFT + plotW / 2, Html.escape(title)));
+    // grid and ticks
+    for (double t : yt) {
+      double y = py.applyAsDouble(t);
+      sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.2f\" x2=\"%d\" y2=\"%.2f\" stroke=\"currentColor\""
+          + " stroke-opacity=\"0.15\"/>%n", LEFT, y, LEFT + plotW, y));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.2f\" text-anchor=\"end\" fill=\"currentColor\">%s</text>%n",
+          LEFT - 6, y + 4, tick(t)));
+    }
+    for (double t : xt) {
+      double x = px.applyAsDouble(t);
+      sb.append(String.format(Locale.ROOT, "<line x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" stroke=\"currentColor\"/>%n",
+          x, TOP + plotH, x, TOP + plotH + 5));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%d\" text-anchor=\"middle\" fill=\"currentColor\">%s</text>%n",
+          x, TOP + plotH + 19, tick(t)));
+    }
+    sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\""
+        + " stroke=\"currentColor\"/>%n", LEFT, TOP, plotW, plotH));
+    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"currentColor\">%s</text>%n",
+        LEFT + plotW / 2, HEIGHT - 10, Html.escape(xLabel)));
+    sb.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" fill=\"currentColor\""
+        + " transform=\"rotate(-90 16 %d)\">%s</text>%n", TOP + plotH / 2, TOP + plotH / 2, Html.escape(yLabel)));
+    // series
+    int legendY = TOP + 8;
+    for (Series s : series) {
+      List<Point> pts = new ArrayList<>(s.points());
+      sb.append(String.format(Locale.ROOT, "<g class=\"series\" data-name=\"%s\" stroke=\"%s\" fill=\"%s\">%n",
+          Html.escape(s.name()), s.color(), s.color()));
+      if (pts.size() > 1) {
+        sb.append("<polyline fill=\"none\" stroke-width=\"2\" points=\"");
+        for (int i = 0; i < pts.size(); i++) {
+          sb.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f,%.2f",
+              px.applyAsDouble(pts.get(i).x()), py.applyAsDouble(pts.get(i).y())));
+        }
+        sb.append("\"/>\n");
+      }
+      for (Point p : pts) {
+        double x = px.applyAsDouble(p.x());
+        double y = py.applyAsDouble(p.y());
+        boolean bar = Double.isFinite(p.err()) && p.err() > 0;
+        if (bar) {
+          double lo = py.applyAsDouble(p.y() - p.err());
+          double hi = py.applyAsDouble(p.y() + p.err());
+          sb.append(String.format(Locale.ROOT, "<path class=\"err\" fill=\"none\" stroke-width=\"1.5\""
+              + " d=\"M%.2f %.2fV%.2fM%.2f %.2fH%.2fM%.2f %.2fH%.2f\"/>%n", x, lo, hi, x - 4, lo, x + 4, x - 4, hi, x + 4));
+        }
+        sb.append(String.format(Locale.ROOT, "<circle class=\"point\" cx=\"%.2f\" cy=\"%.2f\" r=\"4\" data-x=\"%s\""
+            + " data-y=\"%s\"%s/>%n", x, y, number(p.x()), number(p.y()),
+            bar ? " data-err=\"" + number(p.err()) + "\"" : ""));
+      }
+      sb.append("</g>\n");
+      sb.append(String.format(Locale.ROOT, "<g class=\"legend\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+          + " stroke=\"%s\" stroke-width=\"2\"/><circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/>"
+          + "<text x=\"%d\" y=\"%d\" fill=\"currentColor\">%s</text></g>%n",
+          WIDTH - RIGHT + 12, legendY, WIDTH - RIGHT + 36, legendY, s.color(), WIDTH - RIGHT + 24, legendY, s.color(),
+          WIDTH - RIGHT + 42, legendY + 4, Html.escape(s.name())));
+      legendY += 20;
+    }
+    sb.append("</svg>\n");
+    return sb.toString();
+  }
+
+  /** Round tick positions covering [lo, hi]: 1, 2 or 5 times a power of ten apart, at least two. */
+  static double[] ticks(double lo, double hi) {
+    if (hi - lo < 1e-9) {
+      double pad = Math.abs(lo) < 1e-9 ? 1 : Math.abs(lo) * 0.05;
+      lo -= pad;
+      hi += pad;
+    }
+    double raw = (hi - lo) / 5;
+    double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    double step = raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag : raw / mag <= 5 ? 5 * mag : 10 * mag;
+    double start = Math.floor(lo / step) * step;
+    double end = Math.ceil(hi / step) * step;
+    int n = (int) Math.round((end - start) / step) + 1;
+    double[] t = new double[Math.max(n, 2)];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = start + i * step;
+    }
+    return t;
+  }
+
+  private static String tick(double v) {
+    String s = String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
+    return s.equals("-0") ? "0" : s;
+  }
+
+  /** A value as the data attributes and CSV files hold it: shortest exact decimal. */
+  static String number(double v) {
+    return Double.toString(v);
+  }
+}
