@@ -41,31 +41,57 @@ class LotteryRandomKillTest {
     Path cfg = Files.writeString(dir.resolve("exp.yaml"), String.join("\n",
         "data: {train: train, val: val}",
         "model: {arch: resnet18, width: 0.125}",
-        "training: {iterations: 20it, batch: 6, size: 32, lr: 0.02, schedule: cosine}",
+        "training: {iterations: 30it, batch: 6, size: 32, lr: 0.02, schedule: cosine}",
         "pruning: {sparsity: 0.8, rounds: 2}",
         "rewind: {at: 3it}",
+        "early_bird: {fractions: [0.3, 0.6]}", // checkpoints at 9it and 18it of every level: resume points
         "seed: 17", ""));
 
-    // the reference: one uninterrupted child JVM; its wall time spreads the kills over a run
+    // the reference: one uninterrupted child JVM; its start-up (until it holds the experiment's
+    // lock) and the rest of its wall time spread the kills over a run
     Path a = dir.resolve("a");
     long t0 = System.nanoTime();
     Process reference = start(cfg, a);
-    assertThat(reference.waitFor(300, TimeUnit.SECONDS)).as("uninterrupted run ends").isTrue();
+    long startupMillis = -1;
+    long setupMillis = -1; // from the lock to level 0's rewind checkpoint: engine, model, data, first iterations
+    while (!reference.waitFor(10, TimeUnit.MILLISECONDS)) {
+      if (startupMillis < 0 && holdsLock(a, reference)) {
+        startupMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      }
+      if (startupMillis > 0 && setupMillis < 0 && hasRewindCheckpoint(a)) {
+        setupMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) - startupMillis;
+      }
+      assertThat(System.nanoTime() - t0).as("uninterrupted run ends").isLessThan(TimeUnit.SECONDS.toNanos(300));
+    }
     assertThat(reference.exitValue()).as("uninterrupted run's exit code").isZero();
-    long runMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertThat(startupMillis).as("the reference took the lock").isPositive();
+    assertThat(setupMillis).as("the reference's rewind checkpoint was seen").isPositive();
+    long workMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) - startupMillis - setupMillis;
+    String runDir = ExperimentLayout.under(a).get(0).runDir().getFileName().toString();
 
     Path b = dir.resolve("b");
     Random random = new Random(20261202L);
     Set<Long> pids = new HashSet<>();
     List<String> kills = new ArrayList<>();
     for (int i = 0; i < KILLS; i++) {
-      // a moment between a tenth and half of a whole run after the start (JVM start included):
-      // early ones land in start-up and level set-up, later ones mid-level, so the run advances
-      long delay = (long) (runMillis * (0.1 + 0.4 * random.nextDouble()));
       Process child = start(cfg, b);
       pids.add(child.pid());
+      long delay;
+      String when;
+      if (i % 4 == 3) { // a moment of start-up: JVM, config, spec.json, lock
+        delay = (long) (startupMillis * random.nextDouble());
+        when = "start-up + " + delay + " ms";
+      } else { // a moment once it owns the experiment and has set up; on average 0.6 of the work over the kills
+        long t = System.nanoTime();
+        while (!holdsLock(b.resolve(runDir), child) && child.isAlive()
+            && System.nanoTime() - t < TimeUnit.SECONDS.toNanos(120)) {
+          Thread.sleep(10);
+        }
+        delay = setupMillis + (long) (workMillis * 1.2 / (KILLS - KILLS / 4) * random.nextDouble());
+        when = "lock + " + delay + " ms";
+      }
       if (child.waitFor(delay, TimeUnit.MILLISECONDS)) {
-        kills.add("run " + i + " ended by itself (exit " + child.exitValue() + ") before " + delay + " ms");
+        kills.add("run " + i + " ended by itself (exit " + child.exitValue() + ") before " + when);
         break;
       }
       boolean sigkill = i % 2 == 0;
@@ -75,10 +101,14 @@ class LotteryRandomKillTest {
         child.destroy(); // SIGTERM: TicketLab stops at a safe point
       }
       assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child %d stops after the signal", i).isTrue();
-      kills.add((sigkill ? "SIGKILL" : "SIGTERM") + " at " + delay + " ms (exit " + child.exitValue() + ")");
+      kills.add((sigkill ? "SIGKILL" : "SIGTERM") + " at " + when + " (exit " + child.exitValue() + "): "
+          + state(b.resolve(runDir)));
     }
     assertThat(kills).as("every child was stopped by a signal, not finished: %s", kills)
         .allMatch(k -> k.startsWith("SIG")).hasSize(KILLS);
+    System.out.println("kills: " + String.join("; ", kills));
+    assertThat(kills).as("some kills landed mid-level (a checkpoint after the start, no level.json yet)")
+        .anyMatch(k -> k.contains("mid-level"));
     Process last = start(cfg, b);
     pids.add(last.pid());
     assertThat(last.waitFor(300, TimeUnit.SECONDS)).isTrue();
@@ -92,7 +122,7 @@ class LotteryRandomKillTest {
       Path rb = lb.level(0, level);
       Set<String> names = files(ra);
       assertThat(files(rb)).as("files of level %d after %s", level, kills).isEqualTo(names);
-      assertThat(names).contains("level.json", "metrics.csv", "sparsity.json", "checkpoint_20.tlck");
+      assertThat(names).contains("level.json", "metrics.csv", "sparsity.json", "checkpoint_30.tlck");
       for (String name : names) {
         if (!name.equals("provenance.json")) {
           assertThat(rb.resolve(name)).as("level %d: %s after %s", level, name, kills).hasSameBinaryContentAs(ra.resolve(name));
@@ -115,6 +145,43 @@ class LotteryRandomKillTest {
     assertThat(seen).as("pids of the sessions in %s", level).doesNotHaveDuplicates();
     assertThat(pids).as("children that ran").containsAll(seen);
     assertThat(sessions.get(sessions.size() - 1).hasNonNull("finished")).as("last session finished").isTrue();
+  }
+
+  /** Whether {@code process} holds the lock of the experiment folder {@code runDir} (or of the one under {@code root}). */
+  private static boolean holdsLock(Path folder, Process process) throws Exception {
+    Path lock = folder.resolve("lock");
+    if (!Files.exists(lock) && Files.isDirectory(folder)) {
+      try (Stream<Path> s = Files.list(folder)) {
+        lock = s.filter(p -> p.getFileName().toString().startsWith("lottery_")).findFirst().orElse(folder).resolve("lock");
+      }
+    }
+    try {
+      return Files.readString(lock).startsWith("pid " + process.pid() + " ");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** Where a run stands: per level, done, mid-level (checkpoints after its start) or started. */
+  private static String state(Path runDir) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int level = 0; level <= 1; level++) {
+      Path l = runDir.resolve("replicate_0/level_" + level + "/main");
+      boolean pruned = level > 0;
+      String st = !Files.isDirectory(l) ? "-"
+          : Files.exists(l.resolve("level.json")) ? "done"
+          : files(l).stream().anyMatch(n -> n.startsWith("checkpoint_") && !n.equals("checkpoint_0.tlck")
+              && !(pruned && n.equals("checkpoint_3.tlck"))) ? "mid-level"
+          : "started";
+      sb.append("level ").append(level).append(' ').append(st).append(level == 0 ? ", " : "");
+    }
+    return sb.toString();
+  }
+
+  private static boolean hasRewindCheckpoint(Path root) throws Exception {
+    try (Stream<Path> s = Files.list(root)) {
+      return s.anyMatch(p -> Files.exists(p.resolve("replicate_0/level_0/main/checkpoint_3.tlck")));
+    }
   }
 
   private static Set<String> files(Path folder) throws Exception {
