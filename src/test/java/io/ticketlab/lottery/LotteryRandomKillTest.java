@@ -81,6 +81,13 @@ class LotteryRandomKillTest {
       if (i % 4 == 3) { // a moment of start-up: JVM, config, spec.json, lock
         delay = (long) (startupMillis * random.nextDouble());
         when = "start-up + " + delay + " ms";
+      } else if (i == KILLS / 2) { // a moment of level 1: let this one finish level 0 first
+        long t = System.nanoTime();
+        while (!hasLevel0Record(b) && child.isAlive() && System.nanoTime() - t < TimeUnit.SECONDS.toNanos(120)) {
+          Thread.sleep(10);
+        }
+        delay = (long) (workMillis * 0.2 * random.nextDouble());
+        when = "level 0 done + " + delay + " ms";
       } else { // a moment once it owns the experiment and has set up; on average 0.6 of the work over the kills
         long t = System.nanoTime();
         while (!holdsLock(b.resolve(runDir), child) && child.isAlive()
@@ -108,7 +115,8 @@ class LotteryRandomKillTest {
         .allMatch(k -> k.startsWith("SIG")).hasSize(KILLS);
     System.out.println("kills: " + String.join("; ", kills));
     assertThat(kills).as("some kills landed mid-level (a checkpoint after the start, no level.json yet)")
-        .anyMatch(k -> k.contains("mid-level"));
+        .anyMatch(k -> k.contains("level 0 mid-level"))
+        .anyMatch(k -> k.contains("level 0 done, level 1 "));
     Process last = start(cfg, b);
     pids.add(last.pid());
     assertThat(last.waitFor(300, TimeUnit.SECONDS)).isTrue();
@@ -176,6 +184,15 @@ class LotteryRandomKillTest {
       sb.append("level ").append(level).append(' ').append(st).append(level == 0 ? ", " : "");
     }
     return sb.toString();
+  }
+
+  private static boolean hasLevel0Record(Path root) throws Exception {
+    if (!Files.isDirectory(root)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(root)) {
+      return s.anyMatch(p -> Files.exists(p.resolve("replicate_0/level_0/main/level.json")));
+    }
   }
 
   private static boolean hasRewindCheckpoint(Path root) throws Exception {
