@@ -82,7 +82,7 @@ final class TransferCommand implements Callable<Integer> {
     ConfigKeys fileKeys = ConfigKeys.file(config);
     ConfigKeys flagKeys = ConfigKeys.flags(Map.of("transfer.kind", "KIND", "transfer.mask_only", "--mask-only"));
     Experiment e = Experiment.of(c, base, (key, value, why) ->
-        (key.startsWith("transfer") ? flagKeys : fileKeys).bad(key, value, why));
+        (key.startsWith("transfer") ? flagKeys : fileKeys).bad(key, value, why), config);
     PrintWriter out = spec.commandLine().getOut();
     if (dryRun != null) {
       TransferRun.DryRun d = TransferRun.dryRun(e, dryRun);

@@ -105,6 +105,10 @@ public record ExperimentConfig(
       new ObjectMapper(new YAMLFactory())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          // batch: 2.5 or seed: 1.5 is refused, not truncated to 2 or 1
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          // a key written twice is refused, not silently the last one
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
 
   /** Reads a config file (YAML or JSON): its syntax and types; values are checked by {@link ExperimentSpec#resolve}. */

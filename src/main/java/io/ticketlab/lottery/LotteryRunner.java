@@ -105,11 +105,27 @@ public final class LotteryRunner {
     long total = lengths[1];
     long rewindAt = spec.rewind().at().toIterations(lengths[0]);
     if (rewindAt > total) {
-      throw BadInputException.of(null, "rewind", "at", spec.rewind().at(),
+      throw BadInputException.of(e.file(), "rewind", "at", spec.rewind().at(),
           "after the end of training (" + total + " iterations)");
+    }
+    // the inputs the training runs read later, checked before any folder is created
+    if (spec.model().weights() != null) {
+      io.ticketlab.common.InputFiles.requireFile(resolve(e.base(), spec.model().weights()));
+    }
+    if (spec.data().val() != null) {
+      Path val = resolve(e.base(), spec.data().val());
+      if (spec.isDetector()) {
+        io.ticketlab.common.InputFiles.requireFile(val);
+      } else {
+        io.ticketlab.common.InputFiles.requireFolder(val);
+      }
     }
     PruningStrategy strategy = spec.pruning().layerwise() ? MagnitudePruning.layerwise() : MagnitudePruning.global();
     return new Prepared(spec, layout, task, prunable, prunableShapes, total, rewindAt, strategy);
+  }
+
+  private static Path resolve(Path base, String path) {
+    return base == null ? Path.of(path) : base.resolve(path);
   }
 
   /**
@@ -163,7 +179,7 @@ public final class LotteryRunner {
     PruningSchedule schedule = schedule(spec);
     int lastLevel = levelsOverride != null ? levelsOverride : schedule.lastLevel();
     if (lastLevel < 0) {
-      throw BadInputException.of(null, "pruning", "levels", null,
+      throw BadInputException.of(e.file(), "pruning", "levels", null,
           "give the number of levels (pruning.levels, or --levels) with a fraction per level");
     }
     if (schedule.lastLevel() >= 0 && lastLevel > schedule.lastLevel()) {

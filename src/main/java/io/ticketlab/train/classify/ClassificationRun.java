@@ -160,6 +160,9 @@ public final class ClassificationRun {
             ? LrSchedule.cosine(spec.lr(), spec.warmup().toIterations(perEpoch), total)
             : LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), 0.001, 0.1, milestones);
 
+    if (spec.initWeights() != null) { // checked before the run folder is created
+      io.ticketlab.common.InputFiles.requireFile(spec.initWeights());
+    }
     Files.createDirectories(dir);
     AtomicFiles.removeStaleTemporaries(dir); // of a killed earlier run
     Provenance.Session session = Provenance.capture(spec.seed());

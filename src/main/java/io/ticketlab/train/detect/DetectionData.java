@@ -30,9 +30,9 @@ public final class DetectionData implements BatchSource<DetectionBatch> {
 
   public DetectionData(DetectionDataset dataset, int batchSize, long seed, boolean flip) {
     if (dataset.size() < batchSize) {
-      throw new IllegalArgumentException(
-          "batch size " + batchSize + " is larger than the " + dataset.size() + " training images of "
-              + dataset.annotationFile());
+      throw io.ticketlab.common.BadInputException.of(null, null, "--batch", batchSize,
+          "larger than the " + dataset.size() + " training images of " + dataset.annotationFile()
+              + " (training.batch in a lottery config)");
     }
     this.dataset = dataset;
     this.batches = DetectionBatches.training(dataset.size(), batchSize, seed);

@@ -373,6 +373,14 @@ public final class DetectionRun {
     LrSchedule schedule =
         LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), spec.warmupFactor(), 0.1, milestones);
 
+    // inputs checked before the run folder is created
+    if (spec.initWeights() != null) {
+      io.ticketlab.common.InputFiles.requireFile(spec.initWeights());
+    }
+    train.checkImageSignatures();
+    if (val != null) {
+      val.checkImageSignatures();
+    }
     Files.createDirectories(dir);
     new DetectorModelFile(spec.model(), train.classes()).write(dir);
     AtomicFiles.removeStaleTemporaries(dir); // of a killed earlier run
