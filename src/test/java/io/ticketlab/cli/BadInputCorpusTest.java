@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
+import io.ticketlab.cli.BadInputCorpus.Case;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -40,7 +39,6 @@ class BadInputCorpusTest {
   private static Path out;
 
   /** One malformed invocation and the fragments its error line must hold. */
-  record Case(String name, List<String> args, List<String> mustContain) {}
 
   @BeforeAll
   static void fixtures() throws Exception {
@@ -71,11 +69,7 @@ class BadInputCorpusTest {
 
   @AfterAll
   static void cleanUp() throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    BadInputCorpus.delete(root);
   }
 
   @TestFactory
@@ -86,27 +80,7 @@ class BadInputCorpusTest {
   }
 
   private static void check(Case c) throws IOException {
-    Map<String, Long> before = snapshot();
-    MainTest.Outcome o = MainTest.run(c.args().toArray(String[]::new));
-    String err = o.err().strip();
-    assertThat(o.exitCode()).as("exit code of %s; stderr: %s", c.args(), err).isEqualTo(2);
-    assertThat(err.lines().count()).as("one line on stderr: %s", err).isEqualTo(1);
-    assertThat(err).as("stderr").doesNotContain("Exception", "internal error", "\tat ");
-    for (String fragment : c.mustContain()) {
-      assertThat(err).as("stderr").contains(fragment);
-    }
-    assertThat(snapshot()).as("files after %s", c.args()).isEqualTo(before);
-  }
-
-  /** Every file below the fixture folder with its size: a case must not add, change or remove any. */
-  private static Map<String, Long> snapshot() throws IOException {
-    Map<String, Long> files = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.toList()) {
-        files.put(root.relativize(p).toString(), Files.isRegularFile(p) ? Files.size(p) : -1L);
-      }
-    }
-    return files;
+    BadInputCorpus.check(c, root, null);
   }
 
   // ---- the table ---------------------------------------------------------------------------

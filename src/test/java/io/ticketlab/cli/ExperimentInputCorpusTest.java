@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
+import io.ticketlab.cli.BadInputCorpus.Case;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -36,7 +36,6 @@ class ExperimentInputCorpusTest {
   private static Path folder;
   private static Path missing;
 
-  record Case(String name, List<String> args, List<String> mustContain) {}
 
   @BeforeAll
   static void fixtures() throws Exception {
@@ -62,11 +61,7 @@ class ExperimentInputCorpusTest {
 
   @AfterAll
   static void cleanUp() throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    BadInputCorpus.delete(root);
   }
 
   @TestFactory
@@ -77,28 +72,7 @@ class ExperimentInputCorpusTest {
   }
 
   private static void check(Case c) throws IOException {
-    Map<String, Long> before = snapshot();
-    // a generous guard: a case that is wrongly accepted would start training
-    MainTest.Outcome o = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120),
-        () -> MainTest.run(c.args().toArray(String[]::new)), () -> "accepted and still running: " + c.args());
-    String err = o.err().strip();
-    assertThat(o.exitCode()).as("exit code of %s; stderr: %s", c.args(), err).isEqualTo(2);
-    assertThat(err.lines().count()).as("one line on stderr: %s", err).isEqualTo(1);
-    assertThat(err).as("stderr").doesNotContain("Exception", "internal error", "\tat ", "java.lang");
-    for (String fragment : c.mustContain()) {
-      assertThat(err).as("stderr").contains(fragment);
-    }
-    assertThat(snapshot()).as("files after %s", c.args()).isEqualTo(before);
-  }
-
-  private static Map<String, Long> snapshot() throws IOException {
-    Map<String, Long> files = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.toList()) {
-        files.put(root.relativize(p).toString(), Files.isRegularFile(p) ? Files.size(p) : -1L);
-      }
-    }
-    return files;
+    BadInputCorpus.check(c, root, java.time.Duration.ofSeconds(120), "java.lang");
   }
 
   // ---- configs -------------------------------------------------------------------------------
