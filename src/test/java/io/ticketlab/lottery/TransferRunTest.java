@@ -40,35 +40,44 @@ class TransferRunTest {
   private static final String MODEL =
       "model: {arch: resnet18, width: 0.25, fpn_channels: 32, head_width: 64, min_size: [128], max_size: 128, scratch: true}";
 
-  /** A classifier state dict with the tiny detector's backbone shapes, 80% of its convs zero (a ticket). */
-  private Path source(boolean ticket) throws Exception {
-    Path cfg = Files.writeString(dir.resolve("shapes.yaml"), String.join("\n",
-        "task: det", "data: {train: train/" + SynthGenerator.ANNOTATIONS + "}", MODEL, "pruning: {sparsity: 0.8}", ""));
-    Map<String, int[]> shapes = DetectionRun.parameterShapes(
+  /** Parameter shapes of the tiny detector of {@code task} (the training set must exist). */
+  private Map<String, int[]> tinyShapes(String task) throws Exception {
+    Path cfg = Files.writeString(dir.resolve(task + "-shapes.yaml"), String.join("\n",
+        "task: " + task, "data: {train: train/" + SynthGenerator.ANNOTATIONS + "}", MODEL, "pruning: {sparsity: 0.8}", ""));
+    return DetectionRun.parameterShapes(
         DetectionRun.Spec.detector(Experiment.read(cfg).spec(), dir.resolve("train").resolve(SynthGenerator.ANNOTATIONS),
             io.ticketlab.config.ConfigKeys.file(cfg)));
-    Random r = new Random(9);
+  }
+
+  /** Gaussian values for the tensors of {@code shapes} under {@code prefix}, named without it. */
+  private static Map<String, FloatTensor> gaussian(Map<String, int[]> shapes, long seed, String prefix) {
+    Random r = new Random(seed);
     Map<String, FloatTensor> sd = new LinkedHashMap<>();
     shapes.forEach((name, shape) -> {
-      if (name.startsWith("backbone.body.")) {
+      if (name.startsWith(prefix)) {
         float[] v = new float[(int) FloatTensor.numel(shape)];
         for (int i = 0; i < v.length; i++) {
           v[i] = (float) r.nextGaussian();
         }
-        sd.put(name.substring("backbone.body.".length()), new FloatTensor(shape, v));
+        sd.put(name.substring(prefix.length()), new FloatTensor(shape, v));
       }
     });
+    return sd;
+  }
+
+  private static Map<String, int[]> shapesOf(Map<String, FloatTensor> sd) {
+    Map<String, int[]> shapes = new LinkedHashMap<>();
+    sd.forEach((k, v) -> shapes.put(k, v.shape()));
+    return shapes;
+  }
+
+  /** A classifier state dict with the tiny detector's backbone shapes, 80% of its convs zero (a ticket). */
+  private Path source(boolean ticket) throws Exception {
+    Map<String, FloatTensor> sd = gaussian(tinyShapes("det"), 9, "backbone.body.");
     if (ticket) {
-      Map<String, int[]> convs = new LinkedHashMap<>();
-      sd.forEach((k, v) -> convs.put(k, v.shape()));
-      Mask m = MagnitudePruning.global().prune(sd, Mask.ones(PrunableSet.preset("classifier-convs").select(convs)), 0.2);
-      m.names().forEach(k -> {
-        boolean[] keep = m.get(k).toBooleans();
-        float[] d = sd.get(k).data();
-        for (int i = 0; i < d.length; i++) {
-          d[i] = keep[i] ? d[i] : 0f;
-        }
-      });
+      sd = MagnitudePruning.global()
+          .prune(sd, Mask.ones(PrunableSet.preset("classifier-convs").select(shapesOf(sd))), 0.2)
+          .applyTo(sd);
     }
     Path file = dir.resolve(ticket ? "ticket.tlck" : "pretrained.tlck");
     TicketCheckpoint.of(StateDict.ofFloats(sd), 0, "").write(file);
@@ -156,30 +165,10 @@ class TransferRunTest {
 
   /** A Keypoint R-CNN ticket of the tiny model: 80% of its paper-coco prunable set zero, mask in the checkpoint. */
   private Path keypointTicket() throws Exception {
-    Path cfg = Files.writeString(dir.resolve("kp.yaml"), String.join("\n",
-        "task: kp", "data: {train: train/" + SynthGenerator.ANNOTATIONS + "}", MODEL, "pruning: {sparsity: 0.8}", ""));
-    Map<String, int[]> shapes = DetectionRun.parameterShapes(
-        DetectionRun.Spec.detector(Experiment.read(cfg).spec(), dir.resolve("train").resolve(SynthGenerator.ANNOTATIONS),
-            io.ticketlab.config.ConfigKeys.file(cfg)));
-    Random r = new Random(11);
-    Map<String, FloatTensor> sd = new LinkedHashMap<>();
-    shapes.forEach((name, shape) -> {
-      float[] v = new float[(int) FloatTensor.numel(shape)];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) r.nextGaussian();
-      }
-      sd.put(name, new FloatTensor(shape, v));
-    });
-    Mask m = MagnitudePruning.global().prune(sd, Mask.ones(PrunableSet.preset("paper-coco").select(shapes)), 0.2);
-    m.names().forEach(k -> {
-      boolean[] keep = m.get(k).toBooleans();
-      float[] d = sd.get(k).data();
-      for (int i = 0; i < d.length; i++) {
-        d[i] = keep[i] ? d[i] : 0f;
-      }
-    });
+    Map<String, FloatTensor> sd = gaussian(tinyShapes("kp"), 11, "");
+    Mask m = MagnitudePruning.global().prune(sd, Mask.ones(PrunableSet.preset("paper-coco").select(shapesOf(sd))), 0.2);
     Path file = dir.resolve("kp-ticket.tlck");
-    TicketCheckpoint.of(StateDict.ofFloats(sd), 0, "").withMasks(m.tensors()).write(file);
+    TicketCheckpoint.of(StateDict.ofFloats(m.applyTo(sd)), 0, "").withMasks(m.tensors()).write(file);
     return file;
   }
 
