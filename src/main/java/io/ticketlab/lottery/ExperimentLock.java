@@ -62,8 +62,19 @@ public final class ExperimentLock implements AutoCloseable {
         throw BadInputException.of(file.getParent(), null, null, null,
             "this process already runs this experiment (" + file + ")");
       }
+      String holder = "";
+      // The holder writes its name just after it takes the lock and empties the file just before
+      // it releases it: an empty file under a held lock is one of those moments, so look again
+      // (up to 2 s) rather than name nobody.
+      for (int tries = 0; l == null && tries < 40; tries++) {
+        holder = read(ch);
+        if (!holder.isEmpty()) {
+          break;
+        }
+        sleep(50);
+        l = ch.tryLock();
+      }
       if (l == null) {
-        String holder = read(ch);
         if (!wait) {
           throw BadInputException.of(file.getParent(), null, null, null,
               "another process runs this experiment: " + (holder.isEmpty() ? "unknown holder" : holder)
@@ -91,6 +102,15 @@ public final class ExperimentLock implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
+    }
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while taking the experiment lock", e);
     }
   }
 
