@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
           + " lottery branch --name random-reinit|random-pruning|finetune|early-bird.",
       "Config keys and their defaults: README, \"Experiment defaults\"."
     },
-    subcommands = {LotteryCommand.Status.class, LotteryCommand.BranchCommand.class})
+    subcommands = {LotteryCommand.Status.class, LotteryCommand.BranchCommand.class, LotteryCommand.Table.class})
 final class LotteryCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -184,6 +184,56 @@ final class LotteryCommand implements Callable<Integer> {
         }
       }
       out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code ticketlab lottery table}: the paper's transfer tables from finished runs. */
+  @Command(name = "table", mixinStandardHelpOptions = true,
+      header = "The paper's tables (Tables 1-2 and 4, supplementary Tables 1-2) from the finished runs under some roots.",
+      description = {"One table per task: the dense network, then for each prune % direct pruning beside its"
+          + " controls, ImageNet ticket, mask transfer and cross-task transfers, with network sparsity and"
+          + " AP/AP50 per IoU type (top-1/top-5 for classifiers) in %, mean ± std over replicates."
+          + " Unreadable records are left out with a warning; ticketlab report draws the same numbers."})
+  static final class Table implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--root", required = true, paramLabel = "DIR",
+        description = "A folder of experiments (the --root of ticketlab lottery); repeatable.")
+    java.util.List<Path> roots;
+
+    @Option(names = "--format", defaultValue = "markdown", paramLabel = "markdown|csv|json",
+        description = "Output format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the tables to FILE instead of the console.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!java.util.List.of("markdown", "csv", "json").contains(format)) {
+        throw io.ticketlab.common.BadInputException.of(null, null, "--format", format, "must be markdown, csv or json");
+      }
+      if (out != null) {
+        io.ticketlab.common.InputFiles.requireWritableFile(out);
+      }
+      io.ticketlab.report.ReportInput input = io.ticketlab.lottery.RunIndex.scan(roots);
+      java.util.List<io.ticketlab.report.PaperTable> tables = io.ticketlab.report.PaperTable.of(input.levels());
+      String text = switch (format) {
+        case "csv" -> io.ticketlab.report.PaperTable.csv(tables);
+        case "json" -> io.ticketlab.report.PaperTable.json(tables);
+        default -> io.ticketlab.report.PaperTable.markdown(tables);
+      };
+      PrintWriter err = spec.commandLine().getErr();
+      input.unreadable().forEach(u -> err.println("warning: left out: " + u));
+      err.flush();
+      if (out != null) {
+        io.ticketlab.common.AtomicFiles.writeString(out, text);
+        spec.commandLine().getOut().printf("wrote %s (%d tables)%n", out, tables.size());
+      } else {
+        spec.commandLine().getOut().print(text);
+      }
+      spec.commandLine().getOut().flush();
       return 0;
     }
   }

@@ -84,8 +84,12 @@ public final class RunIndex {
         ExperimentSpec spec = ExperimentSpec.fromCanonicalJson(Files.readString(layout.spec(), StandardCharsets.UTF_8));
         task = spec.task().key();
         if (spec.transfer() != null) {
-          transferKind = spec.transfer().kind().equals(ExperimentSpec.Transfer.MASK) ? ReportInput.MASK_TRANSFER
-              : ReportInput.IMAGENET_TICKET;
+          transferKind = switch (spec.transfer().kind()) {
+            case ExperimentSpec.Transfer.MASK -> ReportInput.MASK_TRANSFER;
+            case ExperimentSpec.Transfer.TASK -> Boolean.TRUE.equals(spec.transfer().maskOnly()) ? ReportInput.CROSS_TASK_MASK
+                : ReportInput.CROSS_TASK;
+            default -> ReportInput.IMAGENET_TICKET;
+          };
         }
       } catch (IOException | RuntimeException e) {
         unreadable.add(layout.spec() + ": not a resolved spec: " + firstLine(e));

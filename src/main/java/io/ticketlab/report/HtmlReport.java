@@ -41,7 +41,8 @@ public final class HtmlReport {
   /** One colour per kind, the same in every figure. */
   private static final Map<String, String> KIND_COLORS = Map.of(
       ReportInput.DIRECT, "#1f4e79", ReportInput.IMAGENET_TICKET, "#e07b00", ReportInput.MASK_TRANSFER, "#2e8b57",
-      "random-pruning", "#8b1e3f", "random-reinit", "#6a5acd", "finetune", "#555555", "early-bird", "#b8860b");
+      "random-pruning", "#8b1e3f", "random-reinit", "#6a5acd", "finetune", "#555555", "early-bird", "#b8860b",
+      ReportInput.CROSS_TASK, "#008b8b", ReportInput.CROSS_TASK_MASK, "#5f9ea0");
 
   private final String html;
   private final Map<String, String> files;
@@ -478,7 +479,7 @@ public final class HtmlReport {
     return String.join(", ", parts);
   }
 
-  private static String kindLabel(Row r) {
+  static String kindLabel(Row r) {
     if (r.kind().equals(ReportInput.DIRECT)) {
       return r.level() == 0 ? "dense" : "direct pruning level " + r.level();
     }
@@ -489,7 +490,7 @@ public final class HtmlReport {
     return kind;
   }
 
-  private static String taskTitle(String task) {
+  static String taskTitle(String task) {
     return switch (task) {
       case "classify" -> "Classification (ResNet)";
       case "det" -> "Detection (Faster R-CNN)";
@@ -504,7 +505,7 @@ public final class HtmlReport {
     return c != null ? c : CYCLE[index % CYCLE.length];
   }
 
-  /** Direct pruning first, then control branches by name, then ImageNet ticket and mask transfer. */
+  /** Direct pruning first, then control branches by name, then ImageNet ticket, mask transfer and cross-task. */
   static int compareKinds(String a, String b) {
     return Integer.compare(kindRank(a), kindRank(b)) != 0 ? Integer.compare(kindRank(a), kindRank(b)) : a.compareTo(b);
   }
@@ -518,6 +519,9 @@ public final class HtmlReport {
     }
     if (k.startsWith(ReportInput.MASK_TRANSFER)) {
       return 3;
+    }
+    if (k.startsWith("cross-task")) {
+      return 4;
     }
     return 1;
   }

@@ -80,6 +80,10 @@ public record ReportInput(List<String> roots, List<Level> levels, List<Validatio
   public static final String DIRECT = "direct pruning";
   /** The kind of an ImageNet ticket transferred into a detector. */
   public static final String IMAGENET_TICKET = "ImageNet ticket";
-  /** The kind of a detector's mask transferred to another task. */
+  /** The kind of a pretrained backbone's own largest weights kept (supplementary A). */
   public static final String MASK_TRANSFER = "mask transfer";
+  /** The kind of another detector task's ticket (mask and values) transferred (paper Table 4). */
+  public static final String CROSS_TASK = "cross-task ticket";
+  /** The kind of another detector task's mask alone transferred, the target's own initial values kept. */
+  public static final String CROSS_TASK_MASK = "cross-task mask";
 }
