@@ -273,4 +273,74 @@ class TransferRunTest {
     assertThat(r[2]).contains("pruning").contains("not with transfer");
     assertThat(dir.resolve("bad")).doesNotExist();
   }
+
+  /**
+   * A transfer killed mid-fine-tuning (SIGKILL) and one stopped (SIGTERM), each rerun with the same
+   * command, end with every file bit-identical to an uninterrupted run's, and no temporaries.
+   */
+  @Test
+  void aKilledOrStoppedTransferRun_resumesToBitIdenticalFiles() throws Exception {
+    Path cfg = Files.writeString(dir.resolve("long.yaml"), Files.readString(config("{kind: mask, source: pretrained.tlck, prune: 0.7}"))
+        .replace("iterations: 3it", "iterations: 24it"));
+    source(false);
+    Path reference = dir.resolve("reference");
+    String[] ref = run(cfg, reference);
+    assertThat(ref[0]).as(ref[2]).isEqualTo("0");
+    Path ra = ExperimentLayout.under(reference).get(0).level(0, 1);
+    java.util.Set<String> names = files(ra);
+    assertThat(names).contains("level.json", "metrics.csv", "sparsity.json", "transfer.json", "checkpoint_0.tlck",
+        "checkpoint_24.tlck");
+    for (boolean kill : new boolean[] {true, false}) {
+      Path root = dir.resolve(kill ? "killed" : "stopped");
+      Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+      Process child = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+          Main.class.getName(), "lottery", "--config", cfg.toString(), "--root", root.toString(), "--quiet")
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("child.err").toFile()).start();
+      // wait until fine-tuning has begun (checkpoint_0 written), then let a few iterations run
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+      while (!started(root) && child.isAlive()) {
+        assertThat(System.nanoTime()).as("the child starts fine-tuning").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      Thread.sleep(400);
+      boolean interrupted = child.isAlive();
+      if (kill) {
+        child.destroyForcibly();
+      } else {
+        child.destroy();
+      }
+      assertThat(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      if (interrupted) {
+        assertThat(ExperimentLayout.record(ExperimentLayout.under(root).get(0).level(0, 1)))
+            .as("the %s child left the level unfinished", kill ? "killed" : "stopped").doesNotExist();
+      }
+      String[] again = run(cfg, root);
+      assertThat(again[0]).as(again[2]).isEqualTo("0");
+      Path rb = ExperimentLayout.under(root).get(0).level(0, 1);
+      assertThat(files(rb)).isEqualTo(names);
+      for (String n : names) {
+        if (!n.equals("provenance.json")) {
+          assertThat(rb.resolve(n)).as("%s after %s", n, kill ? "SIGKILL" : "SIGTERM").hasSameBinaryContentAs(ra.resolve(n));
+        }
+      }
+      try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+        assertThat(all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).isEmpty();
+      }
+    }
+  }
+
+  private static boolean started(Path root) throws Exception {
+    if (!Files.isDirectory(root)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      return s.anyMatch(p -> p.getFileName().toString().equals("checkpoint_0.tlck"));
+    }
+  }
+
+  private static java.util.Set<String> files(Path dir) throws Exception {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+  }
 }
