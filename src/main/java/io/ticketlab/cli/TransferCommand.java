@@ -55,6 +55,10 @@ final class TransferCommand implements Callable<Integer> {
   @Option(names = "--prune", paramLabel = "P", description = "For mask: the share of the backbone's prunable convs to zero, e.g. 0.8.")
   Double prune;
 
+  @Option(names = "--keep", paramLabel = "K", description = "For mask: the share of the backbone's prunable convs to"
+      + " keep, e.g. 0.2 (the same as --prune 1-K; give one of the two).")
+  Double keep;
+
   @Option(names = "--mask-only", description = "For task: transfer the mask, keep the target's own initial values.")
   boolean maskOnly;
 
@@ -73,6 +77,15 @@ final class TransferCommand implements Callable<Integer> {
       throw BadInputException.of(config, null, "transfer", null,
           "the config has a transfer section already: run it with ticketlab lottery, or remove it");
     }
+    if (keep != null) {
+      if (prune != null) {
+        throw BadInputException.of(null, null, "--keep", keep, "give --keep or --prune, not both");
+      }
+      if (!(keep > 0 && keep < 1)) {
+        throw BadInputException.of(null, null, "--keep", keep, "must be in (0, 1): the share of weights kept");
+      }
+      prune = 1 - keep;
+    }
     Path base = config.toAbsolutePath().getParent();
     ExperimentConfig c = new ExperimentConfig(target.task(), target.data(), target.model(), target.training(),
         target.pruning(), target.rewind(), target.replicates(), target.seed(), target.earlyBird(),
@@ -80,7 +93,8 @@ final class TransferCommand implements Callable<Integer> {
             maskOnly ? Boolean.TRUE : null));
     // the transfer keys came from the command line: name them as flags, the rest by the config's key paths
     ConfigKeys fileKeys = ConfigKeys.file(config);
-    ConfigKeys flagKeys = ConfigKeys.flags(Map.of("transfer.kind", "KIND", "transfer.mask_only", "--mask-only"));
+    ConfigKeys flagKeys = ConfigKeys.flags(Map.of("transfer.kind", "KIND", "transfer.mask_only", "--mask-only",
+        "transfer.prune", keep != null ? "--keep" : "--prune"));
     Experiment e = Experiment.of(c, base, (key, value, why) ->
         (key.startsWith("transfer") ? flagKeys : fileKeys).bad(key, value, why), config);
     PrintWriter out = spec.commandLine().getOut();

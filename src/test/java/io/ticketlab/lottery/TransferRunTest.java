@@ -343,4 +343,26 @@ class TransferRunTest {
       return s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
   }
+
+  @Test
+  void keep_isTheShareKept_theSameAsPruneOneMinusK_andNotBoth() throws Exception {
+    Path cfg = config("{kind: mask, source: pretrained.tlck, prune: 0.7}");
+    Path target = Files.writeString(dir.resolve("target.yaml"),
+        Files.readString(cfg).replace("transfer: {kind: mask, source: pretrained.tlck, prune: 0.7}\n", ""));
+    Path src = source(false);
+    String[] keep = main("transfer", "mask", "--source", src.toString(), "--keep", "0.3", "--config", target.toString(),
+        "--dry-run", dir.resolve("k.tlck").toString());
+    assertThat(keep[0]).as(keep[2]).isEqualTo("0");
+    assertThat(keep[1]).contains("masked tensors 70.00% zero");
+    String[] both = main("transfer", "mask", "--source", src.toString(), "--keep", "0.3", "--prune", "0.7",
+        "--config", target.toString(), "--dry-run", dir.resolve("b.tlck").toString());
+    assertThat(both[0]).isEqualTo("2");
+    assertThat(both[2].strip()).doesNotContain("\n").contains("--keep").contains("not both");
+    String[] bad = main("transfer", "mask", "--source", src.toString(), "--keep", "1.5", "--config", target.toString(),
+        "--dry-run", dir.resolve("c.tlck").toString());
+    assertThat(bad[0]).isEqualTo("2");
+    assertThat(bad[2]).contains("--keep").contains("1.5");
+    assertThat(dir.resolve("b.tlck")).doesNotExist();
+    assertThat(dir.resolve("c.tlck")).doesNotExist();
+  }
 }
