@@ -191,9 +191,9 @@ final class LotteryCommand implements Callable<Integer> {
   /** {@code ticketlab lottery table}: the paper's transfer tables from finished runs. */
   @Command(name = "table", mixinStandardHelpOptions = true,
       header = "The paper's tables (Tables 1-2 and 4, supplementary Tables 1-2) from the finished runs under some roots.",
-      description = {"One table per task: the dense network, then for each prune % direct pruning beside its"
+      description = {"One table per task: the dense network, then for each prune %% direct pruning beside its"
           + " controls, ImageNet ticket, mask transfer and cross-task transfers, with network sparsity and"
-          + " AP/AP50 per IoU type (top-1/top-5 for classifiers) in %, mean ± std over replicates."
+          + " AP/AP50 per IoU type (top-1/top-5 for classifiers) in %%, mean ± std over replicates."
           + " Unreadable records are left out with a warning; ticketlab report draws the same numbers."})
   static final class Table implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
