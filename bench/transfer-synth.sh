@@ -22,24 +22,13 @@ start=$(date +%s)
 model="model: {arch: resnet18, width: 0.5, fpn_channels: 64, head_width: 256, min_size: [128], max_size: 128, scratch: true, roi_samples: 128}"
 training="training: {iterations: ${it}it, batch: 4, lr: 0.02, warmup: $(( it / 16 ))it, milestones: [$(( it * 3 / 4 ))it]}"
 data="data: {train: train/annotations.json, val: val/annotations.json}"
-cat >"$work/direct.yaml" <<YAML
-task: seg
-$data
-$model
-$training
-pruning: {preset: paper-coco, strategy: global, sparsity: 0.8, rounds: 2}
-rewind: {at: $(( it / 8 ))it}
-seed: 0
-YAML
-cat >"$work/kp.yaml" <<YAML
-task: kp
-$data
-$model
-$training
-pruning: {preset: paper-coco, strategy: global, sparsity: 0.8, rounds: 2}
-rewind: {at: $(( it / 8 ))it}
-seed: 0
-YAML
+# a direct-pruning lottery of TASK: dense level 0, 80% ticket rewound to 1/8 of the schedule
+lottery_config() {
+  printf '%s\n' "task: $1" "$data" "$model" "$training" \
+    "pruning: {preset: paper-coco, strategy: global, sparsity: 0.8, rounds: 2}" "rewind: {at: $(( it / 8 ))it}" "seed: 0"
+}
+lottery_config seg >"$work/direct.yaml"
+lottery_config kp >"$work/kp.yaml"
 cat >"$work/classify.yaml" <<YAML
 task: classify
 data: {train: crops, val: crops-val}
