@@ -6,6 +6,15 @@ import static io.ticketlab.cli.ReportCommandTest.level;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ticketlab.analysis.Oracles;
+import io.ticketlab.analysis.keypoints.KeypointAnalysis;
+import io.ticketlab.analysis.keypoints.KeypointAnalysisResult;
+import io.ticketlab.analysis.keypoints.KeypointAnalysisStep;
+import io.ticketlab.analysis.keypoints.KeypointError;
 import io.ticketlab.analysis.tide.Tide;
 import io.ticketlab.analysis.tide.TideErrorType;
 import io.ticketlab.analysis.tide.TideMode;
@@ -264,5 +273,146 @@ class ReportErrorSectionsTest {
     assertThat(r[2]).isEmpty();
     assertThat(Files.readString(page)).contains("<p class=\"notrun\">Not run: no compared detector level")
         .contains("ticketlab lottery --config CONFIG --root " + root);
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An experiment of {@code task} whose data.val is {@code val}, with level 0 and level 2 results. */
+  Path experiment(String task, String val, String dense, String sparse) throws Exception {
+    Path root = dir.resolve("runs");
+    Path cfg = Files.writeString(dir.resolve(task + ".yaml"), DET.replace("task: det", "task: " + task)
+        .replace("val: coco/val.json", "val: " + val));
+    Experiment e = Experiment.read(cfg);
+    run = e.layout(root).runDir();
+    Files.createDirectories(run);
+    Files.writeString(run.resolve("spec.json"), e.spec().canonicalJson());
+    Map<String, Double> metrics = det(0.5, 0.7);
+    Files.writeString(level(run, 0, 0, null, 0, 0, metrics).resolve("results.json"), dense);
+    Files.writeString(level(run, 0, 2, null, 80, 71.25, metrics).resolve("results.json"), sparse);
+    return root;
+  }
+
+  /** The fixture's mask detections with the boxes of its box detections (the same detections, in order). */
+  static ArrayNode masksWithBoxes() throws Exception {
+    ArrayNode segm = (ArrayNode) JSON.readTree(Oracles.path("fixtures/small/dt_segm.json").toFile());
+    JsonNode boxes = JSON.readTree(Oracles.path("fixtures/small/dt_bbox.json").toFile());
+    for (int i = 0; i < segm.size(); i++) {
+      ((ObjectNode) segm.get(i)).set("bbox", boxes.get(i).get("bbox"));
+    }
+    return segm;
+  }
+
+  @Test
+  void segmentation_hasMaskApPerCategory_andTideMaskErrors() throws Exception {
+    ArrayNode dense = masksWithBoxes();
+    ArrayNode sparse = JSON.createArrayNode();
+    for (int i = 0; i < dense.size(); i++) {
+      if (i % 3 != 0) {
+        sparse.add(dense.get(i));
+      }
+    }
+    gt = Files.createDirectories(dir.resolve("coco")).resolve("val.json");
+    Files.copy(Oracles.path("fixtures/small/gt.json"), gt);
+    Path root = experiment("seg", "coco/val.json", dense.toString(), sparse.toString());
+    Path page = dir.resolve("report.html");
+    String[] r = report("--root", root.toString(), "--out", page.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[2]).isEmpty();
+    String id = run.getFileName().toString().substring("lottery_".length());
+    CocoDataset truth = CocoReader.readDataset(gt);
+    Evaluation masks = CocoEvaluator.evaluate(truth, CocoReader.readResults(results(2), truth),
+        EvalParams.defaults(IouType.SEGM));
+    List<Map<String, String>> rows = csv(dir.resolve("report-files/table-categories-seg-segm-" + id + ".csv"));
+    assertThat(rows).extracting(m -> m.get("category")).containsExactly("person", "car", "dog");
+    for (int c = 0; c < 3; c++) {
+      double ap = masks.perCategory().get(c).ap();
+      String cell = rows.get(c).get("direct pruning level 2");
+      if (ap < 0) {
+        assertThat(cell).isEmpty();
+      } else {
+        assertThat(Double.parseDouble(cell)).isCloseTo(100 * ap, within(1e-9));
+      }
+    }
+    assertThat(dir.resolve("report-files/table-categories-seg-bbox-" + id + ".csv")).exists();
+    TideResult tide = Tide.analyze(truth, CocoReader.readResults(results(2), truth),
+        TideSettings.defaults(TideMode.MASK));
+    List<Map<String, String>> tideRows = csv(dir.resolve("report-files/table-tide-seg-segm-" + id + ".csv"));
+    for (TideErrorType t : TideErrorType.values()) {
+      assertThat(Double.parseDouble(row(tideRows, "error", t.shortName()).get("direct pruning level 2")))
+          .as(t.shortName()).isCloseTo(tide.dAp(t), within(1e-9));
+    }
+    assertThat(tide.dAp(TideErrorType.MISS)).as("a third of the detections dropped").isPositive();
+    assertThat(Files.readString(page)).contains("TIDE segm errors").doesNotContain("id=\"keypoint-errors\"");
+  }
+
+  /** The fixture's keypoint detections with the box around their keypoints; {@code flip}: left and right swapped. */
+  static ArrayNode keypointDetections(boolean flip) throws Exception {
+    ArrayNode dets = (ArrayNode) JSON.readTree(Oracles.path("fixtures/keypoints/dt_kp.json").toFile());
+    for (int i = 0; i < dets.size(); i++) {
+      ObjectNode d = (ObjectNode) dets.get(i);
+      ArrayNode k = (ArrayNode) d.get("keypoints");
+      if (flip && i % 2 == 0) {
+        for (int p = 1; p + 1 < k.size() / 3; p += 2) { // COCO: nose, then left/right pairs
+          for (int c = 0; c < 3; c++) {
+            JsonNode left = k.get(3 * p + c);
+            k.set(3 * p + c, k.get(3 * (p + 1) + c));
+            k.set(3 * (p + 1) + c, left);
+          }
+        }
+      }
+      double x0 = Double.MAX_VALUE;
+      double y0 = Double.MAX_VALUE;
+      double x1 = -Double.MAX_VALUE;
+      double y1 = -Double.MAX_VALUE;
+      for (int p = 0; p < k.size() / 3; p++) {
+        x0 = Math.min(x0, k.get(3 * p).asDouble());
+        x1 = Math.max(x1, k.get(3 * p).asDouble());
+        y0 = Math.min(y0, k.get(3 * p + 1).asDouble());
+        y1 = Math.max(y1, k.get(3 * p + 1).asDouble());
+      }
+      d.putArray("bbox").add(x0).add(y0).add(x1 - x0).add(y1 - y0);
+    }
+    return dets;
+  }
+
+  @Test
+  void keypoints_errorBreakdown_isCocoAnalyzesNumbers_denseVsSparse() throws Exception {
+    gt = Oracles.path("fixtures/keypoints/gt.json").toAbsolutePath();
+    Path root = experiment("kp", gt.toString(), keypointDetections(false).toString(),
+        keypointDetections(true).toString());
+    Path page = dir.resolve("report.html");
+    String[] r = report("--root", root.toString(), "--out", page.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[2]).isEmpty();
+    String id = run.getFileName().toString().substring("lottery_".length());
+    List<Map<String, String>> rows = csv(dir.resolve("report-files/table-keypoint-errors-" + id + ".csv"));
+    assertThat(rows).extracting(m -> m.get("error")).containsExactly("jitter", "inversion", "swap", "miss",
+        "share/jitter", "share/inversion", "share/swap", "share/miss");
+    CocoDataset truth = CocoReader.readDataset(gt);
+    KeypointAnalysisResult dense = KeypointAnalysis.analyze(truth, CocoReader.readResults(results(0), truth));
+    KeypointAnalysisResult sparse = KeypointAnalysis.analyze(truth, CocoReader.readResults(results(2), truth));
+    for (KeypointAnalysisStep s : List.of(KeypointAnalysisStep.JITTER, KeypointAnalysisStep.INVERSION,
+        KeypointAnalysisStep.SWAP, KeypointAnalysisStep.MISS)) {
+      Map<String, String> row = row(rows, "error", s.shortName());
+      assertThat(Double.parseDouble(row.get("dense"))).as(s.shortName())
+          .isCloseTo(100 * mean(dense.isolatedImprovement(s, "all")), within(1e-9));
+      assertThat(Double.parseDouble(row.get("direct pruning level 2"))).as(s.shortName())
+          .isCloseTo(100 * mean(sparse.isolatedImprovement(s, "all")), within(1e-9));
+    }
+    int total = sparse.errorCounts().values().stream().mapToInt(Integer::intValue).sum();
+    assertThat(Double.parseDouble(row(rows, "error", "share/inversion").get("direct pruning level 2")))
+        .isCloseTo(100.0 * sparse.errorCounts().get(KeypointError.INVERSION) / total, within(1e-9));
+    assertThat(sparse.errorCounts().get(KeypointError.INVERSION))
+        .as("flipped detections are inversions").isGreaterThan(dense.errorCounts().get(KeypointError.INVERSION));
+    assertThat(dir.resolve("report-files/table-categories-kp-keypoints-" + id + ".csv")).exists();
+    assertThat(Files.readString(page)).contains("<h3 id=\"keypoint-errors\">Keypoint errors</h3>");
+  }
+
+  static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
   }
 }
