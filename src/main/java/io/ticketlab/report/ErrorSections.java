@@ -24,6 +24,10 @@ final class ErrorSections {
   private static final List<String> KEYPOINT_ROWS = List.of("jitter", "inversion", "swap", "miss", "share/jitter",
       "share/inversion", "share/swap", "share/miss");
 
+  /** The dense network first, then the sparse columns. */
+  private static final String[] COLORS = {"#555555", "#1f4e79", "#e07b00", "#8b1e3f", "#6a5acd", "#2e8b57",
+    "#b8860b", "#008b8b"};
+
   private ErrorSections() {}
 
   /** A column of a comparison: one kind at one level of an experiment, over its replicates. */
@@ -70,7 +74,8 @@ final class ErrorSections {
             + " errors, lottery_" + experiment, "error", TIDE_ROWS, columns,
             (a, row) -> a.tide().getOrDefault(mode, Map.of()).getOrDefault(row, Double.NaN), 2,
             "Look for the error types whose dAP grows from the dense network to the sparsest ticket (supplementary"
-                + " Figs. 2, 3): AP50 and each main error's dAP in AP points, tidecv 1.0.1's numbers.", body, files);
+                + " Figs. 2, 3): AP50 and each main error's dAP in AP points, tidecv 1.0.1's numbers.",
+            TIDE_ROWS.subList(1, TIDE_ROWS.size()), "dAP (AP points)", body, files);
       }
     });
     if (byTask.keySet().stream().anyMatch(t -> t.equals("kp"))) {
@@ -81,7 +86,7 @@ final class ErrorSections {
               ? (row.startsWith("share/") ? 1 : 100) * a.keypointErrors().get(row) : Double.NaN, 2,
           "Look for the keypoint errors that cost the sparse ticket more AP than the dense network (supplementary"
               + " Fig. 5): AP points gained by fixing each error alone (OKS .50:.95, area all), then the % of"
-              + " analysed keypoints of each class.", body, files));
+              + " analysed keypoints of each class.", KEYPOINT_ROWS.subList(0, 4), "AP gain (AP points)", body, files));
     }
   }
 
@@ -122,6 +127,13 @@ final class ErrorSections {
   private static void table(String id, String title, String item, List<String> rows, List<Column> columns,
       BiFunction<ReportInput.LevelAnalysis, String, Double> value, int decimals, String lookFor, StringBuilder body,
       Map<String, String> files) {
+    table(id, title, item, rows, columns, value, decimals, lookFor, List.of(), null, body, files);
+  }
+
+  /** A comparison table, drawn first as grouped bars of {@code plotted} (its rows) when that is not empty. */
+  private static void table(String id, String title, String item, List<String> rows, List<Column> columns,
+      BiFunction<ReportInput.LevelAnalysis, String, Double> value, int decimals, String lookFor, List<String> plotted,
+      String yLabel, StringBuilder body, Map<String, String> files) {
     String file = "table-" + id + ".csv";
     Column dense = columns.stream().filter(Column::dense).findFirst().orElse(null);
     List<String> runs = new ArrayList<>();
@@ -134,7 +146,18 @@ final class ErrorSections {
         .append("</h4>\n<p class=\"caption\">").append(Html.escape(lookFor + " Runs: lottery_"
             + columns.get(0).members().get(0).experiment() + ": " + String.join(", ", runs) + ", each level's"
             + " results.json. Data: " + file + "."))
-        .append("</p>\n<table>\n<thead><tr><th>").append(Html.escape(item)).append("</th>");
+        .append("</p>\n");
+    if (!plotted.isEmpty()) {
+      List<SvgBars.Series> bars = new ArrayList<>();
+      for (int i = 0; i < columns.size(); i++) {
+        Column c = columns.get(i);
+        bars.add(new SvgBars.Series(c.label(), COLORS[i % COLORS.length],
+            plotted.stream().mapToDouble(row -> mean(c, row, value)).toArray()));
+      }
+      body.append("<figure id=\"figure-").append(Html.escape(id)).append("\">\n")
+          .append(SvgBars.render(title, yLabel, plotted, bars)).append("</figure>\n");
+    }
+    body.append("<table>\n<thead><tr><th>").append(Html.escape(item)).append("</th>");
     StringBuilder csv = new StringBuilder(item);
     for (Column c : columns) {
       body.append("<th>").append(Html.escape(c.label())).append("</th>");

@@ -189,6 +189,17 @@ class ReportErrorSectionsTest {
     }
     assertThat(sparse.dAp(TideErrorType.CLS) + sparse.dAp(TideErrorType.LOC))
         .as("the fixture's sparse level has errors to show").isGreaterThan(dense.dAp(TideErrorType.CLS) + 1);
+    // drawn as grouped bars, one per column and main error type
+    String html = Files.readString(page);
+    int f = html.indexOf("<figure id=\"figure-tide-det-bbox-" + id + "\">");
+    assertThat(f).isNotNegative();
+    String figure = html.substring(f, html.indexOf("</figure>", f));
+    for (TideErrorType t : TideErrorType.values()) {
+      assertThat(figure).contains("data-series=\"direct pruning level 2\" data-category=\"" + t.shortName()
+          + "\" data-y=\"" + sparse.dAp(t) + "\"").contains("data-series=\"dense\" data-category=\""
+          + t.shortName() + "\" data-y=\"" + dense.dAp(t) + "\"");
+    }
+    assertThat(figure).doesNotContain("data-category=\"AP50\"");
     // the same numbers as `ticketlab analyze tide --json`
     StringWriter out = new StringWriter();
     assertThat(Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "analyze", "tide", "--gt",
