@@ -69,16 +69,11 @@ public final class LevelAnalyses {
   private final Path cache;
   private final Map<Path, String> hashes = new HashMap<>();
   private final Map<Path, CocoDataset> groundTruths = new HashMap<>();
-  private int computed;
+  private final Map<Path, BadInputException> badGroundTruths = new HashMap<>();
 
   /** Analyses cached under {@code cache}; null computes every analysis and caches nothing. */
   public LevelAnalyses(Path cache) {
     this.cache = cache;
-  }
-
-  /** How many levels were analysed rather than read from the cache. */
-  public int computed() {
-    return computed;
   }
 
   /**
@@ -135,7 +130,6 @@ public final class LevelAnalyses {
     Analyses a = cached == null ? null : readCache(cached);
     if (a == null) {
       a = compute(level.task(), results, groundTruth);
-      computed++;
       if (cached != null) {
         writeCache(cached, a);
       }
@@ -159,7 +153,15 @@ public final class LevelAnalyses {
   private Analyses compute(String task, Path results, Path groundTruthFile) {
     CocoDataset gt = groundTruths.get(groundTruthFile);
     if (gt == null) {
-      gt = CocoReader.readDataset(groundTruthFile);
+      if (badGroundTruths.containsKey(groundTruthFile)) {
+        throw badGroundTruths.get(groundTruthFile); // read once, however many levels share it
+      }
+      try {
+        gt = CocoReader.readDataset(groundTruthFile);
+      } catch (BadInputException e) {
+        badGroundTruths.put(groundTruthFile, e);
+        throw e;
+      }
       groundTruths.put(groundTruthFile, gt);
     }
     List<CocoResult> dets = CocoReader.readResults(results, gt);

@@ -197,7 +197,7 @@ public final class RunIndex {
     for (ReportInput.Level l : compared) {
       try {
         analyses.add(analyzer.analyze(l, dirs.get(l), groundTruth));
-      } catch (BadInputException | UncheckedIOException | IllegalArgumentException e) {
+      } catch (RuntimeException e) { // a bad file, or an analysis that cannot take it: this level is left out
         String m = firstLine(e);
         Path results = dirs.get(l).resolve(LevelAnalyses.RESULTS);
         unreadable.add((m.startsWith(results.toString()) ? m : results + ": " + m) + " (error analyses left out)");

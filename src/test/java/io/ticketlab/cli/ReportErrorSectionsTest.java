@@ -165,6 +165,39 @@ class ReportErrorSectionsTest {
   }
 
   @Test
+  void otherKindsAtTheHighestLevel_areColumnsToo_andReplicatesAreAveraged() throws Exception {
+    Path root = detRoot();
+    // a second replicate of the dense network: its results are the sparse ones (a bad seed)
+    Files.writeString(level(run, 1, 0, null, 0, 0, det(0.3, 0.5)).resolve("results.json"), SPARSE);
+    Path branch = level(run, 0, 2, "random-pruning", 80, 71.25, det(0.1, 0.2));
+    Files.writeString(branch.resolve("results.json"), SPARSE.replace("\"score\": 0.95", "\"score\": 0.05"));
+    Path page = dir.resolve("report.html");
+    String[] r = report("--root", root.toString(), "--out", page.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    String id = run.getFileName().toString().substring("lottery_".length());
+    List<Map<String, String>> rows = csv(dir.resolve("report-files/table-categories-det-bbox-" + id + ".csv"));
+    assertThat(rows.get(0).keySet()).containsExactly("category", "dense", "direct pruning level 2",
+        "direct pruning level 2 change", "random-pruning level 2", "random-pruning level 2 change");
+    CocoDataset truth = CocoReader.readDataset(gt);
+    EvalParams params = EvalParams.defaults(IouType.BBOX);
+    double dense0 = CocoEvaluator.evaluate(truth, CocoReader.readResults(results(0), truth), params)
+        .perCategory().get(0).ap();
+    double sparseCat = CocoEvaluator.evaluate(truth, CocoReader.readResults(results(2), truth), params)
+        .perCategory().get(0).ap();
+    double branchCat = CocoEvaluator.evaluate(truth, CocoReader.readResults(branch.resolve("results.json"), truth),
+        params).perCategory().get(0).ap();
+    Map<String, String> cat = row(rows, "category", "cat");
+    double denseMean = 100 * (dense0 + sparseCat) / 2;
+    assertThat(Double.parseDouble(cat.get("dense"))).isCloseTo(denseMean, within(1e-9));
+    assertThat(Double.parseDouble(cat.get("random-pruning level 2"))).isCloseTo(100 * branchCat, within(1e-9));
+    assertThat(Double.parseDouble(cat.get("random-pruning level 2 change")))
+        .isCloseTo(100 * branchCat - denseMean, within(1e-9));
+    assertThat(branchCat).as("the branch's results differ from the ticket's").isNotEqualTo(sparseCat);
+    assertThat(Files.readString(page)).contains("dense (2 replicates, 0.0% sparse)")
+        .contains("random-pruning level 2 (1 replicate, 71.3% sparse)");
+  }
+
+  @Test
   void tide_denseVsSparse_isTheDapsOfAnalyzeTide() throws Exception {
     Path root = detRoot();
     Path page = dir.resolve("report.html");
