@@ -31,13 +31,13 @@ public final class RunIndex {
   private RunIndex() {}
 
   /**
-   * Scans {@code roots}.
+   * Scans {@code roots}, without error analyses (no {@code results.json} is read).
    *
    * @throws BadInputException when a root is not a folder, holds no experiment, or nothing under
    *     any root is readable (the message names the first reason)
    */
   public static ReportInput scan(List<Path> roots) {
-    return scan(roots, null);
+    return scan(roots, null, false);
   }
 
   /**
@@ -47,7 +47,11 @@ public final class RunIndex {
    * @throws BadInputException as {@link #scan(List)}
    */
   public static ReportInput scan(List<Path> roots, Path analysisCache) {
-    LevelAnalyses analyzer = new LevelAnalyses(analysisCache);
+    return scan(roots, analysisCache, true);
+  }
+
+  private static ReportInput scan(List<Path> roots, Path analysisCache, boolean analyze) {
+    LevelAnalyses analyzer = analyze ? new LevelAnalyses(analysisCache) : null;
     List<ReportInput.LevelAnalysis> analyses = new ArrayList<>();
     List<ReportInput.Level> levels = new ArrayList<>();
     List<ReportInput.ValidationCurve> curves = new ArrayList<>();
@@ -170,7 +174,7 @@ public final class RunIndex {
         }
       }
     }
-    if (spec != null && spec.isDetector()) {
+    if (analyzer != null && spec != null && spec.isDetector()) {
       analyze(layout, spec, detectorLevels, analyzer, analyses, unreadable);
     }
   }

@@ -29,6 +29,8 @@ import io.ticketlab.eval.coco.Evaluation;
 import io.ticketlab.eval.coco.IouType;
 import io.ticketlab.lottery.Experiment;
 import io.ticketlab.lottery.LevelAnalyses;
+import io.ticketlab.lottery.RunIndex;
+import io.ticketlab.report.ReportInput;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -297,6 +299,24 @@ class ReportErrorSectionsTest {
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     assertThat(r[2].strip().lines()).singleElement().satisfies(l -> assertThat(l)
         .startsWith("warning: left out: " + results(2)));
+  }
+
+  @Test
+  void scanWithoutACache_analysesAndWritesNothing_andTheOldScanReadsNoResults() throws Exception {
+    Path root = detRoot();
+    ReportInput analysed = RunIndex.scan(List.of(root), null);
+    assertThat(analysed.analyses()).extracting(ReportInput.LevelAnalysis::folder)
+        .containsExactly("replicate_0/level_0/main", "replicate_0/level_2/main");
+    assertThat(analysed.analyses().get(1).tide().get("bbox").get("Cls")).isPositive();
+    try (Stream<Path> s = Files.walk(dir)) {
+      assertThat(s.filter(p -> p.toString().contains("cache"))).isEmpty();
+    }
+    Files.writeString(results(2), "not json");
+    ReportInput plain = RunIndex.scan(List.of(root)); // as `lottery table` scans: no results.json read
+    assertThat(plain.analyses()).isEmpty();
+    assertThat(plain.unreadable()).isEmpty();
+    assertThat(RunIndex.scan(List.of(root), null).unreadable()).singleElement()
+        .satisfies(u -> assertThat(u).startsWith(results(2).toString()));
   }
 
   @Test
