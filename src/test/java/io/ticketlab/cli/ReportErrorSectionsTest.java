@@ -294,6 +294,13 @@ class ReportErrorSectionsTest {
     assertThat(rows.get(0).keySet()).containsExactly("category", "dense");
     assertThat(list(dir.resolve("report-files/cache"))).hasSize(1); // a failed analysis is not cached
 
+    Files.writeString(results(2), SPARSE.replace("\"image_id\": 2, \"category_id\": 1, \"bbox\": [21",
+        "\"image_id\": 99, \"category_id\": 1, \"bbox\": [21"));
+    r = report("--root", root.toString(), "--out", page.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[2].strip().lines()).singleElement().satisfies(l -> assertThat(l)
+        .startsWith("warning: left out: " + results(2)).contains("image_id").contains("99"));
+
     Files.writeString(results(2), "[{\"image_id\": 1, ");
     r = report("--root", root.toString(), "--out", page.toString());
     assertThat(r[0]).as(r[2]).isEqualTo("0");
