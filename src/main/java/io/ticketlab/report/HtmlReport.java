@@ -137,6 +137,7 @@ public final class HtmlReport {
     }
     body.append("<h2 id=\"sizes\">AP by object size</h2>\n");
     sizeSection(input.levels(), body, files);
+    ErrorSections.append(input, body, files);
     body.append("<h2 id=\"convergence\">Convergence</h2>\n");
     convergence(input.curves(), body, files);
     body.append("<h2 id=\"runs\">Runs not in the report</h2>\n");
