@@ -73,11 +73,26 @@ public final class Architectures {
 
   /** torchvision's {@code resnetN} classifier (1000 classes) for a 3×height×width input. */
   public static Architecture resnet(int depth, int height, int width) {
+    return resnet(depth, height, width, 1.0, 1000);
+  }
+
+  /**
+   * A ResNet classifier of {@code classes} classes whose channel counts are torchvision's times
+   * {@code widthMultiplier}, rounded as {@code model.backbone.ResNetConfig} rounds them (at least 1):
+   * the small networks of tests and synthetic runs.
+   */
+  public static Architecture resnet(int depth, int height, int width, double widthMultiplier, int classes) {
+    if (!(widthMultiplier > 0) || classes <= 0) {
+      throw BadInputException.of(null, null, "ResNet width multiplier, classes", widthMultiplier + ", " + classes,
+          "must be positive");
+    }
     Net net = new Net(false);
-    Stage[] stages = body(net, "", depth, height, width);
+    Stage[] stages = stages(net, "", depth, 0, 4, 3, height, width, 1, widthMultiplier);
     Stage last = stages[stages.length - 1];
-    net.linear("fc", "fc", last.channels, 1000, 1, true);
-    return net.build("resnet" + depth, "3x" + height + "x" + width);
+    net.linear("fc", "fc", last.channels, classes, 1, true);
+    String name = "resnet" + depth + (widthMultiplier == 1.0 ? "" : "-w" + widthMultiplier)
+        + (classes == 1000 ? "" : " (" + classes + " classes)");
+    return net.build(name, "3x" + height + "x" + width);
   }
 
   /** torchvision's {@code fasterrcnn_resnetN_fpn} (91 COCO classes). */
@@ -194,6 +209,15 @@ public final class Architectures {
    */
   private static Stage[] stages(Net net, String prefix, int depth, int from, int to, int in, int height,
       int width, long instances) {
+    return stages(net, prefix, depth, from, to, in, height, width, instances, 1.0);
+  }
+
+  private static int scaled(int channels, double widthMultiplier) {
+    return Math.max(1, (int) Math.round(channels * widthMultiplier));
+  }
+
+  private static Stage[] stages(Net net, String prefix, int depth, int from, int to, int in, int height,
+      int width, long instances, double widthMultiplier) {
     int[] blocks;
     boolean bottleneck;
     switch (depth) {
@@ -207,16 +231,17 @@ public final class Architectures {
     int h = height;
     int w = width;
     if (from == 0) {
-      Layer stem = net.conv(prefix + "conv1", "stem", in, 64, 7, 2, 3, 1, height, width, instances, false);
-      net.batchNorm(prefix + "bn1", 64);
+      int stemChannels = scaled(64, widthMultiplier);
+      Layer stem = net.conv(prefix + "conv1", "stem", in, stemChannels, 7, 2, 3, 1, height, width, instances, false);
+      net.batchNorm(prefix + "bn1", stemChannels);
       h = (stem.outputHeight() + 2 - 3) / 2 + 1; // max pool 3x3, stride 2, padding 1
       w = (stem.outputWidth() + 2 - 3) / 2 + 1;
-      in = 64;
+      in = stemChannels;
     }
     int expansion = bottleneck ? 4 : 1;
     Stage[] out = new Stage[4];
     for (int s = from; s < to; s++) {
-      int planes = 64 << s;
+      int planes = scaled(64 << s, widthMultiplier);
       String group = "layer" + (s + 1);
       for (int b = 0; b < blocks[s]; b++) {
         int stride = b == 0 && s > 0 ? 2 : 1;
