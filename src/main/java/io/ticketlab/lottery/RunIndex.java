@@ -42,6 +42,8 @@ public final class RunIndex {
     List<String> unfinished = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     List<ReportInput.Session> provenance = new ArrayList<>();
+    List<ReportInput.Costs> costs = new ArrayList<>();
+    LevelCosts costReader = LevelCosts.cachingIn(LevelCosts.defaultCache());
     Map<String, String> experimentRoots = new LinkedHashMap<>();
     int experiments = 0;
     for (Path root : roots) {
@@ -60,7 +62,7 @@ public final class RunIndex {
       }
       experiments += found.size();
       for (ExperimentLayout layout : found) {
-        read(layout, levels, curves, unfinished, unreadable, provenance);
+        read(layout, levels, curves, unfinished, unreadable, provenance, costs, costReader);
         experimentRoots.putIfAbsent(layout.runId(), root.toString());
       }
     }
@@ -71,17 +73,19 @@ public final class RunIndex {
           : "nothing readable under " + roots + ": " + unreadable.get(0));
     }
     return new ReportInput(roots.stream().map(Path::toString).toList(), levels, curves, unfinished, unreadable,
-        provenance, experimentRoots);
+        provenance, experimentRoots, costs);
   }
 
   private static void read(ExperimentLayout layout, List<ReportInput.Level> levels,
       List<ReportInput.ValidationCurve> curves, List<String> unfinished, List<String> unreadable,
-      List<ReportInput.Session> provenance) {
+      List<ReportInput.Session> provenance, List<ReportInput.Costs> costs, LevelCosts costReader) {
     String task;
     String transferKind = null;
+    ExperimentSpec resolved = null;
     if (Files.exists(layout.spec())) {
       try {
         ExperimentSpec spec = ExperimentSpec.fromCanonicalJson(Files.readString(layout.spec(), StandardCharsets.UTF_8));
+        resolved = spec;
         task = spec.task().key();
         if (spec.transfer() != null) {
           transferKind = switch (spec.transfer().kind()) {
@@ -134,6 +138,7 @@ public final class RunIndex {
       }
       levels.add(new ReportInput.Level(layout.runId(), task, kind, f.replicate(), f.level(), r.prunePercent(),
           r.networkSparsityPercent(), r.metricName(), finite(r.metrics()), f.name(), evaluation));
+      costs.add(costReader.read(layout.runId(), kind, f, r.networkSparsityPercent(), resolved));
       if (Files.exists(Provenance.file(f.dir()))) {
         try {
           for (Provenance.Session p : Provenance.read(f.dir()).sessions()) {
