@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -306,7 +305,8 @@ public final class LevelCosts {
    * The network of {@code spec} as {@link MacCounter} counts it: a ResNet classifier of the spec's depth,
    * width and input size with the checkpoint's number of classes, or torchvision's detector of the task and
    * variant on the spec's largest resize ({@code max(min_size)} × {@code max_size}), with torchvision's eval
-   * RoI counts.
+   * RoI counts; the heads' widths, classes and keypoints are the checkpoint's, and {@link MacCounter} checks
+   * every layer's shape against it.
    *
    * @throws BadInputException when {@link Architectures} cannot build it (naming the setting)
    */
@@ -323,32 +323,38 @@ public final class LevelCosts {
       int size = spec.training().size();
       return Architectures.resnet(model.depth(), size, size, model.width(), fc[0]);
     }
-    if (model.width() != 1.0) {
-      throw BadInputException.of(null, null, "model.width", model.width(),
-          "MACs are counted on torchvision's detectors (storage.Architectures), of width 1.0 only");
-    }
     int height = model.minSize().stream().mapToInt(Integer::intValue).max().orElseThrow();
     int width = model.maxSize();
+    int classes = dimension(shapes, "roi_heads.box_predictor.cls_score.weight", 0);
+    int objectness = dimension(shapes, "rpn.head.cls_logits.weight", 0);
     if (model.variant().equals("c4")) {
       if (spec.task() != Task.DET) {
         throw BadInputException.of(null, null, "model.variant", "c4", "MACs of C4 models are counted for detection only");
       }
-      int[] cls = shapes.get("roi_heads.box_predictor.cls_score.weight");
-      int[] objectness = shapes.get("rpn.head.cls_logits.weight");
-      if (cls == null || objectness == null) {
-        throw new BadInputException("the checkpoint has no box predictor or RPN logits: not a C4 Faster R-CNN");
-      }
-      return Architectures.fasterRcnnC4(model.depth(), height, width, Architectures.DEFAULT_PROPOSALS, cls[0],
-          objectness[0] == 18);
+      return Architectures.fasterRcnnC4(model.depth(), model.width(), height, width, Architectures.DEFAULT_PROPOSALS,
+          classes, objectness == 18);
     }
-    String prefix = switch (spec.task()) {
-      case DET -> "fasterrcnn";
-      case SEG -> "maskrcnn";
-      case KP -> "keypointrcnn";
+    Architectures.Heads heads = switch (spec.task()) {
+      case DET -> Architectures.Heads.BOX;
+      case SEG -> Architectures.Heads.MASK;
+      case KP -> Architectures.Heads.KEYPOINT;
       default -> throw new AssertionError(spec.task());
     };
-    return Architectures.byName(prefix + "_" + model.arch().toLowerCase(Locale.ROOT) + "_fpn", height, width,
-        Architectures.DEFAULT_PROPOSALS, Architectures.DEFAULT_DETECTIONS);
+    int keypoints = heads == Architectures.Heads.KEYPOINT
+        ? dimension(shapes, "roi_heads.keypoint_predictor.kps_score_lowres.weight", 1) : 0;
+    return Architectures.rcnnFpn(heads, model.depth(), model.width(),
+        dimension(shapes, "backbone.fpn.inner_blocks.0.0.weight", 0), dimension(shapes, "roi_heads.box_head.fc6.weight", 0),
+        classes, keypoints, objectness == 6, height, width, Architectures.DEFAULT_PROPOSALS,
+        Architectures.DEFAULT_DETECTIONS);
+  }
+
+  /** Dimension {@code d} of tensor {@code name} of the checkpoint (a head's classes, a layer's width). */
+  private static int dimension(Map<String, int[]> shapes, String name, int d) {
+    int[] s = shapes.get(name);
+    if (s == null || s.length <= d) {
+      throw new BadInputException("the checkpoint has no " + name + ": not the detector its spec describes");
+    }
+    return s[d];
   }
 
   /** The cache entry of a checkpoint, keyed by its absolute path, size and modification time; null: no cache. */
