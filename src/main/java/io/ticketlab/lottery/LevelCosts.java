@@ -2,9 +2,9 @@ package io.ticketlab.lottery;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;
+import io.ticketlab.common.Parallel;
 import io.ticketlab.config.ExperimentSpec;
 import io.ticketlab.config.Task;
 import io.ticketlab.model.io.BitMask;
@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Reads what a finished level or branch costs and how its ticket is spread over the network ({@link
@@ -82,6 +86,50 @@ public final class LevelCosts {
    */
   record Measured(Map<String, int[]> shapes, List<String> masked, Map<String, Long> formatBytes, String sizesMissing,
       String architecture, long denseMacs, long sparseMacs, String macsMissing) {}
+
+  /**
+   * One level or branch to read.
+   *
+   * @param spec the experiment's resolved spec, or null (TicketLab 0.1 folders: no MACs)
+   */
+  public record Request(String experiment, String kind, ExperimentLayout.LevelFolder folder,
+      double networkSparsityPercent, ExperimentSpec spec) {}
+
+  /**
+   * The costs of every request, in order, read on up to four threads (each holds one checkpoint in memory
+   * while it measures it).
+   */
+  public List<ReportInput.Costs> readAll(List<Request> requests) {
+    int threads = Math.max(1, Math.min(4, Math.min(requests.size(), Runtime.getRuntime().availableProcessors())));
+    if (threads == 1) {
+      return requests.stream().map(this::read).toList();
+    }
+    ExecutorService pool = Parallel.pool(threads, "level-costs");
+    try {
+      List<Future<ReportInput.Costs>> futures = new ArrayList<>();
+      for (Request r : requests) {
+        futures.add(pool.submit(() -> read(r)));
+      }
+      List<ReportInput.Costs> out = new ArrayList<>();
+      for (Future<ReportInput.Costs> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while reading level costs", e);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private ReportInput.Costs read(Request r) {
+    return read(r.experiment(), r.kind(), r.folder(), r.networkSparsityPercent(), r.spec());
+  }
 
   /**
    * The costs of the level or branch in {@code f}.
@@ -266,8 +314,11 @@ public final class LevelCosts {
     }
     if (cached != null) {
       try {
+        // renamed into place, not forced to disk: a lost entry is measured again, a torn one cannot be seen
         Files.createDirectories(cached.getParent());
-        AtomicFiles.writeString(cached, JSON.writeValueAsString(m));
+        Path partial = Files.createTempFile(cached.getParent(), cached.getFileName().toString(), ".partial");
+        Files.writeString(partial, JSON.writeValueAsString(m));
+        Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException | RuntimeException e) {
         // a cache that cannot be written costs time, not results
       }

@@ -42,8 +42,7 @@ public final class RunIndex {
     List<String> unfinished = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     List<ReportInput.Session> provenance = new ArrayList<>();
-    List<ReportInput.Costs> costs = new ArrayList<>();
-    LevelCosts costReader = LevelCosts.cachingIn(LevelCosts.defaultCache());
+    List<LevelCosts.Request> costs = new ArrayList<>();
     Map<String, String> experimentRoots = new LinkedHashMap<>();
     int experiments = 0;
     for (Path root : roots) {
@@ -62,7 +61,7 @@ public final class RunIndex {
       }
       experiments += found.size();
       for (ExperimentLayout layout : found) {
-        read(layout, levels, curves, unfinished, unreadable, provenance, costs, costReader);
+        read(layout, levels, curves, unfinished, unreadable, provenance, costs);
         experimentRoots.putIfAbsent(layout.runId(), root.toString());
       }
     }
@@ -73,12 +72,12 @@ public final class RunIndex {
           : "nothing readable under " + roots + ": " + unreadable.get(0));
     }
     return new ReportInput(roots.stream().map(Path::toString).toList(), levels, curves, unfinished, unreadable,
-        provenance, experimentRoots, costs);
+        provenance, experimentRoots, LevelCosts.cachingIn(LevelCosts.defaultCache()).readAll(costs));
   }
 
   private static void read(ExperimentLayout layout, List<ReportInput.Level> levels,
       List<ReportInput.ValidationCurve> curves, List<String> unfinished, List<String> unreadable,
-      List<ReportInput.Session> provenance, List<ReportInput.Costs> costs, LevelCosts costReader) {
+      List<ReportInput.Session> provenance, List<LevelCosts.Request> costs) {
     String task;
     String transferKind = null;
     ExperimentSpec resolved = null;
@@ -138,7 +137,7 @@ public final class RunIndex {
       }
       levels.add(new ReportInput.Level(layout.runId(), task, kind, f.replicate(), f.level(), r.prunePercent(),
           r.networkSparsityPercent(), r.metricName(), finite(r.metrics()), f.name(), evaluation));
-      costs.add(costReader.read(layout.runId(), kind, f, r.networkSparsityPercent(), resolved));
+      costs.add(new LevelCosts.Request(layout.runId(), kind, f, r.networkSparsityPercent(), resolved));
       if (Files.exists(Provenance.file(f.dir()))) {
         try {
           for (Provenance.Session p : Provenance.read(f.dir()).sessions()) {

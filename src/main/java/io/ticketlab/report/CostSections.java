@@ -116,8 +116,8 @@ final class CostSections {
             + String.format(Locale.ROOT, " (%.2f%% network sparsity)", main.networkSparsityPercent()),
             "prunable tensor (network order)", "sparsity (%)", plotted))
         .append("<figcaption class=\"caption\">")
-        .append(Html.escape("Look for which layers the ticket prunes most (paper Fig. 2c: the last, widest"
-            + " layers are sparser than the first ones). Tensor k is the k-th prunable tensor of "
+        .append(Html.escape("Look for which layers the ticket prunes most and which it keeps dense (paper"
+            + " Fig. 2c). Tensor k is the k-th prunable tensor of "
             + main.folder() + " (names below and in " + file + "); zeros from " + main.tensorsSource() + "."
             + (skipped.isEmpty() ? "" : " Left out: " + String.join("; ", skipped) + ".")))
         .append("</figcaption>\n<details><summary>Tensors by index</summary>\n<ol class=\"tensors\">\n");
@@ -186,8 +186,11 @@ final class CostSections {
     sorted.sort(Comparator.comparing(ReportInput.Costs::kind, HtmlReport::compareKinds)
         .thenComparingDouble(ReportInput.Costs::networkSparsityPercent).thenComparingInt(ReportInput.Costs::replicate)
         .thenComparingInt(ReportInput.Costs::level));
-    List<ReportInput.Costs> sized = sorted.stream().filter(c -> c.sizesMissing() == null).toList();
-    List<ReportInput.Costs> counted = sorted.stream().filter(c -> c.macsMissing() == null).toList();
+    // the figures' lines run by sparsity over every level and branch
+    Comparator<ReportInput.Costs> bySparsity = Comparator.comparingDouble(ReportInput.Costs::networkSparsityPercent)
+        .thenComparingInt(ReportInput.Costs::replicate).thenComparingInt(ReportInput.Costs::level);
+    List<ReportInput.Costs> sized = sorted.stream().filter(c -> c.sizesMissing() == null).sorted(bySparsity).toList();
+    List<ReportInput.Costs> counted = sorted.stream().filter(c -> c.macsMissing() == null).sorted(bySparsity).toList();
     String sizesId = "disk-" + experiment;
     String macsId = "macs-" + experiment;
     String file = "figure-costs-" + experiment + ".csv";
@@ -229,10 +232,10 @@ final class CostSections {
           .append(SvgPlot.renderLogY("lottery_" + experiment + ": disk size vs sparsity", "network sparsity (%)",
               "bytes on disk (log scale)", series))
           .append("<figcaption class=\"caption\">")
-          .append(Html.escape("Look for the sparsity from which each sparse format beats dense storage and how"
-              + " close the entropy formats come to the bound (supplementary Fig. 4, left; ticketlab size on the"
+          .append(Html.escape("Look for the sparsity from which each sparse format beats dense storage, and how"
+              + " much the entropy formats save over the paper's (supplementary Fig. 4, left; ticketlab size on the"
               + " lottery folder gives the same bytes). One point per level and branch: the final checkpoint's"
-              + " weights and buffers. " + leftOut(sorted, sized, true) + "Data: " + file + "."))
+              + " weights and buffers, whole files. " + leftOut(sorted, sized, true) + "Data: " + file + "."))
           .append("</figcaption>\n</figure>\n");
     }
     if (counted.isEmpty()) {

@@ -303,6 +303,94 @@ class ReportCostsTest {
         .get(0)).containsEntry("source", "mask.tlck");
   }
 
+  static String detector(String task, double width) {
+    return String.join("\n", "task: " + task, "data: {train: coco/train.json, val: coco/val.json}",
+        "model: {arch: resnet18, width: " + width + ", fpn_channels: 32, head_width: 64, min_size: [48, 64], max_size: 96}",
+        "training: {iterations: 5it, batch: 2, lr: 0.01, warmup: 1it}",
+        "pruning: {preset: paper-coco, sparsity: 0.8, rounds: 2}", "");
+  }
+
+  /** A detector experiment (levels 0 and 1) whose checkpoints have the shapes of {@code arch}. */
+  Path detectorExperiment(String yaml, String name, Architecture net) throws Exception {
+    Path root = dir.resolve(name);
+    Path cfg = Files.writeString(dir.resolve(name + ".yaml"), yaml);
+    Experiment e = Experiment.read(cfg);
+    ExperimentLayout layout = e.layout(root);
+    Files.createDirectories(layout.runDir());
+    Files.writeString(layout.spec(), e.spec().canonicalJson());
+    PrunableSet set = e.spec().pruning().prunableSet();
+    Random r = new Random(5);
+    Map<String, FloatTensor> w = new LinkedHashMap<>();
+    Map<String, int[]> prunable = new LinkedHashMap<>();
+    net.parameterShapes().forEach((n, shape) -> {
+      float[] d = new float[(int) FloatTensor.numel(shape)];
+      for (int k = 0; k < d.length; k++) {
+        d[k] = (float) r.nextGaussian();
+      }
+      w.put(n, new FloatTensor(shape, d));
+      if (!NetworkSparsity.isBuffer(n) && set.contains(n, shape)) {
+        prunable.put(n, shape);
+      }
+    });
+    for (int level = 0; level < 2; level++) {
+      Mask mask = level == 0 ? null : MagnitudePruning.global().prune(w, Mask.ones(prunable), 0.2);
+      Map<String, FloatTensor> trained = mask == null ? w : mask.applyTo(w);
+      NetworkSparsity s = NetworkSparsity.of(trained, set);
+      Path d = ReportCommandTest.level(layout.runDir(), 0, level, null, 100 * s.pruneFraction(),
+          100 * s.networkSparsity(), Map.of("bbox/AP", 0.3));
+      TicketCheckpoint.of(StateDict.ofFloats(trained), TOTAL, "")
+          .withMasks(mask == null ? Map.of() : mask.tensors()).write(ExperimentLayout.checkpoint(d, TOTAL));
+      Files.writeString(ExperimentLayout.sparsity(d), JSON.writeValueAsString(s.perTensor()) + "\n");
+    }
+    return root;
+  }
+
+  @Test
+  void narrowMaskRcnn_macsAreMacCountersOnTheSpecsNetwork_modulesAreTheDetectorsParts() throws Exception {
+    // the spec's largest resize is 64x96; the heads' widths and classes are the checkpoint's
+    Architecture net = Architectures.rcnnFpn(Architectures.Heads.MASK, 18, 0.25, 32, 64, 4, 0, false, 64, 96,
+        Architectures.DEFAULT_PROPOSALS, Architectures.DEFAULT_DETECTIONS);
+    Path root = detectorExperiment(detector("seg", 0.25), "seg", net);
+    Path out = dir.resolve("r/report.html");
+    assertThat(report(root, out)[0]).isEqualTo("0");
+    String runId = Files.list(root).findFirst().orElseThrow().getFileName().toString().substring("lottery_".length());
+    Path runDir = root.resolve("lottery_" + runId);
+    List<Map<String, String>> rows = ReportCommandTest.csv(
+        HtmlReport.filesFolder(out).resolve("figure-costs-" + runId + ".csv"));
+    assertThat(rows).hasSize(2);
+    for (Map<String, String> row : rows) {
+      Path ckpt = ExperimentLayout.checkpoint(runDir.resolve(row.get("folder")), TOTAL);
+      MacCounter.Report macs = MacCounter.count(net, TicketCheckpoint.read(ckpt).weights().toFloatTensors(), ckpt);
+      assertThat(Long.parseLong(row.get("dense_macs"))).isEqualTo(macs.denseMacs());
+      assertThat(Long.parseLong(row.get("sparse_macs"))).isEqualTo(macs.sparseMacs());
+    }
+    assertThat(Long.parseLong(rows.get(1).get("sparse_macs"))).isLessThan(Long.parseLong(rows.get(1).get("dense_macs")));
+    List<Map<String, String>> modules = ReportCommandTest.csv(
+        HtmlReport.filesFolder(out).resolve("table-modules-" + runId + ".csv"));
+    assertThat(modules.stream().map(m -> m.get("module")).toList()).containsExactly("stem", "layer1", "layer2",
+        "layer3", "layer4", "FPN", "RPN", "RoI box head", "RoI box predictor", "mask head");
+    assertThat(modules.stream().mapToDouble(m -> Double.parseDouble(m.get("share_percent"))).sum())
+        .isCloseTo(100, within(1e-9));
+    long fpn = net.parameterShapes().entrySet().stream().filter(e -> e.getKey().startsWith("backbone.fpn."))
+        .mapToLong(e -> FloatTensor.numel(e.getValue())).sum();
+    assertThat(modules.get(5).get("parameters")).isEqualTo(String.valueOf(fpn));
+  }
+
+  @Test
+  void detectorWhoseCheckpointIsNotItsSpecsNetwork_hasAMacsBoxNamingTheTensor() throws Exception {
+    // the spec says width 0.25, the checkpoint is twice as wide: the counter refuses, the sizes still show
+    Architecture wide = Architectures.rcnnFpn(Architectures.Heads.BOX, 18, 0.5, 32, 64, 4, 0, false, 64, 96,
+        Architectures.DEFAULT_PROPOSALS, Architectures.DEFAULT_DETECTIONS);
+    Path root = detectorExperiment(detector("det", 0.25), "det", wide);
+    Path out = dir.resolve("r/report.html");
+    assertThat(report(root, out)[0]).isEqualTo("0");
+    String html = Files.readString(out);
+    String runId = Files.list(root).findFirst().orElseThrow().getFileName().toString().substring("lottery_".length());
+    assertThat(box(html, "macs-" + runId)).contains("MACs not available").contains("backbone.body.conv1.weight")
+        .contains("expects");
+    assertThat(figure(html, "disk-" + runId)).contains("data-y-scale=\"log\"");
+  }
+
   private static String figure(String html, String id) {
     int f = html.indexOf("<figure id=\"" + id + "\">");
     assertThat(f).as("figure " + id).isNotNegative();
