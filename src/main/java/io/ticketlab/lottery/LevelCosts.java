@@ -150,12 +150,13 @@ public final class LevelCosts {
       }
     }
     Map<String, BitMask> mask = null;
+    String maskProblem = "no mask.tlck in " + f.name();
     Path maskFile = ExperimentLayout.mask(dir);
     if (Files.exists(maskFile)) {
       try {
         mask = TicketCheckpoint.read(maskFile).masks();
       } catch (RuntimeException e) {
-        mask = null;
+        maskProblem = maskFile + ": not readable: " + firstLine(e);
       }
     }
     Measured m = measure(dir, spec);
@@ -210,8 +211,7 @@ public final class LevelCosts {
         tensors.add(new ReportInput.Count(n, b.size(), b.size() - b.countOnes()));
       }
     } else {
-      tensorsMissing = (sparsityProblem != null ? sparsityProblem : "no sparsity.json") + " and no mask.tlck in "
-          + f.name();
+      tensorsMissing = (sparsityProblem != null ? sparsityProblem : "no sparsity.json") + ", and " + maskProblem;
     }
 
     List<ReportInput.Count> modules = new ArrayList<>();

@@ -255,16 +255,34 @@ class ReportCostsTest {
   }
 
   @Test
-  void secondReport_readsTheCache_andGivesTheSameBytes() throws Exception {
+  void secondReport_takesTheCheckpointsNumbersFromTheCache_aRewrittenCheckpointIsMeasuredAgain() throws Exception {
     Built b = build();
     Path first = dir.resolve("r1/report.html");
-    Path second = dir.resolve("r2/report.html");
     assertThat(report(b.root(), first)[0]).isEqualTo("0");
     try (var s = Files.list(dir.resolve("cache/level-costs"))) {
       assertThat(s.count()).isEqualTo(4);
     }
+    // damage the ticket's checkpoint in place, same size and time: a cached report does not read it
+    Path ticket = ExperimentLayout.checkpoint(
+        b.root().resolve("lottery_" + b.runId()).resolve("replicate_0/level_2/main"), TOTAL);
+    var time = Files.getLastModifiedTime(ticket);
+    byte[] bytes = Files.readAllBytes(ticket);
+    for (int k = bytes.length / 2; k < bytes.length / 2 + 64; k++) {
+      bytes[k] ^= 0x5a;
+    }
+    Files.write(ticket, bytes);
+    Files.setLastModifiedTime(ticket, time);
+    Path second = dir.resolve("r2/report.html");
     assertThat(report(b.root(), second)[0]).isEqualTo("0");
-    assertThat(Files.readString(second)).isEqualTo(Files.readString(first));
+    assertThat(Files.readString(second)).isEqualTo(Files.readString(first).replace("r1/", "r2/"));
+    // a checkpoint written again (a new time) is measured again: here, found damaged
+    Files.setLastModifiedTime(ticket, java.nio.file.attribute.FileTime.fromMillis(time.toMillis() + 5000));
+    Path third = dir.resolve("r3/report.html");
+    assertThat(report(b.root(), third)[0]).isEqualTo("0");
+    String costs = Files.readString(HtmlReport.filesFolder(third).resolve("figure-costs-" + b.runId() + ".csv"));
+    assertThat(costs.lines().filter(l -> l.contains("replicate_0/level_2/main,")).findFirst().orElseThrow())
+        .contains(",,,,,,,,");
+    assertThat(Files.readString(third)).contains("not readable");
   }
 
   @Test
@@ -287,6 +305,20 @@ class ReportCostsTest {
         .contains("no checkpoint_&lt;N&gt;.tlck");
     assertThat(box(html, "macs-" + b.runId())).contains("MACs not available");
     assertThat(html).doesNotContain("<figure id=\"disk-").doesNotContain("<figure id=\"layers-");
+  }
+
+  @Test
+  void ticketWithoutSparsityRecordAndMask_hasALayerBox_itsSizesStillShow() throws Exception {
+    Built b = build();
+    Path level2 = b.root().resolve("lottery_" + b.runId()).resolve("replicate_0/level_2/main");
+    Files.delete(level2.resolve("sparsity.json"));
+    Files.delete(level2.resolve("mask.tlck"));
+    Path out = dir.resolve("r/report.html");
+    assertThat(report(b.root(), out)[0]).isEqualTo("0");
+    String html = Files.readString(out);
+    assertThat(box(html, "layers-" + b.runId())).contains("no sparsity.json, and no mask.tlck in replicate_0/level_2/main");
+    assertThat(box(html, "modules-" + b.runId())).contains("no mask.tlck");
+    assertThat(ReportCommandTest.points(html, "disk-" + b.runId(), "entropy")).hasSize(4);
   }
 
   @Test
