@@ -308,7 +308,7 @@ public final class LevelCosts {
     }
     Measured m;
     try {
-      m = measure(file, TicketCheckpoint.read(file), spec);
+      m = measure(file, TicketCheckpoint.readWithoutOptimizer(file), spec);
     } catch (RuntimeException e) {
       return missing(file + ": not readable: " + firstLine(e));
     }
