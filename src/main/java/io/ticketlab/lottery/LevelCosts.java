@@ -128,7 +128,15 @@ public final class LevelCosts {
   }
 
   private ReportInput.Costs read(Request r) {
-    return read(r.experiment(), r.kind(), r.folder(), r.networkSparsityPercent(), r.spec());
+    try {
+      return read(r.experiment(), r.kind(), r.folder(), r.networkSparsityPercent(), r.spec());
+    } catch (RuntimeException e) {
+      // one level's unexpected input must not cost the rest of the report
+      String why = r.folder().dir() + ": " + firstLine(e);
+      return new ReportInput.Costs(r.experiment(), r.kind(), r.folder().replicate(), r.folder().level(),
+          r.folder().name(), r.networkSparsityPercent(), List.of(), null, why, List.of(), why, Map.of(), why, null, 0, 0,
+          why);
+    }
   }
 
   /**
@@ -179,6 +187,7 @@ public final class LevelCosts {
         }
       });
     }
+    prunable.retainAll(shapes.keySet());
     prunable.sort(java.util.Comparator.comparingInt(new ArrayList<>(shapes.keySet())::indexOf));
 
     List<ReportInput.Count> tensors = new ArrayList<>();

@@ -20,7 +20,7 @@ import java.util.Map;
  * Reads every experiment under some roots into the plain values the report draws ({@link
  * ReportInput}): each finished level or branch's {@link LevelRecord}, what kind of ticket it is
  * (direct pruning, a control branch, an ImageNet ticket or a mask transfer, from {@code spec.json})
- * and its {@code validation.csv}. A folder without a level record is still training and is listed,
+ * its {@code validation.csv} and what it costs ({@link LevelCosts}). A folder without a level record is still training and is listed,
  * never half-read; a record that cannot be read is listed with the reason and the rest is read.
  */
 public final class RunIndex {

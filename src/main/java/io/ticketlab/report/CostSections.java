@@ -48,14 +48,18 @@ final class CostSections {
     }
   }
 
+  /** The kinds of a level's own ticket (the others are control branches beside it). */
+  private static final java.util.Set<String> TICKETS = java.util.Set.of(ReportInput.DIRECT,
+      ReportInput.IMAGENET_TICKET, ReportInput.MASK_TRANSFER, ReportInput.CROSS_TASK, ReportInput.CROSS_TASK_MASK);
+
   /**
-   * The experiment's own kind (direct pruning, or its transfer kind: the kind of its {@code main} folders) at
-   * its sparsest level (lowest replicate on ties), first, then every other kind at that level and replicate.
+   * The experiment's own kind (direct pruning, or its transfer) at its sparsest level (lowest replicate on
+   * ties), first, then every other kind (the control branches) at that level and replicate.
    */
   static List<ReportInput.Costs> ticketLevel(List<ReportInput.Costs> costs) {
     ReportInput.Costs best = null;
     for (ReportInput.Costs c : costs) {
-      if (!c.folder().endsWith("/main")) {
+      if (!TICKETS.contains(c.kind())) {
         continue;
       }
       if (best == null || c.networkSparsityPercent() > best.networkSparsityPercent()
@@ -81,7 +85,8 @@ final class CostSections {
       Map<String, String> files) {
     String id = "layers-" + experiment;
     if (ticket.isEmpty()) {
-      notAvailable(body, id, "Per-layer sparsity not available: lottery_" + experiment + " has no finished level.");
+      notAvailable(body, id, "Per-layer sparsity and module shares not available: lottery_" + experiment
+          + " has no finished level of its own ticket (only control branches).");
       return;
     }
     ReportInput.Costs main = ticket.get(0);
