@@ -193,9 +193,12 @@ public final class LevelCosts {
     List<ReportInput.Count> tensors = new ArrayList<>();
     String source = null;
     String tensorsMissing = null;
-    if (shapes.isEmpty() || prunable.isEmpty()) {
+    if (shapes.isEmpty()) {
       tensorsMissing = "no final checkpoint (checkpoint_<N>.tlck) and no mask.tlck in " + f.name()
           + ": the prunable tensors and their sizes are unknown";
+    } else if (prunable.isEmpty()) {
+      tensorsMissing = "neither the final checkpoint of " + f.name() + " nor a mask.tlck holds a mask, and the spec"
+          + " names no prunable set: the prunable tensors are unknown";
     } else if (sparsity != null) {
       source = SPARSITY_JSON;
       for (String n : prunable) {
