@@ -217,7 +217,7 @@ final class LotteryCommand implements Callable<Integer> {
       if (out != null) {
         io.ticketlab.common.InputFiles.requireWritableFile(out);
       }
-      io.ticketlab.report.ReportInput input = io.ticketlab.lottery.RunIndex.scan(roots);
+      io.ticketlab.report.ReportInput input = io.ticketlab.lottery.RunIndex.scan(roots, false);
       java.util.List<io.ticketlab.report.PaperTable> tables = io.ticketlab.report.PaperTable.of(input.levels());
       String text = switch (format) {
         case "csv" -> io.ticketlab.report.PaperTable.csv(tables);

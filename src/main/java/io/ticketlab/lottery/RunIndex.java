@@ -37,12 +37,22 @@ public final class RunIndex {
    *     any root is readable (the message names the first reason)
    */
   public static ReportInput scan(List<Path> roots) {
+    return scan(roots, true);
+  }
+
+  /**
+   * Scans {@code roots}, reading each level's costs only with {@code costs} (they read every final
+   * checkpoint unless cached; {@code lottery table} needs none of them).
+   *
+   * @throws BadInputException as {@link #scan(List)}
+   */
+  public static ReportInput scan(List<Path> roots, boolean costs) {
     List<ReportInput.Level> levels = new ArrayList<>();
     List<ReportInput.ValidationCurve> curves = new ArrayList<>();
     List<String> unfinished = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     List<ReportInput.Session> provenance = new ArrayList<>();
-    List<LevelCosts.Request> costs = new ArrayList<>();
+    List<LevelCosts.Request> costRequests = new ArrayList<>();
     Map<String, String> experimentRoots = new LinkedHashMap<>();
     int experiments = 0;
     for (Path root : roots) {
@@ -61,7 +71,7 @@ public final class RunIndex {
       }
       experiments += found.size();
       for (ExperimentLayout layout : found) {
-        read(layout, levels, curves, unfinished, unreadable, provenance, costs);
+        read(layout, levels, curves, unfinished, unreadable, provenance, costRequests);
         experimentRoots.putIfAbsent(layout.runId(), root.toString());
       }
     }
@@ -72,7 +82,8 @@ public final class RunIndex {
           : "nothing readable under " + roots + ": " + unreadable.get(0));
     }
     return new ReportInput(roots.stream().map(Path::toString).toList(), levels, curves, unfinished, unreadable,
-        provenance, experimentRoots, LevelCosts.cachingIn(LevelCosts.defaultCache()).readAll(costs));
+        provenance, experimentRoots,
+        costs ? LevelCosts.cachingIn(LevelCosts.defaultCache()).readAll(costRequests) : List.of());
   }
 
   private static void read(ExperimentLayout layout, List<ReportInput.Level> levels,
