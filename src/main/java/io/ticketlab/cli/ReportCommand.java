@@ -17,13 +17,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     header = "One self-contained HTML page of the paper's tables and figures over the experiments under some roots.",
     description = {
-      "Reads every lottery_<id> experiment under each --root (level records, spec.json, validation.csv) and"
-          + " writes the page (inline SVG figures, no external resources) and the CSV of every table and"
+      "Reads every lottery_<id> experiment under each --root (level records, spec.json, validation.csv,"
+          + " sparsity.json, mask.tlck and each level's final checkpoint) and writes the page (inline SVG figures, no external resources) and the CSV of every table and"
           + " figure in NAME-files/ beside it. Folders still training are listed, not read; unreadable"
           + " records are listed with the reason and counted as warnings (exit 2 when nothing is readable).",
       "The error analyses of the dense and the sparsest detector levels (per-category AP, TIDE, keypoint errors,"
           + " from each level's results.json against data.val) are cached in NAME-files/cache/, keyed by the"
-          + " files' SHA-256: a report over unchanged runs recomputes nothing."
+          + " files' SHA-256: a report over unchanged runs recomputes nothing.",
+      "The disk sizes and MACs of each checkpoint are cached in ~/.cache/ticketlab/level-costs (or"
+          + " $TICKETLAB_CACHE/level-costs), keyed by the checkpoint's path, size and modification time."
     })
 final class ReportCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -20,7 +20,7 @@ import java.util.Map;
  * Reads every experiment under some roots into the plain values the report draws ({@link
  * ReportInput}): each finished level or branch's {@link LevelRecord}, what kind of ticket it is
  * (direct pruning, a control branch, an ImageNet ticket or a mask transfer, from {@code spec.json})
- * and its {@code validation.csv}. A folder without a level record is still training and is listed,
+ * its {@code validation.csv} and what it costs ({@link LevelCosts}). A folder without a level record is still training and is listed,
  * never half-read; a record that cannot be read is listed with the reason and the rest is read.
  */
 public final class RunIndex {
@@ -41,8 +41,9 @@ public final class RunIndex {
   }
 
   /**
-   * Scans {@code roots}, with the error analyses of the detector levels the report compares ({@link
-   * LevelAnalyses}) cached under {@code analysisCache} (null: computed, not cached).
+   * Scans {@code roots} for the report: with the error analyses of the detector levels the report
+   * compares ({@link LevelAnalyses}) cached under {@code analysisCache} (null: computed, not cached),
+   * and each level's costs ({@link LevelCosts}, cached in {@link LevelCosts#defaultCache()}).
    *
    * @throws BadInputException as {@link #scan(List)}
    */
@@ -50,14 +51,15 @@ public final class RunIndex {
     return scan(roots, analysisCache, true);
   }
 
-  private static ReportInput scan(List<Path> roots, Path analysisCache, boolean analyze) {
-    LevelAnalyses analyzer = analyze ? new LevelAnalyses(analysisCache) : null;
+  private static ReportInput scan(List<Path> roots, Path analysisCache, boolean full) {
+    LevelAnalyses analyzer = full ? new LevelAnalyses(analysisCache) : null;
     List<ReportInput.LevelAnalysis> analyses = new ArrayList<>();
     List<ReportInput.Level> levels = new ArrayList<>();
     List<ReportInput.ValidationCurve> curves = new ArrayList<>();
     List<String> unfinished = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     List<ReportInput.Session> provenance = new ArrayList<>();
+    List<LevelCosts.Request> costRequests = new ArrayList<>();
     Map<String, String> experimentRoots = new LinkedHashMap<>();
     int experiments = 0;
     for (Path root : roots) {
@@ -76,7 +78,7 @@ public final class RunIndex {
       }
       experiments += found.size();
       for (ExperimentLayout layout : found) {
-        read(layout, levels, curves, unfinished, unreadable, provenance, analyzer, analyses);
+        read(layout, levels, curves, unfinished, unreadable, provenance, analyzer, analyses, costRequests);
         experimentRoots.putIfAbsent(layout.runId(), root.toString());
       }
     }
@@ -87,12 +89,14 @@ public final class RunIndex {
           : "nothing readable under " + roots + ": " + unreadable.get(0));
     }
     return new ReportInput(roots.stream().map(Path::toString).toList(), levels, curves, unfinished, unreadable,
-        provenance, experimentRoots, analyses);
+        provenance, experimentRoots, analyses,
+        full ? LevelCosts.cachingIn(LevelCosts.defaultCache()).readAll(costRequests) : List.of());
   }
 
   private static void read(ExperimentLayout layout, List<ReportInput.Level> levels,
       List<ReportInput.ValidationCurve> curves, List<String> unfinished, List<String> unreadable,
-      List<ReportInput.Session> provenance, LevelAnalyses analyzer, List<ReportInput.LevelAnalysis> analyses) {
+      List<ReportInput.Session> provenance, LevelAnalyses analyzer, List<ReportInput.LevelAnalysis> analyses,
+      List<LevelCosts.Request> costs) {
     String task;
     String transferKind = null;
     ExperimentSpec spec = null;
@@ -154,6 +158,7 @@ public final class RunIndex {
           r.prunePercent(), r.networkSparsityPercent(), r.metricName(), finite(r.metrics()), f.name(), evaluation);
       levels.add(level);
       detectorLevels.put(level, f.dir());
+      costs.add(new LevelCosts.Request(layout.runId(), kind, f, r.networkSparsityPercent(), spec));
       if (Files.exists(Provenance.file(f.dir()))) {
         try {
           for (Provenance.Session p : Provenance.read(f.dir()).sessions()) {

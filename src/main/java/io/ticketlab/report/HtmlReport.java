@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * per kind of ticket: direct pruning, each control branch, ImageNet ticket, mask transfer; ± std
  * error bars), AP by object size (APs/APm/APl of each level's {@code eval.json} and their change from
  * the dense network, paper Fig. 4), and convergence (validation loss and AP per iteration, from
- * {@code validation.csv}).
+ * {@code validation.csv}), and the ticket's structure and costs ({@link CostSections}).
  * Metrics are shown in % (level records hold fractions). The same input gives the same bytes.
  */
 public final class HtmlReport {
@@ -140,6 +140,7 @@ public final class HtmlReport {
     ErrorSections.append(input, body, files);
     body.append("<h2 id=\"convergence\">Convergence</h2>\n");
     convergence(input.curves(), input.levels(), body, files);
+    CostSections.append(input, body, files);
     body.append("<h2 id=\"runs\">Runs not in the report</h2>\n");
     statusSection(input, body);
     provenanceSection(input.provenance(), body, files);

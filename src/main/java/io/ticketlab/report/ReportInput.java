@@ -17,10 +17,11 @@ import java.util.Map;
  * @param provenance one entry per process that worked in a reported folder ({@code provenance.json})
  * @param experimentRoots run id → the root it was found under (for the commands of "not run" boxes)
  * @param analyses the error analyses of the detector levels the report compares ({@link LevelAnalysis})
+ * @param costs the cost and ticket-structure numbers of every finished level or branch, in scan order
  */
 public record ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves,
     List<String> unfinished, List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots,
-    List<LevelAnalysis> analyses) {
+    List<LevelAnalysis> analyses, List<Costs> costs) {
 
   public ReportInput {
     analyses = List.copyOf(analyses);
@@ -31,12 +32,57 @@ public record ReportInput(List<String> roots, List<Level> levels, List<Validatio
     unreadable = List.copyOf(unreadable);
     provenance = List.copyOf(provenance);
     experimentRoots = Map.copyOf(experimentRoots);
+    costs = List.copyOf(costs);
   }
 
-  /** A report without error analyses. */
+  /**
+   * Parameters and zero-valued parameters of a tensor or of a module of the network.
+   *
+   * @param name a tensor's torchvision name, or a module's ({@code layer3}, {@code FPN}, {@code RPN}, ...)
+   * @param parameters its number of values
+   * @param zeros how many of them are zero (the paper's sparsity: {@code == 0}, so -0.0 too)
+   */
+  public record Count(String name, long parameters, long zeros) {
+    /** Zeros over parameters, in % (0 for an empty count). */
+    public double sparsityPercent() {
+      return parameters == 0 ? 0 : 100.0 * zeros / parameters;
+    }
+  }
+
+  /**
+   * What a finished level or branch costs and how its ticket is spread over the network, from its
+   * {@code sparsity.json}, {@code mask.tlck} and final checkpoint: each prunable tensor's sparsity (paper
+   * Fig. 2c), each module's parameters and sparsity (paper Table 3), the final weights' bytes in every sparse
+   * format and the MACs per image (supplementary Fig. 4). A part whose inputs are missing is empty and its
+   * {@code ...Missing} says why (null when present).
+   *
+   * @param folder the level's folder relative to its experiment, as {@link Level#folder()}
+   * @param networkSparsityPercent the level record's network sparsity
+   * @param tensors the tensors the level's mask covers (the prunable set), in network order
+   * @param tensorsSource where the zeros of {@code tensors} come from: {@code sparsity.json} or {@code mask.tlck}
+   * @param modules every module of the network in network order; all parameters (biases and norms too, not
+   *     the batch-norm running statistics), their zeros from the same source as {@code tensors}
+   * @param formatBytes file bytes of the final checkpoint's weights in each sparse format (as {@code ticketlab
+   *     size} measures them), in {@code storage.SparseFormats} order
+   * @param architecture the network MACs are counted on, with its input ({@code resnet18, 3x224x224})
+   * @param denseMacs dense multiply-accumulates per image (0 when not available)
+   * @param sparseMacs the same with each layer's weight density (0 when not available)
+   */
+  public record Costs(String experiment, String kind, int replicate, int level, String folder,
+      double networkSparsityPercent, List<Count> tensors, String tensorsSource, String tensorsMissing,
+      List<Count> modules, String modulesMissing, Map<String, Long> formatBytes, String sizesMissing,
+      String architecture, long denseMacs, long sparseMacs, String macsMissing) {
+    public Costs {
+      tensors = List.copyOf(tensors);
+      modules = List.copyOf(modules);
+      formatBytes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(formatBytes));
+    }
+  }
+
+  /** A report without error analyses and costs. */
   public ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves, List<String> unfinished,
       List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots) {
-    this(roots, levels, curves, unfinished, unreadable, provenance, experimentRoots, List.of());
+    this(roots, levels, curves, unfinished, unreadable, provenance, experimentRoots, List.of(), List.of());
   }
 
   /**

@@ -8,7 +8,8 @@ import java.util.Locale;
  * A line plot with markers and ± error bars written as inline SVG text for an HTML page (no fonts to embed, no
  * external resources, byte-identical for the same input). Axes and labels use {@code currentColor}
  * so the figure follows the page's light or dark colours; each point carries its values as
- * {@code data-x}/{@code data-y}/{@code data-err} attributes, for readers and tests.
+ * {@code data-x}/{@code data-y}/{@code data-err} attributes, for readers and tests. The y axis is linear, or
+ * logarithmic ({@link #renderLogY}: decade ticks, for quantities over orders of magnitude such as bytes on disk).
  */
 final class SvgPlot {
   static final int WIDTH = 640;
@@ -27,6 +28,25 @@ final class SvgPlot {
   private SvgPlot() {}
 
   static String render(String title, String xLabel, String yLabel, List<Series> series) {
+    return render(title, xLabel, yLabel, series, false);
+  }
+
+  /**
+   * The plot with a base-10 logarithmic y axis: ticks at the powers of ten covering the data, equal
+   * distances for equal ratios. Points with y ≤ 0 cannot be drawn and are left out; error bars are
+   * not drawn. The svg element carries {@code data-y-scale="log"}.
+   */
+  static String renderLogY(String title, String xLabel, String yLabel, List<Series> series) {
+    List<Series> positive = new ArrayList<>();
+    for (Series s : series) {
+      positive.add(new Series(s.name(), s.color(),
+          s.points().stream().filter(p -> p.y() > 0 && Double.isFinite(p.y()))
+              .map(p -> new Point(p.x(), p.y(), Double.NaN)).toList()));
+    }
+    return render(title, xLabel, yLabel, positive, true);
+  }
+
+  private static String render(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
     double xMin = Double.POSITIVE_INFINITY;
     double xMax = Double.NEGATIVE_INFINITY;
     double yMin = Double.POSITIVE_INFINITY;
@@ -43,25 +63,26 @@ final class SvgPlot {
     if (!Double.isFinite(xMin)) {
       xMin = 0;
       xMax = 1;
-      yMin = 0;
-      yMax = 1;
+      yMin = logY ? 1 : 0;
+      yMax = logY ? 10 : 1;
     }
     double[] xt = ticks(xMin, xMax);
-    double[] yt = ticks(yMin, yMax);
+    double[] yt = logY ? logTicks(yMin, yMax) : ticks(yMin, yMax);
     double x0 = xt[0];
     double x1 = xt[xt.length - 1];
-    double y0 = yt[0];
-    double y1 = yt[yt.length - 1];
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
+    java.util.function.DoubleUnaryOperator scale = logY ? Math::log10 : v -> v;
+    double y0 = scale.applyAsDouble(yt[0]);
+    double y1 = scale.applyAsDouble(yt[yt.length - 1]);
     java.util.function.DoubleUnaryOperator px = v -> LEFT + (v - x0) / (x1 - x0) * plotW;
-    java.util.function.DoubleUnaryOperator py = v -> TOP + plotH - (v - y0) / (y1 - y0) * plotH;
+    java.util.function.DoubleUnaryOperator py = v -> TOP + plotH - (scale.applyAsDouble(v) - y0) / (y1 - y0) * plotH;
 
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT,
-        "<svg class=\"plot\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+        "<svg class=\"plot\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"%s"
             + " role=\"img\" aria-label=\"%s\" font-family=\"sans-serif\" font-size=\"13\">%n",
-        WIDTH, HEIGHT, WIDTH, HEIGHT, Html.escape(title)));
+        WIDTH, HEIGHT, WIDTH, HEIGHT, logY ? " data-y-scale=\"log\"" : "", Html.escape(title)));
     sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" text-anchor=\"middle\" font-size=\"15\""
         + " font-weight=\"bold\" fill=\"currentColor\">%s</text>%n", LEFT + plotW / 2, Html.escape(title)));
     // grid and ticks
@@ -70,7 +91,7 @@ final class SvgPlot {
       sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.2f\" x2=\"%d\" y2=\"%.2f\" stroke=\"currentColor\""
           + " stroke-opacity=\"0.15\"/>%n", LEFT, y, LEFT + plotW, y));
       sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.2f\" text-anchor=\"end\" fill=\"currentColor\">%s</text>%n",
-          LEFT - 6, y + 4, tick(t)));
+          LEFT - 6, y + 4, logY ? powerTick(t) : tick(t)));
     }
     for (double t : xt) {
       double x = px.applyAsDouble(t);
@@ -143,6 +164,26 @@ final class SvgPlot {
       t[i] = start + i * step;
     }
     return t;
+  }
+
+  /** The powers of ten from the one at or below {@code lo} to the one at or above {@code hi}, at least two. */
+  static double[] logTicks(double lo, double hi) {
+    if (!(lo > 0) || !(hi >= lo)) {
+      throw new IllegalArgumentException("a log axis needs 0 < lo <= hi, got " + lo + ", " + hi);
+    }
+    int from = (int) Math.floor(Math.log10(lo) + 1e-9);
+    int to = Math.max(from + 1, (int) Math.ceil(Math.log10(hi) - 1e-9));
+    double[] t = new double[to - from + 1];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = Math.pow(10, from + i);
+    }
+    return t;
+  }
+
+  /** A power of ten as a tick label: 1, 10, 100, 1000, then 1e4, 1e5, ... (and 0.1, 0.01, then 1e-3, ...). */
+  private static String powerTick(double v) {
+    int e = (int) Math.round(Math.log10(v));
+    return e >= 0 && e <= 3 ? tick(v) : e < 0 && e >= -2 ? tick(v) : "1e" + e;
   }
 
   private static String tick(double v) {

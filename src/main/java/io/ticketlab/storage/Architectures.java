@@ -73,17 +73,93 @@ public final class Architectures {
 
   /** torchvision's {@code resnetN} classifier (1000 classes) for a 3×height×width input. */
   public static Architecture resnet(int depth, int height, int width) {
+    return resnet(depth, height, width, 1.0, 1000);
+  }
+
+  /**
+   * A ResNet classifier of {@code classes} classes whose channel counts are torchvision's times
+   * {@code widthMultiplier}, rounded as {@code model.backbone.ResNetConfig} rounds them (at least 1):
+   * the small networks of tests and synthetic runs.
+   */
+  public static Architecture resnet(int depth, int height, int width, double widthMultiplier, int classes) {
+    if (!(widthMultiplier > 0) || classes <= 0) {
+      throw BadInputException.of(null, null, "ResNet width multiplier, classes", widthMultiplier + ", " + classes,
+          "must be positive");
+    }
     Net net = new Net(false);
-    Stage[] stages = body(net, "", depth, height, width);
+    Stage[] stages = stages(net, "", depth, 0, 4, 3, height, width, 1, widthMultiplier);
     Stage last = stages[stages.length - 1];
-    net.linear("fc", "fc", last.channels, 1000, 1, true);
-    return net.build("resnet" + depth, "3x" + height + "x" + width);
+    net.linear("fc", "fc", last.channels, classes, 1, true);
+    String name = "resnet" + depth + (widthMultiplier == 1.0 ? "" : "-w" + widthMultiplier)
+        + (classes == 1000 ? "" : " (" + classes + " classes)");
+    return net.build(name, "3x" + height + "x" + width);
   }
 
   /** torchvision's {@code fasterrcnn_resnetN_fpn} (91 COCO classes). */
   public static Architecture fasterRcnnFpn(int depth, int height, int width, int proposals) {
-    Net net = detector(depth, height, width, proposals, 91);
-    return net.build("fasterrcnn_resnet" + depth + "_fpn", input(height, width, proposals, -1));
+    return rcnnFpn(Heads.BOX, depth, 1.0, 256, 1024, 91, 0, false, height, width, proposals, 0);
+  }
+
+  /** The heads on top of an FPN detector's box head: none (Faster R-CNN), masks or keypoints. */
+  public enum Heads {
+    BOX("fasterrcnn"),
+    MASK("maskrcnn"),
+    KEYPOINT("keypointrcnn");
+
+    private final String prefix;
+
+    Heads(String prefix) {
+      this.prefix = prefix;
+    }
+  }
+
+  /**
+   * A ResNet-FPN Faster, Mask or Keypoint R-CNN of any size, as {@code model.detector.Detectors} builds it
+   * from a {@code DetectorSpec}: ResNet channels times {@code widthMultiplier}, {@code fpnChannels} FPN
+   * outputs (also the RPN's shared conv and the mask head's width; the keypoint head's is twice it), a
+   * two-MLP box head of {@code representationSize}, {@code classes} classes with the background, {@code
+   * keypoints} keypoints (Keypoint R-CNN), and 2 objectness logits per anchor with {@code softmaxObjectness}
+   * (else 1). torchvision's models are widths 1.0, 256 and 1024, 91 classes (2 and 17 keypoints for
+   * Keypoint R-CNN).
+   */
+  public static Architecture rcnnFpn(Heads heads, int depth, double widthMultiplier, int fpnChannels,
+      int representationSize, int classes, int keypoints, boolean softmaxObjectness, int height, int width,
+      int proposals, int detections) {
+    if (!(widthMultiplier > 0) || fpnChannels <= 0 || representationSize <= 0 || classes <= 0
+        || (heads == Heads.KEYPOINT && keypoints <= 0)) {
+      throw BadInputException.of(null, null, "detector widths, classes, keypoints",
+          widthMultiplier + ", " + fpnChannels + ", " + representationSize + ", " + classes + ", " + keypoints,
+          "must be positive");
+    }
+    Net net = detector(depth, widthMultiplier, fpnChannels, representationSize, softmaxObjectness, height, width,
+        proposals, classes);
+    int size = 14;
+    if (heads == Heads.MASK) {
+      for (int i = 0; i < 4; i++) {
+        net.conv("roi_heads.mask_head." + i + ".0", "mask_head", fpnChannels, fpnChannels, 3, 1, 1, 1, size, size,
+            detections, true);
+      }
+      Layer up = net.convTranspose("roi_heads.mask_predictor.conv5_mask", "mask_predictor", fpnChannels, fpnChannels,
+          2, 2, 0, size, size, detections);
+      net.conv("roi_heads.mask_predictor.mask_fcn_logits", "mask_predictor", fpnChannels, classes, 1, 1, 0, 1,
+          up.outputHeight(), up.outputWidth(), detections, true);
+    } else if (heads == Heads.KEYPOINT) {
+      int in = fpnChannels;
+      for (int i = 0; i < 8; i++) {
+        net.conv("roi_heads.keypoint_head." + (2 * i), "keypoint_head", in, 2 * fpnChannels, 3, 1, 1, 1, size, size,
+            detections, true);
+        in = 2 * fpnChannels;
+      }
+      net.convTranspose("roi_heads.keypoint_predictor.kps_score_lowres", "keypoint_predictor", in, keypoints, 4, 2, 1,
+          size, size, detections);
+    }
+    boolean standard = widthMultiplier == 1.0 && fpnChannels == 256 && representationSize == 1024
+        && classes == (heads == Heads.KEYPOINT ? 2 : 91) && (heads != Heads.KEYPOINT || keypoints == 17)
+        && !softmaxObjectness;
+    String name = heads.prefix + "_resnet" + depth + "_fpn" + (standard ? "" : String.format(Locale.ROOT,
+        " (width %s, FPN %d, box head %d, %d classes%s%s)", widthMultiplier, fpnChannels, representationSize, classes,
+        heads == Heads.KEYPOINT ? ", " + keypoints + " keypoints" : "", softmaxObjectness ? ", softmax objectness" : ""));
+    return net.build(name, input(height, width, proposals, heads == Heads.BOX ? -1 : detections));
   }
 
   /** Pascal VOC's 20 classes and the background. */
@@ -98,46 +174,39 @@ public final class Architectures {
    */
   public static Architecture fasterRcnnC4(
       int depth, int height, int width, int proposals, int classes, boolean softmaxObjectness) {
+    return fasterRcnnC4(depth, 1.0, height, width, proposals, classes, softmaxObjectness);
+  }
+
+  /**
+   * The C4 model with ResNet channels (and the RPN's 512-wide shared conv) times {@code widthMultiplier},
+   * rounded as {@code model.detector.Detectors} rounds them.
+   */
+  public static Architecture fasterRcnnC4(
+      int depth, double widthMultiplier, int height, int width, int proposals, int classes, boolean softmaxObjectness) {
     Net net = new Net(true);
-    Stage c4 = stages(net, "backbone.body.", depth, 0, 3, 3, pad32(height), pad32(width), 1)[2];
+    Stage c4 = stages(net, "backbone.body.", depth, 0, 3, 3, pad32(height), pad32(width), 1, widthMultiplier)[2];
     int anchors = 9;
-    net.conv("rpn.head.conv.0.0", "rpn", c4.channels, 512, 3, 1, 1, 1, c4.height, c4.width, 1, true);
-    net.conv("rpn.head.cls_logits", "rpn", 512, softmaxObjectness ? 2 * anchors : anchors, 1, 1, 0, 1,
+    int hidden = scaled(512, widthMultiplier);
+    net.conv("rpn.head.conv.0.0", "rpn", c4.channels, hidden, 3, 1, 1, 1, c4.height, c4.width, 1, true);
+    net.conv("rpn.head.cls_logits", "rpn", hidden, softmaxObjectness ? 2 * anchors : anchors, 1, 1, 0, 1,
         c4.height, c4.width, 1, true);
-    net.conv("rpn.head.bbox_pred", "rpn", 512, 4 * anchors, 1, 1, 0, 1, c4.height, c4.width, 1, true);
-    Stage top = stages(net, "roi_heads.box_head.", depth, 3, 4, c4.channels, 7, 7, proposals)[3];
+    net.conv("rpn.head.bbox_pred", "rpn", hidden, 4 * anchors, 1, 1, 0, 1, c4.height, c4.width, 1, true);
+    Stage top = stages(net, "roi_heads.box_head.", depth, 3, 4, c4.channels, 7, 7, proposals, widthMultiplier)[3];
     net.linear("roi_heads.box_predictor.cls_score", "box_predictor", top.channels, classes, proposals, true);
     net.linear("roi_heads.box_predictor.bbox_pred", "box_predictor", top.channels, 4 * classes, proposals, true);
-    String name = "fasterrcnn_resnet" + depth + "_c4" + (softmaxObjectness ? " (softmax objectness)" : "");
+    String name = "fasterrcnn_resnet" + depth + "_c4" + (widthMultiplier == 1.0 ? "" : "-w" + widthMultiplier)
+        + (softmaxObjectness ? " (softmax objectness)" : "");
     return net.build(name, input(height, width, proposals, -1));
   }
 
   /** torchvision's {@code maskrcnn_resnetN_fpn} (91 COCO classes). */
   public static Architecture maskRcnnFpn(int depth, int height, int width, int proposals, int detections) {
-    Net net = detector(depth, height, width, proposals, 91);
-    int size = 14;
-    for (int i = 0; i < 4; i++) {
-      net.conv("roi_heads.mask_head." + i + ".0", "mask_head", 256, 256, 3, 1, 1, 1, size, size, detections, true);
-    }
-    Layer up = net.convTranspose("roi_heads.mask_predictor.conv5_mask", "mask_predictor", 256, 256, 2, 2, 0,
-        size, size, detections);
-    net.conv("roi_heads.mask_predictor.mask_fcn_logits", "mask_predictor", 256, 91, 1, 1, 0, 1,
-        up.outputHeight(), up.outputWidth(), detections, true);
-    return net.build("maskrcnn_resnet" + depth + "_fpn", input(height, width, proposals, detections));
+    return rcnnFpn(Heads.MASK, depth, 1.0, 256, 1024, 91, 0, false, height, width, proposals, detections);
   }
 
   /** torchvision's {@code keypointrcnn_resnetN_fpn} (person + background, 17 keypoints). */
   public static Architecture keypointRcnnFpn(int depth, int height, int width, int proposals, int detections) {
-    Net net = detector(depth, height, width, proposals, 2);
-    int size = 14;
-    int in = 256;
-    for (int i = 0; i < 8; i++) {
-      net.conv("roi_heads.keypoint_head." + (2 * i), "keypoint_head", in, 512, 3, 1, 1, 1, size, size, detections, true);
-      in = 512;
-    }
-    net.convTranspose("roi_heads.keypoint_predictor.kps_score_lowres", "keypoint_predictor", 512, 17, 4, 2, 1,
-        size, size, detections);
-    return net.build("keypointrcnn_resnet" + depth + "_fpn", input(height, width, proposals, detections));
+    return rcnnFpn(Heads.KEYPOINT, depth, 1.0, 256, 1024, 2, 17, false, height, width, proposals, detections);
   }
 
   private static String input(int height, int width, int proposals, int detections) {
@@ -149,17 +218,18 @@ public final class Architectures {
     return (x + 31) / 32 * 32;
   }
 
-  private static Net detector(int depth, int height, int width, int proposals, int classes) {
+  private static Net detector(int depth, double widthMultiplier, int fpn, int representation,
+      boolean softmaxObjectness, int height, int width, int proposals, int classes) {
     Net net = new Net(true);
-    Stage[] c = body(net, "backbone.body.", depth, pad32(height), pad32(width));
+    Stage[] c = stages(net, "backbone.body.", depth, 0, 4, 3, pad32(height), pad32(width), 1, widthMultiplier);
     int[] levelH = new int[5];
     int[] levelW = new int[5];
     for (int i = 0; i < 4; i++) {
-      net.conv("backbone.fpn.inner_blocks." + i + ".0", "fpn", c[i].channels, 256, 1, 1, 0, 1,
+      net.conv("backbone.fpn.inner_blocks." + i + ".0", "fpn", c[i].channels, fpn, 1, 1, 0, 1,
           c[i].height, c[i].width, 1, true);
     }
     for (int i = 0; i < 4; i++) {
-      net.conv("backbone.fpn.layer_blocks." + i + ".0", "fpn", 256, 256, 3, 1, 1, 1,
+      net.conv("backbone.fpn.layer_blocks." + i + ".0", "fpn", fpn, fpn, 3, 1, 1, 1,
           c[i].height, c[i].width, 1, true);
       levelH[i] = c[i].height;
       levelW[i] = c[i].width;
@@ -168,23 +238,19 @@ public final class Architectures {
     levelW[4] = (levelW[3] - 1) / 2 + 1;
     int anchors = 3;
     for (int l = 0; l < 5; l++) {
-      net.conv("rpn.head.conv.0.0", "rpn", 256, 256, 3, 1, 1, 1, levelH[l], levelW[l], 1, true);
-      net.conv("rpn.head.cls_logits", "rpn", 256, anchors, 1, 1, 0, 1, levelH[l], levelW[l], 1, true);
-      net.conv("rpn.head.bbox_pred", "rpn", 256, 4 * anchors, 1, 1, 0, 1, levelH[l], levelW[l], 1, true);
+      net.conv("rpn.head.conv.0.0", "rpn", fpn, fpn, 3, 1, 1, 1, levelH[l], levelW[l], 1, true);
+      net.conv("rpn.head.cls_logits", "rpn", fpn, softmaxObjectness ? 2 * anchors : anchors, 1, 1, 0, 1,
+          levelH[l], levelW[l], 1, true);
+      net.conv("rpn.head.bbox_pred", "rpn", fpn, 4 * anchors, 1, 1, 0, 1, levelH[l], levelW[l], 1, true);
     }
-    net.linear("roi_heads.box_head.fc6", "box_head", 256 * 7 * 7, 1024, proposals, true);
-    net.linear("roi_heads.box_head.fc7", "box_head", 1024, 1024, proposals, true);
-    net.linear("roi_heads.box_predictor.cls_score", "box_predictor", 1024, classes, proposals, true);
-    net.linear("roi_heads.box_predictor.bbox_pred", "box_predictor", 1024, 4 * classes, proposals, true);
+    net.linear("roi_heads.box_head.fc6", "box_head", fpn * 7 * 7, representation, proposals, true);
+    net.linear("roi_heads.box_head.fc7", "box_head", representation, representation, proposals, true);
+    net.linear("roi_heads.box_predictor.cls_score", "box_predictor", representation, classes, proposals, true);
+    net.linear("roi_heads.box_predictor.bbox_pred", "box_predictor", representation, 4 * classes, proposals, true);
     return net;
   }
 
   private record Stage(int channels, int height, int width) {}
-
-  /** Stem and layer1–4 of torchvision's ResNet; returns the outputs of layer1–4. */
-  private static Stage[] body(Net net, String prefix, int depth, int height, int width) {
-    return stages(net, prefix, depth, 0, 4, 3, height, width, 1);
-  }
 
   /**
    * Stages {@code from..to−1} (0 = layer1) of torchvision's ResNet under {@code prefix}, preceded
@@ -194,6 +260,15 @@ public final class Architectures {
    */
   private static Stage[] stages(Net net, String prefix, int depth, int from, int to, int in, int height,
       int width, long instances) {
+    return stages(net, prefix, depth, from, to, in, height, width, instances, 1.0);
+  }
+
+  private static int scaled(int channels, double widthMultiplier) {
+    return Math.max(1, (int) Math.round(channels * widthMultiplier));
+  }
+
+  private static Stage[] stages(Net net, String prefix, int depth, int from, int to, int in, int height,
+      int width, long instances, double widthMultiplier) {
     int[] blocks;
     boolean bottleneck;
     switch (depth) {
@@ -207,16 +282,17 @@ public final class Architectures {
     int h = height;
     int w = width;
     if (from == 0) {
-      Layer stem = net.conv(prefix + "conv1", "stem", in, 64, 7, 2, 3, 1, height, width, instances, false);
-      net.batchNorm(prefix + "bn1", 64);
+      int stemChannels = scaled(64, widthMultiplier);
+      Layer stem = net.conv(prefix + "conv1", "stem", in, stemChannels, 7, 2, 3, 1, height, width, instances, false);
+      net.batchNorm(prefix + "bn1", stemChannels);
       h = (stem.outputHeight() + 2 - 3) / 2 + 1; // max pool 3x3, stride 2, padding 1
       w = (stem.outputWidth() + 2 - 3) / 2 + 1;
-      in = 64;
+      in = stemChannels;
     }
     int expansion = bottleneck ? 4 : 1;
     Stage[] out = new Stage[4];
     for (int s = from; s < to; s++) {
-      int planes = 64 << s;
+      int planes = scaled(64 << s, widthMultiplier);
       String group = "layer" + (s + 1);
       for (int b = 0; b < blocks[s]; b++) {
         int stride = b == 0 && s > 0 ? 2 : 1;

@@ -209,4 +209,20 @@ class MacCounterTest {
         .mapToLong(Layer::denseMacs).sum();
     assertThat(rpnConv).isEqualTo(38L * 64 * 512 * 256 * 9);
   }
+
+  @Test
+  void narrowResNet_scalesChannelsAsTheModelDoes_keepsTheNames() {
+    Architecture narrow = Architectures.resnet(18, 32, 32, 0.125, 10);
+    Map<String, int[]> shapes = narrow.parameterShapes();
+    assertThat(shapes.keySet()).containsExactlyElementsOf(Architectures.resnet(18, 32, 32).parameterShapes().keySet());
+    io.ticketlab.model.backbone.ResNetConfig model = new io.ticketlab.model.backbone.ResNetConfig(18, 0.125, 10, false, 3);
+    assertThat(shapes.get("conv1.weight")).containsExactly(model.stemChannels(), 3, 7, 7);
+    assertThat(shapes.get("layer4.0.conv1.weight")).containsExactly(model.planes(3), model.planes(2), 3, 3);
+    assertThat(shapes.get("layer4.0.downsample.0.weight")).containsExactly(64, 32, 1, 1);
+    assertThat(shapes.get("fc.weight")).containsExactly(10, 64);
+    assertThat(Architectures.resnet(50, 64, 64, 0.5, 7).parameterShapes().get("layer1.0.conv3.weight"))
+        .containsExactly(128, 32, 1, 1);
+    // the stem at 32x32: 8 output channels on a 16x16 map, 49·3 MACs each
+    assertThat(narrow.layers().get(0).denseMacs()).isEqualTo(8L * 16 * 16 * 3 * 49);
+  }
 }

@@ -233,6 +233,20 @@ public record TicketCheckpoint(
    *     version, or is damaged or truncated (naming the tensor concerned)
    */
   public static TicketCheckpoint read(Path file) {
+    return read(file, false);
+  }
+
+  /**
+   * Reads the weights and masks of a checkpoint written by {@link #write}, skipping the bytes of its
+   * optimizer state unread and unchecked (its optimizer state comes back empty): half the reading of a
+   * training checkpoint for what needs only the network ({@code ticketlab report}'s sizes and MACs).
+   * Everything that is read is checked as {@link #read} checks it.
+   */
+  public static TicketCheckpoint readWithoutOptimizer(Path file) {
+    return read(file, true);
+  }
+
+  private static TicketCheckpoint read(Path file, boolean skipOptimizer) {
     long fileSize;
     try {
       fileSize = Files.size(InputFiles.requireFile(file));
@@ -273,7 +287,7 @@ public record TicketCheckpoint(
         throw BadInputException.of(file, "header", null, null,
             "header checksum mismatch: the file is damaged");
       }
-      return readBody(file, in, fileSize - 20 - headerLength, JSON.readTree(json));
+      return readBody(file, in, fileSize - 20 - headerLength, JSON.readTree(json), skipOptimizer);
     } catch (JsonProcessingException e) {
       throw BadInputException.of(file, "header", null, null,
           "malformed header JSON: " + e.getOriginalMessage());
@@ -283,7 +297,7 @@ public record TicketCheckpoint(
   }
 
   private static TicketCheckpoint readBody(Path file, InputStream in, long available,
-      JsonNode header) throws IOException {
+      JsonNode header, boolean skipOptimizer) throws IOException {
     long step = requireLong(file, header, "step");
     long dataLength = requireLong(file, header, "dataLength");
     JsonNode hash = header.get("configHash");
@@ -339,6 +353,11 @@ public record TicketCheckpoint(
         throw BadInputException.of(file, where, null, null,
             "truncated file: the tensor needs bytes " + offset + ".." + (offset + length)
                 + " of the data section, which has " + available);
+      }
+      if (skipOptimizer && section.equals(OPTIMIZER)) {
+        in.skipNBytes(length);
+        offset += length;
+        continue;
       }
       byte[] bytes = in.readNBytes((int) length);
       if (bytes.length != length) {

@@ -60,6 +60,29 @@ class TicketCheckpointTest {
   }
 
   @Test
+  void readWithoutOptimizer_givesTheWeightsAndMasks_leavesTheOptimizerUnread() throws IOException {
+    TicketCheckpoint c = sample();
+    Path file = dir.resolve("ckpt.tlckpt");
+    c.write(file);
+    TicketCheckpoint back = TicketCheckpoint.readWithoutOptimizer(file);
+    assertThat(back.weights()).isEqualTo(c.weights());
+    assertThat(back.masks()).isEqualTo(c.masks());
+    assertThat(back.step()).isEqualTo(c.step());
+    assertThat(back.optimizerState().size()).isZero();
+    // a damaged optimizer tensor is not seen; a damaged weight still is
+    byte[] b = Files.readAllBytes(file);
+    b[b.length - 2] ^= 0x10; // inside the last optimizer tensor
+    Files.write(file, b);
+    assertThat(TicketCheckpoint.readWithoutOptimizer(file).weights()).isEqualTo(c.weights());
+    assertThatThrownBy(() -> TicketCheckpoint.read(file)).hasMessageContaining("optimizer/flags");
+    int dataStart = 20 + ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(12);
+    b[dataStart + 9] ^= 0x10;
+    Files.write(file, b);
+    assertThatThrownBy(() -> TicketCheckpoint.readWithoutOptimizer(file)).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("weights/conv1.weight");
+  }
+
+  @Test
   void weightsOnly_roundTrip() throws IOException {
     TicketCheckpoint c = TicketCheckpoint.of(
         StateDict.ofFloats(Map.of("w", new FloatTensor(new int[] {3}, new float[] {1, 2, 3}))), 0, "");
