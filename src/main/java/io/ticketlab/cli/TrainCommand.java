@@ -84,6 +84,11 @@ final class TrainCommand implements Runnable {
     @Option(names = "--schedule", description = "cosine or step (default: " + Defaults.CLASSIFY_SCHEDULE + ": x0.1 at each --milestones).")
     String schedule;
 
+    @Option(names = "--crop-scale", paramLabel = "S", description = "Smallest area fraction of a RandomResizedCrop"
+        + " training crop (default: " + Defaults.CROP_SCALE + ", ImageNet's; small images of whole objects want more,"
+        + " e.g. 0.5).")
+    Double cropScale;
+
     @Mixin TrainingOptions t;
 
     @Mixin ProgressOption progress;
@@ -95,7 +100,7 @@ final class TrainCommand implements Runnable {
           new ExperimentConfig.Data(str(data), str(val), null, null),
           new ExperimentConfig.Model(t.arch, t.width, null, null, null, null, null, null, null, null, str(t.weights), null),
           new ExperimentConfig.Training(t.iterations, t.batch, size, t.lr, t.momentum, t.weightDecay, t.warmup, schedule,
-              t.milestones, null, null, null, null),
+              t.milestones, null, null, null, null, cropScale),
           null, null, null, t.seed, null, null);
     }
 
@@ -205,7 +210,7 @@ final class TrainCommand implements Runnable {
           new ExperimentConfig.Model(t.arch, t.width, variant, fpnChannels, headWidth, minSize, maxSize, trainableLayers,
               scratch, numClasses, str(t.weights), roiSamples),
           new ExperimentConfig.Training(t.iterations, t.batch, null, t.lr, t.momentum, t.weightDecay, t.warmup, null,
-              t.milestones, warmupFactor, evalEvery, noFlip == null ? null : !noFlip, accumulate),
+              t.milestones, warmupFactor, evalEvery, noFlip == null ? null : !noFlip, accumulate, null),
           null, null, null, t.seed, null, null);
     }
 

@@ -85,7 +85,8 @@ public record ExperimentConfig(
       @JsonProperty("warmup_factor") Double warmupFactor,
       @JsonProperty("eval_every") String evalEvery,
       Boolean flip,
-      Integer accumulate) {}
+      Integer accumulate,
+      @JsonProperty("crop_scale") Double cropScale) {}
 
   /** What to prune and how. */
   public record Pruning(

@@ -97,7 +97,18 @@ public record ExperimentSpec(
       Double warmupFactor,
       Step evalEvery,
       Boolean flip,
-      Integer accumulate) {
+      Integer accumulate,
+      @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ImageNetCropScale.class) Double cropScale) {
+
+    /**
+     * A classifier's crop scale defaults to ImageNet's when absent (a {@code spec.json} written before
+     * the key existed, or at the default, which the canonical JSON leaves out so that run ids stand).
+     */
+    public Training {
+      if (cropScale == null && size != null) {
+        cropScale = Defaults.CROP_SCALE;
+      }
+    }
 
     @JsonIgnore
     public boolean cosine() {
@@ -127,6 +138,19 @@ public record ExperimentSpec(
     }
   }
 
+  /** Leaves {@code training.crop_scale} out of the canonical JSON at its default (Jackson's value filter). */
+  static final class ImageNetCropScale {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || Double.valueOf(Defaults.CROP_SCALE).equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+  }
+
   /** Late resetting: rewind to the weights at {@code at} (0it = the original lottery ticket). */
   public record Rewind(Step at, boolean optimizer) {}
 
@@ -150,6 +174,8 @@ public record ExperimentSpec(
     public static final String CLASSIFY_ITERATIONS = "90ep";
     public static final int CLASSIFY_BATCH = 32;
     public static final int CLASSIFY_SIZE = 224;
+    /** RandomResizedCrop's smallest area fraction (torchvision's ImageNet recipe). */
+    public static final double CROP_SCALE = 0.08;
     public static final double CLASSIFY_LR = 0.1;
     public static final String CLASSIFY_WARMUP = "0it";
     public static final String CLASSIFY_SCHEDULE = "step";
@@ -306,7 +332,8 @@ public record ExperimentSpec(
   }
 
   private static ExperimentConfig.Training emptyTraining() {
-    return new ExperimentConfig.Training(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ExperimentConfig.Training(null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   private static void refuseDetectorKeys(
@@ -405,8 +432,16 @@ public record ExperimentSpec(
       Defaults.CLASSIFY_MILESTONES.forEach(s -> milestones.add(Step.parse(s)));
     }
     if (!det) {
+      double cropScale = t.cropScale() == null ? Defaults.CROP_SCALE : t.cropScale();
+      if (!(cropScale > 0 && cropScale <= 1)) {
+        throw keys.bad("training.crop_scale", t.cropScale(), "must be in (0, 1]: the smallest area fraction of a"
+            + " training crop");
+      }
       return new Training(iterations, batch, size, lr, momentum, weightDecay, warmup, schedule, List.copyOf(milestones),
-          null, null, null, null);
+          null, null, null, null, cropScale);
+    }
+    if (t.cropScale() != null) {
+      throw keys.bad("training.crop_scale", t.cropScale(), "classification only (RandomResizedCrop)");
     }
     double warmupFactor = t.warmupFactor() == null ? Defaults.WARMUP_FACTOR : t.warmupFactor();
     if (!(warmupFactor > 0 && warmupFactor <= 1)) {
@@ -420,7 +455,7 @@ public record ExperimentSpec(
     }
     int accumulate = atLeast(t.accumulate(), Defaults.ACCUMULATE, 1, "training.accumulate", keys);
     return new Training(iterations, batch, null, lr, momentum, weightDecay, warmup, schedule, List.copyOf(milestones),
-        warmupFactor, evalEvery, t.flip() == null || t.flip(), accumulate);
+        warmupFactor, evalEvery, t.flip() == null || t.flip(), accumulate, null);
   }
 
   private static Pruning pruning(ExperimentConfig.Pruning p, boolean det, ConfigKeys keys) {

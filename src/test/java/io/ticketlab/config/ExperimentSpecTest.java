@@ -100,6 +100,32 @@ class ExperimentSpecTest {
   }
 
   @Test
+  void cropScale_defaultsToImageNets_isLeftOutOfTheRunIdThere_andIsClassificationOnly() throws Exception {
+    String minimal = "data: {train: train}\npruning: {sparsity: 0.8}\n";
+    ExperimentSpec plain = read(minimal);
+    assertThat(plain.training().cropScale()).isEqualTo(0.08);
+    // at the default: the same canonical form (and run id) as before the key existed
+    ExperimentSpec explicit = read(minimal + "training: {crop_scale: 0.08}\n");
+    assertThat(explicit.canonicalJson()).isEqualTo(plain.canonicalJson()).doesNotContain("crop_scale");
+    // read back from a spec.json without the key: the default again
+    assertThat(ExperimentSpec.fromCanonicalJson(plain.canonicalJson()).training().cropScale()).isEqualTo(0.08);
+    ExperimentSpec milder = read(minimal + "training: {crop_scale: 0.5}\n");
+    assertThat(milder.training().cropScale()).isEqualTo(0.5);
+    assertThat(milder.canonicalJson()).contains("\"crop_scale\":0.5");
+    assertThat(milder.runId()).isNotEqualTo(plain.runId());
+    assertThat(ExperimentSpec.fromCanonicalJson(milder.canonicalJson()).training().cropScale()).isEqualTo(0.5);
+    for (String bad : List.of("0", "1.5", "-0.1")) {
+      assertThatThrownBy(() -> read(minimal + "training: {crop_scale: " + bad + "}\n"))
+          .isInstanceOf(BadInputException.class).hasMessageContaining("c.yaml").hasMessageContaining("training.crop_scale")
+          .hasMessageContaining(bad);
+    }
+    assertThatThrownBy(() -> read("task: det\ndata: {train: t.json}\npruning: {sparsity: 0.8}\ntraining: {crop_scale: 0.5}\n"))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("training.crop_scale")
+        .hasMessageContaining("classification only");
+    assertThat(read("task: det\ndata: {train: t.json}\npruning: {sparsity: 0.8}\n").training().cropScale()).isNull();
+  }
+
+  @Test
   void legacyRunId_isTheIdOfTicketLab01() throws Exception {
     // pinned by 0.1's tests: folders it wrote are recognised under this id
     assertThat(ExperimentSpec.legacyRunId(ExperimentConfig.read(file(CLASSIFY)))).isEqualTo("992f64fcbbc7");
@@ -166,7 +192,7 @@ class ExperimentSpecTest {
   void flagKeys_nameTheFlag() {
     ExperimentConfig c = new ExperimentConfig("det",
         new ExperimentConfig.Data("t.json", null, null, null), null,
-        new ExperimentConfig.Training(null, null, null, -1.0, null, null, null, null, null, null, null, null, null),
+        new ExperimentConfig.Training(null, null, null, -1.0, null, null, null, null, null, null, null, null, null, null),
         null, null, null, null, null, null);
     assertThatThrownBy(() -> ExperimentSpec.resolveTraining(c, ConfigKeys.flags(java.util.Map.of())))
         .isInstanceOf(BadInputException.class).hasMessage("--lr: bad value -1.0: must be > 0");

@@ -135,8 +135,20 @@ public final class ClassificationTransforms {
    * (scale 0.08–1, ratio 3/4–4/3, bilinear, flip with p = 0.5).
    */
   public static DecodedImage trainCrop(DecodedImage img, int size, SplittableRandom rng) {
+    return trainCrop(img, size, IMAGENET_SCALE, rng);
+  }
+
+  /** The lower bound of {@code RandomResizedCrop}'s area fraction in the ImageNet recipe. */
+  public static final double IMAGENET_SCALE = 0.08;
+
+  /**
+   * {@code RandomResizedCrop(size, scale=(scaleLo, 1)) + RandomHorizontalFlip()}: the ImageNet
+   * transform with another lower bound of the crop's area fraction (small images of whole objects
+   * want a milder one than ImageNet's 0.08).
+   */
+  public static DecodedImage trainCrop(DecodedImage img, int size, double scaleLo, SplittableRandom rng) {
     CropBox box = randomResizedCropBox(
-        img.width(), img.height(), 0.08, 1.0, 3.0 / 4.0, 4.0 / 3.0, rng);
+        img.width(), img.height(), scaleLo, 1.0, 3.0 / 4.0, 4.0 / 3.0, rng);
     DecodedImage out = resizedCrop(img, box, size, Resample.Filter.BILINEAR);
     return rng.nextDouble() < 0.5 ? out.flipHorizontal() : out;
   }

@@ -58,6 +58,7 @@ public final class ClassificationData implements BatchSource<ClassificationData.
   private final int batchSize;
   private final int size;
   private final long seed;
+  private final double cropScale;
   private final Prefetcher<HostBatch> prefetcher;
 
   /** Training batches decoded on {@link #DEFAULT_THREADS} background threads, 2 batches ahead. */
@@ -71,6 +72,19 @@ public final class ClassificationData implements BatchSource<ClassificationData.
    */
   public ClassificationData(
       ImageFolder folder, int batchSize, int size, long seed, int threads, int prefetch) {
+    this(folder, batchSize, size, ClassificationTransforms.IMAGENET_SCALE, seed, threads, prefetch);
+  }
+
+  /**
+   * As {@link #ClassificationData(ImageFolder, int, int, long, int, int)}, with {@code cropScale}
+   * the lower bound of RandomResizedCrop's area fraction (ImageNet's: 0.08).
+   */
+  public ClassificationData(
+      ImageFolder folder, int batchSize, int size, double cropScale, long seed, int threads, int prefetch) {
+    if (!(cropScale > 0 && cropScale <= 1)) {
+      throw new IllegalArgumentException("Invalid crop scale: " + cropScale);
+    }
+    this.cropScale = cropScale;
     if (batchSize < 1 || size < 8) {
       throw new IllegalArgumentException("Invalid batch size / image size: " + batchSize + "/" + size);
     }
@@ -126,7 +140,7 @@ public final class ClassificationData implements BatchSource<ClassificationData.
       ImageFolder.Sample s = samples.get(order[position]);
       SplittableRandom rng = new SplittableRandom(mix(seed, epoch, position));
       float[] img = ClassificationTransforms.toTensor(
-          ClassificationTransforms.trainCrop(ImageDecoder.decode(s.path()), size, rng));
+          ClassificationTransforms.trainCrop(ImageDecoder.decode(s.path()), size, cropScale, rng));
       System.arraycopy(img, 0, pixels, i * plane, plane);
       labels[i] = s.label();
     }

@@ -50,6 +50,7 @@ public final class ClassificationRun {
       double width,
       int batchSize,
       int imageSize,
+      double cropScale,
       Step length,
       double lr,
       float momentum,
@@ -73,7 +74,7 @@ public final class ClassificationRun {
       ExperimentSpec.Training t = e.training();
       return new Spec(
           resolve(base, e.data().train()), resolve(base, e.data().val()), e.model().depth(), e.model().width(),
-          t.batch(), t.size(), t.iterations(), t.lr(), (float) t.momentum(), (float) t.weightDecay(), t.warmup(),
+          t.batch(), t.size(), t.cropScale(), t.iterations(), t.lr(), (float) t.momentum(), (float) t.weightDecay(), t.warmup(),
           t.cosine(), t.milestones(), checkpointAt, seed, resolve(base, e.model().weights()), outDir);
     }
   }
@@ -106,7 +107,8 @@ public final class ClassificationRun {
   /** Iterations per epoch and total iterations of {@code spec} (reads the training folder). */
   public static long[] lengths(Spec spec) {
     ClassificationData data =
-        new ClassificationData(ImageFolder.scan(spec.trainDir()), spec.batchSize(), spec.imageSize(), spec.seed());
+        new ClassificationData(ImageFolder.scan(spec.trainDir()), spec.batchSize(), spec.imageSize(), spec.cropScale(),
+            spec.seed(), ClassificationData.DEFAULT_THREADS, 2);
     long perEpoch = data.iterationsPerEpoch();
     return new long[] {perEpoch, spec.length().toIterations(perEpoch)};
   }
@@ -140,7 +142,8 @@ public final class ClassificationRun {
           spec.valDir(), null, null, val.classes(), "classes differ from the training folder's " + train.classes());
     }
     ClassificationData data =
-        new ClassificationData(train, spec.batchSize(), spec.imageSize(), spec.seed());
+        new ClassificationData(train, spec.batchSize(), spec.imageSize(), spec.cropScale(), spec.seed(),
+            ClassificationData.DEFAULT_THREADS, 2);
     long perEpoch = data.iterationsPerEpoch();
     long total = spec.length().toIterations(perEpoch);
     if (total < 1) {
