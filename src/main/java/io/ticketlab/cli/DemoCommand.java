@@ -19,14 +19,15 @@ import picocli.CommandLine.Option;
     header = "Lottery tickets in Mask R-CNN, from nothing: dense, 80%% ticket, control, transfers, report.",
     description = {
       "Writes synthetic COCO-format shapes (600 training, 100 validation images) and crops of them, then"
-          + " runs, each as an ordinary experiment in --out/runs: a small ResNet-18-FPN Mask R-CNN trained"
-          + " densely (level 0); its 80%% ticket by global magnitude pruning rewound to iteration 75 (level"
-          + " 1); the random-pruning control at the same sparsity; a ResNet-18 classifier lottery on the"
-          + " crops (the \"ImageNet\" source) whose 80%% ticket goes into the detector's backbone (ImageNet"
-          + " ticket); mask transfer of the dense classifier's largest 20%% of backbone weights; then"
-          + " ticketlab report over all of it (--out/report.html). Prints the summary (COCO bbox and segm AP"
-          + " of each, weights on disk). About a quarter of an hour on two cores; running the command again"
-          + " resumes what was interrupted and reuses what is done."
+          + " runs, each as an ordinary experiment in --out/runs: a ResNet-18 classifier on the crops, playing"
+          + " ImageNet's part (dense: the pretrained backbone; its 80%% ticket: the \"ImageNet ticket\"); a small"
+          + " ResNet-18-FPN Mask R-CNN whose backbone starts from the classifier, trained densely (level 0); its"
+          + " 80%% ticket by global magnitude pruning rewound to an early iteration (level 1); the random-pruning"
+          + " control at the same sparsity; the ImageNet ticket in the detector's backbone, fine-tuned with its"
+          + " mask fixed; mask transfer of the classifier's largest 20%% of backbone weights; then ticketlab"
+          + " report over all of it (--out/report.html). Prints the summary (COCO bbox and segm AP of each,"
+          + " weights on disk). About a quarter of an hour on two cores; running the command again resumes"
+          + " what was interrupted and reuses what is done."
     })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -5,6 +5,7 @@ import io.ticketlab.data.synth.ShapeCrops;
 import io.ticketlab.data.synth.SynthGenerator;
 import io.ticketlab.data.synth.SynthOptions;
 import io.ticketlab.lottery.Experiment;
+import io.ticketlab.lottery.ExperimentLayout;
 import io.ticketlab.lottery.LotteryRunner;
 import io.ticketlab.lottery.RunIndex;
 import io.ticketlab.model.io.TicketCheckpoint;
@@ -22,12 +23,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The paper's story in miniature, from nothing: synthetic COCO-format shapes; a small
- * ResNet-18-FPN Mask R-CNN trained densely (level 0); its 80% lottery ticket by global magnitude
- * pruning with late rewinding (level 1, paper Sec. 4.1); the random-pruning control at the same
- * sparsity; an "ImageNet" ticket — a classification lottery on crops of the same shapes, its 80%
- * ticket moved into the detector's backbone (Sec. 4.2); mask transfer — the dense classifier's
- * largest 20% of backbone weights, fine-tuned (supplementary A); then the report over all of it.
+ * The paper's story in miniature, from nothing: synthetic COCO-format shapes and crops of them; a
+ * ResNet-18 classifier trained on the crops, playing ImageNet's part (the pretrained backbone, and
+ * the classification lottery whose 80% ticket is the "ImageNet ticket"); a small ResNet-18-FPN Mask
+ * R-CNN whose backbone starts from that classifier, trained densely (level 0); its 80% lottery
+ * ticket by global magnitude pruning with late rewinding (level 1, paper Sec. 4.1); the
+ * random-pruning control at the same sparsity; the ImageNet ticket moved into the detector's
+ * backbone and fine-tuned (Sec. 4.2); mask transfer — the pretrained classifier's largest 20% of
+ * backbone weights, fine-tuned (supplementary A); then the report over all of it.
  *
  * <p>Everything lands in one folder ({@code data/}, one YAML config per experiment, {@code runs/},
  * {@code report.html}) and every stage is an ordinary TicketLab experiment: running the demo again
@@ -51,19 +54,21 @@ public final class Demo {
    * @param rewind the detector ticket's late-rewinding point
    * @param evalEvery validation interval of the detector runs (the convergence curves)
    * @param classifyIterations training length of the classifier on crops
+   * @param classifyLr its peak learning rate (cosine schedule after a warm-up of 1/16)
+   * @param cropScale its RandomResizedCrop's smallest area fraction
    * @param crop the crops' side in pixels
    * @param meaningful false for a smoke test, whose numbers mean nothing
    */
   public record Size(String name, int trainImages, int valImages, int iterations, int rewind, int evalEvery,
-      int classifyIterations, int crop, boolean meaningful) {
+      int classifyIterations, double classifyLr, double cropScale, int crop, boolean meaningful) {
     /** The demo: about a quarter of an hour on two cores. */
     public static Size standard() {
-      return new Size("demo", 600, 100, 600, 75, 150, 300, 48, true);
+      return new Size("demo", 600, 100, 600, 75, 150, 300, 0.03, 0.35, 48, true);
     }
 
     /** A smoke test of the whole pipeline in well under three minutes (numbers meaningless). */
     public static Size quick() {
-      return new Size("demo --quick", 8, 4, 6, 2, 3, 6, 32, false);
+      return new Size("demo --quick", 8, 4, 6, 2, 3, 6, 0.03, 0.35, 32, false);
     }
   }
 
@@ -101,12 +106,14 @@ public final class Demo {
     Path classifyConfig = dir.resolve("classifier.yaml");
     Path imagenetConfig = dir.resolve("imagenet-ticket.yaml");
     Path maskConfig = dir.resolve("mask-transfer.yaml");
-    AtomicFiles.writeString(segConfig, detectorConfig(size, true, "Mask R-CNN R18-FPN (small): dense (level 0) and"
-        + " its 80% lottery ticket (level 1) with late rewinding"));
     AtomicFiles.writeString(classifyConfig, classifierConfig(size));
-    Experiment seg = Experiment.read(segConfig);
     Experiment classify = Experiment.read(classifyConfig);
     Path classifierRun = classify.layout(root).replicate(0);
+    Path pretrained = ExperimentLayout.checkpoint(classifierRun.resolve("level_0/main"), size.classifyIterations());
+    AtomicFiles.writeString(segConfig, detectorConfig(size, true, "Mask R-CNN R18-FPN (small), backbone from the"
+        + " classifier: dense (level 0) and its 80% lottery ticket (level 1) with late rewinding")
+        .replace("scratch: true,", "scratch: true, weights: " + dir.relativize(pretrained) + ","));
+    Experiment seg = Experiment.read(segConfig);
     AtomicFiles.writeString(imagenetConfig, detectorConfig(size, false, "the classifier's 80% ticket (the"
         + " \"ImageNet\" ticket) in Mask R-CNN's backbone, fine-tuned with its mask fixed")
         + "transfer: {kind: imagenet-ticket, source: " + dir.relativize(classifierRun.resolve("level_1/main")) + "}\n");
@@ -118,10 +125,11 @@ public final class Demo {
     Experiment mask = Experiment.read(maskConfig);
 
     List<LotteryRunner.LevelOutcome> outcomes = new ArrayList<>();
-    List<String> names = List.of("synthetic shapes and their crops", "Mask R-CNN dense (level 0)",
+    List<String> names = List.of("synthetic shapes and their crops",
+        "classifier on crops, dense (the \"ImageNet\" pretraining)",
+        "classifier 80% ticket (the \"ImageNet ticket\")", "Mask R-CNN dense (level 0), backbone from the classifier",
         "Mask R-CNN 80% ticket (level 1, rewound to " + size.rewind() + "it)", "random-pruning control at 80%",
-        "classifier on crops: dense and 80% ticket (the \"ImageNet\" source)", "ImageNet ticket 80% into Mask R-CNN",
-        "mask transfer 80% into Mask R-CNN", "report");
+        "ImageNet ticket 80% into Mask R-CNN", "mask transfer 80% into Mask R-CNN", "report");
     Path page = dir.resolve(REPORT);
     int[] warnings = {0};
     List<Stage> stages = List.of(
@@ -135,11 +143,12 @@ public final class Demo {
           crops(cropsVal, new SynthOptions(size.valImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.val),
               size.crop());
         },
+        () -> LotteryRunner.run(classify, root, 0, 1, false, progress),
+        () -> LotteryRunner.run(classify, root, 1, 1, false, progress),
         () -> outcomes.addAll(LotteryRunner.run(seg, root, 0, 1, false, progress)),
         () -> outcomes.add(LotteryRunner.run(seg, root, 1, 1, false, progress).get(1)),
         () -> outcomes.add(LotteryRunner.runBranch(seg, root, 0, 1, LotteryRunner.Branch.RANDOM_PRUNING, null, false,
             progress)),
-        () -> LotteryRunner.run(classify, root, 1, 1, false, progress),
         () -> outcomes.add(LotteryRunner.run(imagenet, root, null, 1, false, progress).get(0)),
         () -> outcomes.add(LotteryRunner.run(mask, root, null, 1, false, progress).get(0)),
         () -> {
@@ -239,7 +248,8 @@ public final class Demo {
             + size.valImages() + "-" + size.crop() + "}",
         "model: {arch: resnet18, width: 0.5}",
         "training: {iterations: " + size.classifyIterations() + "it, batch: 32, size: " + size.crop()
-            + ", lr: 0.1, warmup: " + Math.max(1, size.classifyIterations() / 16) + "it, schedule: cosine}",
+            + ", crop_scale: " + size.cropScale() + ", lr: " + size.classifyLr() + ", warmup: "
+            + Math.max(1, size.classifyIterations() / 16) + "it, schedule: cosine}",
         "pruning: {preset: classifier-convs, strategy: global, sparsity: " + SPARSITY + ", rounds: 2}",
         "rewind: {at: " + Math.max(1, size.classifyIterations() / 16) + "it}",
         "seed: 0",

@@ -33,12 +33,13 @@ class DemoCommandTest {
     MainTest.Outcome first = MainTest.run("demo", "--quick", "--out", out.toString());
     assertThat(first.exitCode()).as(first.err()).isZero();
     // the stage counter, in order
-    List<String> stages = first.err().lines().filter(l -> l.matches("\\[\\d/8] .*")).toList();
-    assertThat(stages).hasSize(8);
-    assertThat(stages.get(0)).startsWith("[1/8] synthetic shapes");
-    assertThat(stages.get(1)).startsWith("[2/8] Mask R-CNN dense");
-    assertThat(stages.get(6)).startsWith("[7/8] mask transfer 80%");
-    assertThat(stages.get(7)).isEqualTo("[8/8] report");
+    List<String> stages = first.err().lines().filter(l -> l.matches("\\[\\d/9] .*")).toList();
+    assertThat(stages).hasSize(9);
+    assertThat(stages.get(0)).startsWith("[1/9] synthetic shapes");
+    assertThat(stages.get(1)).startsWith("[2/9] classifier on crops, dense");
+    assertThat(stages.get(3)).startsWith("[4/9] Mask R-CNN dense");
+    assertThat(stages.get(7)).startsWith("[8/9] mask transfer 80%");
+    assertThat(stages.get(8)).isEqualTo("[9/9] report");
 
     List<String> lines = first.out().lines().toList();
     assertThat(lines.get(0)).contains("Mask R-CNN").contains("prune").contains("sparsity").contains("bbox AP")
@@ -81,9 +82,9 @@ class DemoCommandTest {
         Main.class.getName(), "demo", "--quick", "--out", killed.toString())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-    // the random-pruning control (stage 4) has begun training: a checkpoint of its branch exists
+    // the random-pruning control (stage 6) has begun training: a checkpoint of its branch exists
     while (child.isAlive() && !branchStarted(killed)) {
-      assertThat(System.nanoTime()).as("the child reaches stage 4").isLessThan(deadline);
+      assertThat(System.nanoTime()).as("the child reaches stage 6").isLessThan(deadline);
       Thread.sleep(20);
     }
     boolean interrupted = child.isAlive();
