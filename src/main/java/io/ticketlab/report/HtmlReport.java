@@ -237,7 +237,7 @@ public final class HtmlReport {
           .append(SvgPlot.render(taskTitle(task) + ": " + metric, "network sparsity (%)", metric + " (%)", plotted))
           .append("<figcaption class=\"caption\">")
           .append(Html.escape("Look for how far each kind of ticket keeps the dense " + metric + " as sparsity rises"
-              + " (paper Fig. 1); bars are ± std over replicates. Runs: " + runsUsed(rows) + ". Data: " + file + "."))
+              + " (paper Fig. 1); bars and the shaded band are ± std over replicates. Runs: " + runsUsed(rows) + ". Data: " + file + "."))
           .append("</figcaption>\n</figure>\n");
       files.put(file, csv.toString());
     }
@@ -579,7 +579,8 @@ public final class HtmlReport {
   private static final String CSS = String.join("\n",
       ":root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #555; --rule: #ccc; }",
       "@media (prefers-color-scheme: dark) { :root { --fg: #e8e8e8; --bg: #161616; --muted: #aaa; --rule: #444; }",
-      "  svg.plot g.series, svg.plot g.legend { filter: brightness(1.9) saturate(1.2); } }",
+      "  svg.plot g.series, svg.plot g.legend { filter: brightness(1.9) saturate(1.2); }",
+      "  svg.plot polygon.band { fill-opacity: 0.28; } }",
       "body { font-family: sans-serif; color: var(--fg); background: var(--bg); max-width: 1100px; margin: 2em auto;"
           + " padding: 0 1em; line-height: 1.4; }",
       "table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-variant-numeric: tabular-nums; }",

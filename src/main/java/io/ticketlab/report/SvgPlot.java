@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A line plot with markers and ± error bars written as inline SVG text for an HTML page (no fonts to embed, no
- * external resources, byte-identical for the same input). Axes and labels use {@code currentColor}
+ * A line plot with markers, ± error bars and a shaded ± band (series with replicates) written as
+ * inline SVG text for an HTML page (no fonts to embed, no external resources, byte-identical for
+ * the same input). Axes and labels use {@code currentColor}
  * so the figure follows the page's light or dark colours; each point carries its values as
  * {@code data-x}/{@code data-y}/{@code data-err} attributes, for readers and tests.
  */
@@ -91,6 +92,9 @@ final class SvgPlot {
       List<Point> pts = new ArrayList<>(s.points());
       sb.append(String.format(Locale.ROOT, "<g class=\"series\" data-name=\"%s\" stroke=\"%s\" fill=\"%s\">%n",
           Html.escape(s.name()), s.color(), s.color()));
+      if (pts.size() > 1 && pts.stream().anyMatch(p -> Double.isFinite(p.err()) && p.err() > 0)) {
+        band(sb, pts, px, py);
+      }
       if (pts.size() > 1) {
         sb.append("<polyline fill=\"none\" stroke-width=\"2\" points=\"");
         for (int i = 0; i < pts.size(); i++) {
@@ -123,6 +127,28 @@ final class SvgPlot {
     }
     sb.append("</svg>\n");
     return sb.toString();
+  }
+
+  /**
+   * The ± std band of a series with replicates: a closed polygon through {@code y + err} left to right
+   * and back through {@code y - err} (a point without replicates contributes its mean twice), filled in
+   * the series colour at low opacity so that lines and markers stay readable on it, in light and dark.
+   */
+  private static void band(StringBuilder sb, List<Point> pts, java.util.function.DoubleUnaryOperator px,
+      java.util.function.DoubleUnaryOperator py) {
+    sb.append("<polygon class=\"band\" stroke=\"none\" fill-opacity=\"0.18\" points=\"");
+    for (int i = 0; i < pts.size(); i++) {
+      Point p = pts.get(i);
+      double e = Double.isFinite(p.err()) ? p.err() : 0;
+      sb.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f,%.2f", px.applyAsDouble(p.x()),
+          py.applyAsDouble(p.y() + e)));
+    }
+    for (int i = pts.size() - 1; i >= 0; i--) {
+      Point p = pts.get(i);
+      double e = Double.isFinite(p.err()) ? p.err() : 0;
+      sb.append(String.format(Locale.ROOT, " %.2f,%.2f", px.applyAsDouble(p.x()), py.applyAsDouble(p.y() - e)));
+    }
+    sb.append("\"/>\n");
   }
 
   /** Round tick positions covering [lo, hi]: 1, 2 or 5 times a power of ten apart, at least two. */
