@@ -36,7 +36,7 @@ public final class HtmlReport {
   private static final Pattern SIZE_METRIC = Pattern.compile("(bbox|segm|keypoints)/AP[sml]");
   private static final Pattern FIGURE_METRIC = Pattern.compile("(bbox|segm|keypoints)/AP|top1");
   private static final List<String> IOU_ORDER = List.of("bbox", "segm", "keypoints", "top1", "top5");
-  private static final String[] CYCLE = {"#1f4e79", "#e07b00", "#2e8b57", "#8b1e3f", "#6a5acd", "#b8860b",
+  static final String[] CYCLE = {"#1f4e79", "#e07b00", "#2e8b57", "#8b1e3f", "#6a5acd", "#b8860b",
     "#008b8b", "#555555"};
   /** One colour per kind, the same in every figure. */
   private static final Map<String, String> KIND_COLORS = Map.of(
@@ -135,6 +135,7 @@ public final class HtmlReport {
       sparsityFigures(t.getKey(), t.getValue(), body, files);
       notRunControls(t.getValue(), input.experimentRoots(), body);
     }
+    PaperSections.append(input, rows, body, files);
     body.append("<h2 id=\"sizes\">AP by object size</h2>\n");
     sizeSection(input.levels(), body, files);
     body.append("<h2 id=\"convergence\">Convergence</h2>\n");
@@ -237,7 +238,8 @@ public final class HtmlReport {
           .append(SvgPlot.render(taskTitle(task) + ": " + metric, "network sparsity (%)", metric + " (%)", plotted))
           .append("<figcaption class=\"caption\">")
           .append(Html.escape("Look for how far each kind of ticket keeps the dense " + metric + " as sparsity rises"
-              + " (paper Fig. 1); bars and the shaded band are ± std over replicates. Runs: " + runsUsed(rows) + ". Data: " + file + "."))
+              + " (paper Fig. 1); bars and the shaded band are ± std over replicates. Runs: " + runsUsed(rows)
+              + ". Data: " + file + "."))
           .append("</figcaption>\n</figure>\n");
       files.put(file, csv.toString());
     }
@@ -471,7 +473,7 @@ public final class HtmlReport {
     files.put(file, csv.toString());
   }
 
-  private static String runsUsed(List<Row> rows) {
+  static String runsUsed(List<Row> rows) {
     Map<String, Integer> replicates = new TreeMap<>();
     rows.forEach(r -> replicates.merge(r.experiment(), r.replicates(), Math::max));
     List<String> parts = new ArrayList<>();
@@ -554,7 +556,7 @@ public final class HtmlReport {
     return n + " " + what + (n == 1 ? "" : what.endsWith("s") ? "es" : "s");
   }
 
-  private static String fixed(double v, int decimals) {
+  static String fixed(double v, int decimals) {
     return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 
