@@ -77,4 +77,14 @@ class SvgPlotTest {
     assertThat(band(group(svg, "one seed"))).isEmpty();
     assertThat(group(svg, "one point")).doesNotContain("<polygon").contains("class=\"err\"");
   }
+
+  @Test
+  void pixelCoordinates_haveTwoDecimals_likePercentTwoF() {
+    for (double v : new double[] {0, 0.004, 0.005, 1.5, 12.345678, 98.7, 333.999, -0.004, -2.5, -17.126}) {
+      StringBuilder sb = new StringBuilder();
+      SvgPlot.fixed2(sb, v);
+      assertThat(sb.toString()).as("%s", v).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", v)
+          .replace("-0.00", "0.00"));
+    }
+  }
 }
