@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Table 4 (cross-task transfer) and supplementary Table 1 (mask transfer): {@link PaperTable}'s
- *       lines of the task, the transfers beside the dense network and direct pruning;
+ *       lines of the task, the transfers beside the dense networks and direct pruning at the
+ *       transfers' prune % (rounded to whole percents);
  *   <li>Table 3 (module groups): experiments of one task that differ only in the pruned modules
  *       ({@link ReportInput#MODULES}), one line each at its last level;
  *   <li>Fig. 2's ablations: experiments of one task that differ only in {@link ReportInput#REWIND_AT},
@@ -67,8 +68,11 @@ final class PaperSections {
         continue;
       }
       any = true;
-      List<HtmlReport.Row> lines = t.lines().stream()
-          .filter(r -> r.kind().equals(ReportInput.DIRECT) || kinds.contains(r.kind())).toList();
+      // direct pruning at the transfers' prune % (whole percents) and the dense networks, as in the paper
+      Set<Long> at = new TreeSet<>(List.of(0L));
+      t.lines().stream().filter(r -> kinds.contains(r.kind())).forEach(r -> at.add(Math.round(r.prunePercent())));
+      List<HtmlReport.Row> lines = t.lines().stream().filter(r -> kinds.contains(r.kind())
+          || r.kind().equals(ReportInput.DIRECT) && at.contains(Math.round(r.prunePercent()))).toList();
       PaperTable shown = new PaperTable(t.task(), t.metrics(), lines);
       String file = "table-" + form + "-" + t.task() + ".csv";
       body.append("<section class=\"table\" id=\"").append(Html.escape(form + "-" + t.task())).append("\">\n<h3>")

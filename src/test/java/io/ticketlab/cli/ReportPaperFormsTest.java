@@ -101,6 +101,7 @@ class ReportPaperFormsTest {
     level(kp, 0, 0, null, 0, 0, kpMetrics);
     kpMetrics.put("keypoints/AP", 0.58);
     level(kp, 0, 1, null, 80, 75.5, kpMetrics);
+    level(kp, 0, 2, null, 90, 85.0, kpMetrics); // no transfer at 90%: not in the Table 4 form
     Path cross = experiment(root, transfer("kp", "kind: task, source: det-ticket"));
     kpMetrics.put("keypoints/AP", 0.55);
     level(cross, 0, 1, null, 80, 60.25, kpMetrics);
@@ -108,14 +109,16 @@ class ReportPaperFormsTest {
     Path mask = experiment(root, transfer("det", "kind: mask, source: r18.pth, prune: 0.5"));
     level(mask, 0, 1, null, 50, 30.0, det(0.25, 0.45));
     Path direct = experiment(root, BASE);
-    levels(direct, new double[] {0, 45.5}, new double[][] {{0.30}, {0.29}});
+    level(direct, 0, 0, null, 0, 0, det(0.30, 0.5));
+    level(direct, 0, 1, null, 49.8, 45.5, det(0.29, 0.49));
+    level(direct, 0, 2, null, 80, 72.0, det(0.20, 0.4));
 
     String html = html(root);
     String t4 = section(html, "cross-task-kp");
     assertThat(t4).contains("<h3>Table 4: cross-task transfer, Keypoints (Keypoint R-CNN)</h3>");
     assertThat(t4).contains("<th>prune %</th><th>ticket</th><th>network sparsity %</th><th>keypoints/AP (%)</th>"
         + "<th>keypoints/AP50 (%)</th><th>replicates</th><th>experiment</th>");
-    assertThat(t4.split("<tr data-ticket=", -1)).hasSize(4); // dense, direct pruning, the transfer
+    assertThat(t4.split("<tr data-ticket=", -1)).hasSize(4); // dense, direct pruning at 80%, the transfer
     assertThat(t4).contains("<tr data-ticket=\"dense\" data-experiment=\"" + id(kp) + "\"><td>0.0</td><td>dense</td>"
         + "<td>0.00</td><td data-metric=\"keypoints/AP\">59.0</td><td data-metric=\"keypoints/AP50\">80.0</td><td>1</td>"
         + "<td>" + id(kp) + " level 0</td></tr>\n"
@@ -131,9 +134,11 @@ class ReportPaperFormsTest {
 
     String s1 = section(html, "mask-transfer-det");
     assertThat(s1).contains("<h3>Supplementary Table 1: mask transfer, Detection (Faster R-CNN)</h3>");
-    // by prune %: the dense network, the mask transfer at 50%, direct pruning at 40%... in PaperTable's order
-    assertThat(csv(dir.resolve("report-files/table-mask-transfer-det.csv"))).extracting(r -> r.get("ticket"))
-        .containsExactly("dense", "direct pruning", "mask transfer");
+    // by prune %: the dense network, then direct pruning beside the mask transfer at 50% (49.8 rounds to 50);
+    // direct pruning at 80% has no transfer beside it
+    assertThat(csv(dir.resolve("report-files/table-mask-transfer-det.csv")))
+        .extracting(r -> r.get("ticket") + " " + r.get("prune_percent"))
+        .containsExactly("dense 0.0", "direct pruning 49.8", "mask transfer 50.0");
     assertThat(s1).contains("<tr data-ticket=\"mask transfer\" data-experiment=\"" + id(mask) + "\"><td>50.0</td>"
         + "<td>mask transfer</td><td>30.00</td><td data-metric=\"bbox/AP\">25.0</td><td data-metric=\"bbox/AP50\">45.0</td>");
     assertThat(html).doesNotContain("id=\"mask-transfer-kp\"").doesNotContain("data-form=\"mask-transfer\"");
