@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * per kind of ticket: direct pruning, each control branch, ImageNet ticket, mask transfer; ± std
  * error bars), AP by object size (APs/APm/APl of each level's {@code eval.json} and their change from
  * the dense network, paper Fig. 4), and convergence (validation loss and AP per iteration, from
- * {@code validation.csv}).
+ * {@code validation.csv}); the other table forms and the ablations are {@link PaperSections}'.
  * Metrics are shown in % (level records hold fractions). The same input gives the same bytes.
  */
 public final class HtmlReport {
