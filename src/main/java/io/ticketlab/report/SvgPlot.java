@@ -169,8 +169,9 @@ final class SvgPlot {
   }
 
   /**
-   * A pixel coordinate with two decimals, rounded half up ({@code %.2f} without a {@code Formatter}:
-   * the report writes tens of thousands of them, and formatting was most of its rendering time).
+   * A pixel coordinate with two decimals, rounded half up: {@code %.2f} without a {@code Formatter}
+   * (the report writes tens of thousands of them, and formatting was most of its rendering time); the
+   * two can differ in the last digit only where {@code v × 100} lies within a rounding error of a tie.
    */
   static void fixed2(StringBuilder sb, double v) {
     long hundredths = Math.round(Math.abs(v) * 100);
