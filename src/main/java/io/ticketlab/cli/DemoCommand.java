@@ -4,7 +4,6 @@ import io.ticketlab.demo.Demo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,50 +11,90 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ticketlab demo}: the paper's experiment in miniature, from nothing, in one command. */
+/** {@code ticketlab demo}: the paper's story in miniature, from nothing, in one command. */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     headerHeading = "%n",
-    header = "Find a lottery ticket in a detector, from nothing: data, dense model, 80%% ticket, control.",
+    header = "Lottery tickets in Mask R-CNN, from nothing: dense, 80%% ticket, control, transfers, report.",
     description = {
-      "Writes synthetic COCO-format shapes (600 training, 100 validation images), trains a small"
-          + " ResNet-18-FPN Faster R-CNN (level 0), prunes 80%% of its weights by global magnitude,"
-          + " rewinds the rest to iteration 100 and retrains (level 1: the ticket), and trains the"
-          + " random-pruning control at the same sparsity; prints COCO AP of the three. About ten"
-          + " minutes on two cores. Everything lands in --out; running the command again resumes"
-          + " or reuses what is done."
+      "Writes synthetic COCO-format shapes (600 training, 100 validation images) and crops of them, then"
+          + " runs, each as an ordinary experiment in --out/runs: a small ResNet-18-FPN Mask R-CNN trained"
+          + " densely (level 0); its 80%% ticket by global magnitude pruning rewound to iteration 75 (level"
+          + " 1); the random-pruning control at the same sparsity; a ResNet-18 classifier lottery on the"
+          + " crops (the \"ImageNet\" source) whose 80%% ticket goes into the detector's backbone (ImageNet"
+          + " ticket); mask transfer of the dense classifier's largest 20%% of backbone weights; then"
+          + " ticketlab report over all of it (--out/report.html). Prints the summary (COCO bbox and segm AP"
+          + " of each, weights on disk). About a quarter of an hour on two cores; running the command again"
+          + " resumes what was interrupted and reuses what is done."
     })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--out", defaultValue = "ticketlab-demo", paramLabel = "DIR",
-      description = "Folder of the data, the experiment and its runs (default: ${DEFAULT-VALUE}).")
+      description = "Folder of the data, the experiments, their runs and the report (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--quick", description = "A tiny smoke run of the same pipeline (seconds; its numbers mean nothing).")
+  @Option(names = "--quick", description = "A tiny smoke run of the same pipeline (about a minute; its numbers mean"
+      + " nothing).")
   boolean quick;
 
   @Mixin ProgressOption progress;
 
   @Override
   public Integer call() throws IOException {
-    List<Demo.Row> rows = Demo.run(out, quick ? Demo.Size.quick() : Demo.Size.full(), progress.stream());
+    Demo.Size size = quick ? Demo.Size.quick() : Demo.Size.standard();
+    Demo.Result result = Demo.run(out, size, progress.stream());
     PrintWriter pw = spec.commandLine().getOut();
-    pw.printf("%-40s %9s %9s %9s %11s%n", "Faster R-CNN R18-FPN, synthetic shapes", "sparsity", "bbox AP", "AP50",
-        "on disk");
-    for (Demo.Row r : rows) {
-      pw.printf(Locale.ROOT, "%-40s %8.1f%% %9s %9s %11s%n", r.name(), r.sparsityPercent(), fmt(r.ap()), fmt(r.ap50()),
-          mb(r.sparseBytes()));
+    pw.printf("%-38s %7s %9s %8s %6s %8s %6s %9s%n", "Mask R-CNN R18-FPN, synthetic shapes", "prune", "sparsity",
+        "bbox AP", "AP50", "segm AP", "AP50", "on disk");
+    for (Demo.Row r : result.rows()) {
+      pw.printf(Locale.ROOT, "%-38s %6.1f%% %8.1f%% %8s %6s %8s %6s %9s%n", r.name(), r.prunePercent(),
+          r.sparsityPercent(), fmt(r.metric("bbox/AP")), fmt(r.metric("bbox/AP50")), fmt(r.metric("segm/AP")),
+          fmt(r.metric("segm/AP50")), mb(r.sparseBytes()));
     }
+    pw.printf(Locale.ROOT, "prune: zeros in the pruned weights (direct pruning: the paper-coco set, backbone, FPN, RPN and head weights but"
+        + " shortcut convs and output layers; transfers: the backbone's stem and block convs); sparsity: zeros over all"
+        + " parameters%n");
     pw.printf(Locale.ROOT, "on disk: final weights in the lossless entropy-coded sparse format (%s dense float32;"
-        + " ticketlab size for all formats)%n", mb(rows.get(0).denseBytes()));
-    pw.printf("experiment %s, runs in %s (metrics.csv, validation.csv, eval.json, masks per level)%n",
-        out.resolve("experiment.yaml"), out.resolve("runs"));
-    pw.printf("the same by hand: ticketlab lottery --config %s --root %s; other controls: ticketlab lottery branch --help%n",
-        out.resolve("experiment.yaml"), out.resolve("runs"));
+        + " ticketlab size for all formats)%n", mb(result.rows().get(0).denseBytes()));
+    if (!size.meaningful()) {
+      pw.println("--quick: a smoke test on a handful of images and iterations; these numbers mean nothing");
+    }
+    pw.printf("report: %s%s%n", result.report(), result.warnings() == 0 ? ""
+        : " (" + result.warnings() + " runs left out, listed in it)");
+    pw.println(openHint(result.report()));
+    pw.printf("experiments: %s/*.yaml, runs in %s; the same by hand: ticketlab lottery --config %s --root %s%n", out,
+        out.resolve("runs"), out.resolve("mask-rcnn.yaml"), out.resolve("runs"));
     pw.flush();
     return 0;
+  }
+
+  /** How to open the report: with the desktop's opener when there is a desktop, else from another machine. */
+  static String openHint(Path report) {
+    boolean desktop = System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null;
+    String uri = report.toAbsolutePath().toUri().toString();
+    if (desktop && onPath("xdg-open")) {
+      return "open it: xdg-open " + report;
+    }
+    if (desktop && onPath("open")) {
+      return "open it: open " + report;
+    }
+    return "open it in a browser: " + uri + " (no desktop here: copy " + report + " and its -files folder to a"
+        + " machine with one; the page loads nothing from the network)";
+  }
+
+  private static boolean onPath(String command) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String d : path.split(java.io.File.pathSeparator)) {
+      if (!d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, command))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String mb(long bytes) {

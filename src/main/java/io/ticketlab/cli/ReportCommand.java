@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
       "Reads every lottery_<id> experiment under each --root (level records, spec.json, validation.csv) and"
           + " writes the page (inline SVG figures, no external resources) and the CSV of every table and"
           + " figure in NAME-files/ beside it. Folders still training are listed, not read; unreadable"
-          + " records are listed with the reason and counted as warnings (exit 2 when nothing is readable)."
+          + " records are listed with the reason and counted as warnings (exit 2 when nothing is readable).",
+      "The error analyses of the dense and the sparsest detector levels (per-category AP, TIDE, keypoint errors,"
+          + " from each level's results.json against data.val) are cached in NAME-files/cache/, keyed by the"
+          + " files' SHA-256: a report over unchanged runs recomputes nothing."
     })
 final class ReportCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -37,7 +40,7 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ReportInput input = RunIndex.scan(roots);
+    ReportInput input = RunIndex.scan(roots, HtmlReport.filesFolder(out).resolve("cache"));
     HtmlReport report = HtmlReport.of(input);
     report.write(out);
     input.unreadable().forEach(u -> err.println("warning: left out: " + u));

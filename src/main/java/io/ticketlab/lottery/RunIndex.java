@@ -31,12 +31,28 @@ public final class RunIndex {
   private RunIndex() {}
 
   /**
-   * Scans {@code roots}.
+   * Scans {@code roots}, without error analyses (no {@code results.json} is read).
    *
    * @throws BadInputException when a root is not a folder, holds no experiment, or nothing under
    *     any root is readable (the message names the first reason)
    */
   public static ReportInput scan(List<Path> roots) {
+    return scan(roots, null, false);
+  }
+
+  /**
+   * Scans {@code roots}, with the error analyses of the detector levels the report compares ({@link
+   * LevelAnalyses}) cached under {@code analysisCache} (null: computed, not cached).
+   *
+   * @throws BadInputException as {@link #scan(List)}
+   */
+  public static ReportInput scan(List<Path> roots, Path analysisCache) {
+    return scan(roots, analysisCache, true);
+  }
+
+  private static ReportInput scan(List<Path> roots, Path analysisCache, boolean analyze) {
+    LevelAnalyses analyzer = analyze ? new LevelAnalyses(analysisCache) : null;
+    List<ReportInput.LevelAnalysis> analyses = new ArrayList<>();
     List<ReportInput.Level> levels = new ArrayList<>();
     List<ReportInput.ValidationCurve> curves = new ArrayList<>();
     List<String> unfinished = new ArrayList<>();
@@ -62,7 +78,7 @@ public final class RunIndex {
       }
       experiments += found.size();
       for (ExperimentLayout layout : found) {
-        read(layout, levels, curves, unfinished, unreadable, provenance, settings, earlyBird);
+        read(layout, levels, curves, unfinished, unreadable, provenance, analyzer, analyses, settings, earlyBird);
         experimentRoots.putIfAbsent(layout.runId(), root.toString());
       }
     }
@@ -73,18 +89,19 @@ public final class RunIndex {
           : "nothing readable under " + roots + ": " + unreadable.get(0));
     }
     return new ReportInput(roots.stream().map(Path::toString).toList(), levels, curves, unfinished, unreadable,
-        provenance, experimentRoots, settings, earlyBird);
+        provenance, experimentRoots, analyses, settings, earlyBird);
   }
 
   private static void read(ExperimentLayout layout, List<ReportInput.Level> levels,
       List<ReportInput.ValidationCurve> curves, List<String> unfinished, List<String> unreadable,
-      List<ReportInput.Session> provenance, List<ReportInput.Settings> settings,
-      List<ReportInput.EarlyBirdMask> earlyBird) {
+      List<ReportInput.Session> provenance, LevelAnalyses analyzer, List<ReportInput.LevelAnalysis> analyses,
+      List<ReportInput.Settings> settings, List<ReportInput.EarlyBirdMask> earlyBird) {
     String task;
     String transferKind = null;
+    ExperimentSpec spec = null;
     if (Files.exists(layout.spec())) {
       try {
-        ExperimentSpec spec = ExperimentSpec.fromCanonicalJson(Files.readString(layout.spec(), StandardCharsets.UTF_8));
+        spec = ExperimentSpec.fromCanonicalJson(Files.readString(layout.spec(), StandardCharsets.UTF_8));
         task = spec.task().key();
         settings.add(settings(layout.runId(), spec));
         if (spec.transfer() != null) {
@@ -112,6 +129,7 @@ public final class RunIndex {
       unreadable.add(layout.runDir() + ": cannot list: " + firstLine(e));
       return;
     }
+    Map<ReportInput.Level, Path> detectorLevels = new LinkedHashMap<>();
     for (ExperimentLayout.LevelFolder f : folders) {
       Path record = ExperimentLayout.record(f.dir());
       if (!Files.exists(record)) {
@@ -136,8 +154,10 @@ public final class RunIndex {
           unreadable.add(e.getMessage());
         }
       }
-      levels.add(new ReportInput.Level(layout.runId(), task, kind, f.replicate(), f.level(), r.prunePercent(),
-          r.networkSparsityPercent(), r.metricName(), finite(r.metrics()), f.name(), evaluation));
+      ReportInput.Level level = new ReportInput.Level(layout.runId(), task, kind, f.replicate(), f.level(),
+          r.prunePercent(), r.networkSparsityPercent(), r.metricName(), finite(r.metrics()), f.name(), evaluation);
+      levels.add(level);
+      detectorLevels.put(level, f.dir());
       if (Files.exists(Provenance.file(f.dir()))) {
         try {
           for (Provenance.Session p : Provenance.read(f.dir()).sessions()) {
@@ -164,6 +184,39 @@ public final class RunIndex {
         } catch (BadInputException e) {
           unreadable.add(e.getMessage());
         }
+      }
+    }
+    if (analyzer != null && spec != null && spec.isDetector()) {
+      analyze(layout, spec, detectorLevels, analyzer, analyses, unreadable);
+    }
+  }
+
+  /** The error analyses of the compared levels that have a {@code results.json}; failures are listed. */
+  private static void analyze(ExperimentLayout layout, ExperimentSpec spec, Map<ReportInput.Level, Path> dirs,
+      LevelAnalyses analyzer, List<ReportInput.LevelAnalysis> analyses, List<String> unreadable) {
+    List<ReportInput.Level> compared = LevelAnalyses.compared(List.copyOf(dirs.keySet())).stream()
+        .filter(l -> Files.exists(dirs.get(l).resolve(LevelAnalyses.RESULTS))).toList();
+    if (compared.isEmpty()) {
+      return;
+    }
+    Path groundTruth;
+    try {
+      if (spec.data().val() == null) {
+        throw new BadInputException("no data.val in the spec");
+      }
+      groundTruth = LevelAnalyses.groundTruth(spec.data().val(), layout.runDir().getParent());
+    } catch (BadInputException e) {
+      unreadable.add(layout.spec() + ": error analyses of " + compared.size() + " results.json files left out: "
+          + e.getMessage());
+      return;
+    }
+    for (ReportInput.Level l : compared) {
+      try {
+        analyses.add(analyzer.analyze(l, dirs.get(l), groundTruth));
+      } catch (RuntimeException e) { // a bad file, or an analysis that cannot take it: this level is left out
+        String m = firstLine(e);
+        Path results = dirs.get(l).resolve(LevelAnalyses.RESULTS);
+        unreadable.add((m.startsWith(results.toString()) ? m : results + ": " + m) + " (error analyses left out)");
       }
     }
   }

@@ -138,8 +138,9 @@ public final class HtmlReport {
     PaperSections.append(input, rows, body, files);
     body.append("<h2 id=\"sizes\">AP by object size</h2>\n");
     sizeSection(input.levels(), body, files);
+    ErrorSections.append(input, body, files);
     body.append("<h2 id=\"convergence\">Convergence</h2>\n");
-    convergence(input.curves(), body, files);
+    convergence(input.curves(), input.levels(), body, files);
     body.append("<h2 id=\"runs\">Runs not in the report</h2>\n");
     statusSection(input, body);
     provenanceSection(input.provenance(), body, files);
@@ -330,19 +331,29 @@ public final class HtmlReport {
     }
   }
 
-  private static void convergence(List<ReportInput.ValidationCurve> curves, StringBuilder body, Map<String, String> files) {
+  private static void convergence(List<ReportInput.ValidationCurve> curves, List<ReportInput.Level> levels,
+      StringBuilder body, Map<String, String> files) {
     if (curves.isEmpty()) {
       body.append("<p class=\"notrun\">No validation.csv in these runs: convergence curves need detector runs"
           + " with <code>training.eval_every</code> set (e.g. <code>eval_every: 1ep</code>).</p>\n");
       return;
     }
-    Map<String, List<ReportInput.ValidationCurve>> byExperiment = new TreeMap<>();
-    curves.forEach(c -> byExperiment.computeIfAbsent(c.experiment(), e -> new ArrayList<>()).add(c));
-    for (Map.Entry<String, List<ReportInput.ValidationCurve>> e : byExperiment.entrySet()) {
+    // one figure per task and quantity: direct pruning's levels, its controls and the transfers side by side
+    Map<String, String> taskOf = new TreeMap<>();
+    levels.forEach(l -> taskOf.putIfAbsent(l.experiment(), l.task()));
+    Map<String, List<ReportInput.ValidationCurve>> byTask = new TreeMap<>();
+    curves.forEach(c -> byTask.computeIfAbsent(taskOf.getOrDefault(c.experiment(), "other"), t -> new ArrayList<>())
+        .add(c));
+    for (Map.Entry<String, List<ReportInput.ValidationCurve>> e : byTask.entrySet()) {
       List<ReportInput.ValidationCurve> cs = new ArrayList<>(e.getValue());
       cs.sort(Comparator.comparing(ReportInput.ValidationCurve::kind, HtmlReport::compareKinds)
+          .thenComparing(ReportInput.ValidationCurve::experiment)
           .thenComparingInt(ReportInput.ValidationCurve::level).thenComparingInt(ReportInput.ValidationCurve::replicate));
       boolean replicates = cs.stream().mapToInt(ReportInput.ValidationCurve::replicate).distinct().count() > 1;
+      Map<String, Set<String>> experimentsOfKind = new TreeMap<>();
+      cs.forEach(c -> experimentsOfKind.computeIfAbsent(c.kind(), k -> new TreeSet<>()).add(c.experiment()));
+      Set<String> experiments = new TreeSet<>();
+      cs.forEach(c -> experiments.add(c.experiment()));
       Set<String> apColumns = new LinkedHashSet<>();
       cs.forEach(c -> c.columns().keySet().stream().filter(n -> n.endsWith("/AP")).forEach(apColumns::add));
       List<String> quantities = new ArrayList<>();
@@ -351,9 +362,9 @@ public final class HtmlReport {
       for (String q : quantities) {
         String id = "convergence-" + e.getKey() + "-" + q.replace(' ', '-').replace('/', '-');
         String file = "figure-" + id + ".csv";
-        StringBuilder csv = new StringBuilder("series,folder,iteration,value\n");
+        StringBuilder csv = new StringBuilder("series,experiment,folder,iteration,value\n");
         List<SvgPlot.Series> plotted = new ArrayList<>();
-        String lossUsed = null;
+        Set<String> lossUsed = new TreeSet<>();
         int i = 0;
         for (ReportInput.ValidationCurve c : cs) {
           List<Double> values;
@@ -362,7 +373,7 @@ public final class HtmlReport {
             if (loss == null) {
               continue;
             }
-            lossUsed = loss.getKey();
+            lossUsed.add(loss.getKey());
             values = loss.getValue();
           } else {
             values = c.columns().get(q);
@@ -371,29 +382,34 @@ public final class HtmlReport {
             }
             values = values.stream().map(v -> 100 * v).toList();
           }
-          String name = "level " + c.level() + (c.kind().equals(ReportInput.DIRECT) ? "" : " " + kindName(c.kind()))
+          String name = (c.kind().equals(ReportInput.DIRECT) ? "level " + c.level() : kindName(c.kind())
+              + (c.level() == 1 ? "" : " level " + c.level()))
+              + (experimentsOfKind.get(c.kind()).size() > 1 ? " (" + c.experiment() + ")" : "")
               + (replicates ? " r" + c.replicate() : "");
           List<SvgPlot.Point> points = new ArrayList<>();
           for (int k = 0; k < c.iterations().size(); k++) {
             double v = values.get(k);
             if (Double.isFinite(v)) {
               points.add(new SvgPlot.Point(c.iterations().get(k), v, Double.NaN));
-              csv.append(Html.csv(name)).append(',').append(Html.csv(c.folder())).append(',')
-                  .append(c.iterations().get(k)).append(',').append(SvgPlot.number(v)).append('\n');
+              csv.append(Html.csv(name)).append(',').append(Html.csv(c.experiment())).append(',')
+                  .append(Html.csv(c.folder())).append(',').append(c.iterations().get(k)).append(',')
+                  .append(SvgPlot.number(v)).append('\n');
             }
           }
-          plotted.add(new SvgPlot.Series(name, CYCLE[i++ % CYCLE.length], points));
+          String colour = c.kind().equals(ReportInput.DIRECT) ? CYCLE[i++ % CYCLE.length] : color(c.kind(), i++);
+          plotted.add(new SvgPlot.Series(name, colour, points));
         }
         if (plotted.isEmpty()) {
           continue;
         }
-        String what = q.equals("validation loss") ? "validation loss (" + lossUsed + ")" : q + " (%)";
+        String what = q.equals("validation loss") ? "validation loss (" + String.join(", ", lossUsed) + ")" : q + " (%)";
+        List<String> used = experiments.stream().map(x -> "lottery_" + x).toList();
         body.append("<figure id=\"").append(Html.escape(id)).append("\">\n")
-            .append(SvgPlot.render(e.getKey() + ": " + what, "iteration", what, plotted))
+            .append(SvgPlot.render(taskTitle(e.getKey()) + ": " + what, "iteration", what, plotted))
             .append("<figcaption class=\"caption\">")
-            .append(Html.escape("Look for whether sparse levels converge as fast as the dense one (level 0) and to"
-                + " the same value (paper supplementary Fig. 6). Runs: lottery_" + e.getKey() + ", "
-                + cs.size() + " validation.csv files. Data: " + file + "."))
+            .append(Html.escape("Look for whether sparse levels and transfers converge as fast as the dense network"
+                + " (level 0) and to the same value (paper supplementary Fig. 6). Runs: " + String.join(", ", used)
+                + ", " + cs.size() + " validation.csv files. Data: " + file + "."))
             .append("</figcaption>\n</figure>\n");
         files.put(file, csv.toString());
       }

@@ -1,5 +1,7 @@
 package io.ticketlab.report;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,14 +16,16 @@ import java.util.Map;
  * @param unreadable one line per folder or file that could not be read, with the reason
  * @param provenance one entry per process that worked in a reported folder ({@code provenance.json})
  * @param experimentRoots run id → the root it was found under (for the commands of "not run" boxes)
+ * @param analyses the error analyses of the detector levels the report compares ({@link LevelAnalysis})
  * @param settings the settings of each experiment that the paper's ablations vary, in scan order
  * @param earlyBirdMasks every early-bird branch's {@code mask_iou.json}
  */
 public record ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves,
     List<String> unfinished, List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots,
-    List<Settings> settings, List<EarlyBirdMask> earlyBirdMasks) {
+    List<LevelAnalysis> analyses, List<Settings> settings, List<EarlyBirdMask> earlyBirdMasks) {
 
   public ReportInput {
+    analyses = List.copyOf(analyses);
     roots = List.copyOf(roots);
     levels = List.copyOf(levels);
     curves = List.copyOf(curves);
@@ -33,10 +37,47 @@ public record ReportInput(List<String> roots, List<Level> levels, List<Validatio
     earlyBirdMasks = List.copyOf(earlyBirdMasks);
   }
 
-  /** An input without experiment settings or early-bird masks (their sections show "not run"). */
+  /** A report without error analyses. */
   public ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves, List<String> unfinished,
       List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots) {
-    this(roots, levels, curves, unfinished, unreadable, provenance, experimentRoots, List.of(), List.of());
+    this(roots, levels, curves, unfinished, unreadable, provenance, experimentRoots, List.of(), List.of(), List.of());
+  }
+
+  /**
+   * The error analyses of one detector level, from its {@code results.json} against the experiment's
+   * ground truth ({@code data.val}): per-category AP (paper Fig. 5), TIDE's dAP per error type
+   * (supplementary Figs. 2, 3) and, for keypoint tasks, coco-analyze's keypoint errors (supplementary Fig. 5).
+   *
+   * @param folder the level's folder, relative to its experiment ({@code replicate_0/level_1/main})
+   * @param categoryAp IoU type ({@code bbox}, {@code segm}, {@code keypoints}) → category name → AP at IoU
+   *     0.50:0.95 as a fraction, in the ground truth's category order; -1 where the category has no ground truth
+   * @param tide TIDE mode ({@code bbox}, {@code segm}) → {@code AP50} and each main error's dAP ({@code Cls},
+   *     {@code Loc}, {@code Both}, {@code Dupe}, {@code Bkg}, {@code Miss}), in AP points (0–100)
+   * @param keypointErrors for keypoint tasks: the AP gained by fixing each keypoint error alone ({@code jitter},
+   *     {@code inversion}, {@code swap}, {@code miss}; mean over OKS .50:.95, area all, 0–1 scale) and the share of
+   *     analysed keypoints of each class ({@code share/jitter}, ..., in %); empty for other tasks
+   */
+  public record LevelAnalysis(String experiment, String task, String kind, int replicate, int level,
+      double networkSparsityPercent, String folder, Map<String, Map<String, Double>> categoryAp,
+      Map<String, Map<String, Double>> tide, Map<String, Double> keypointErrors) {
+    public LevelAnalysis {
+      categoryAp = ordered(categoryAp);
+      tide = ordered(tide);
+      keypointErrors = Collections.unmodifiableMap(new LinkedHashMap<>(keypointErrors));
+    }
+
+    private static Map<String, Map<String, Double>> ordered(Map<String, Map<String, Double>> m) {
+      Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+      return Collections.unmodifiableMap(out);
+    }
+  }
+
+  /** An input without experiment settings or early-bird masks (their sections show "not run"). */
+  public ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves, List<String> unfinished,
+      List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots,
+      List<LevelAnalysis> analyses) {
+    this(roots, levels, curves, unfinished, unreadable, provenance, experimentRoots, analyses, List.of(), List.of());
   }
 
   /** The pruned modules ({@code pruning.preset}, {@code include}, {@code exclude}): paper Table 3. */

@@ -2,50 +2,149 @@ package io.ticketlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ticketlab.lottery.ExperimentLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ticketlab demo --quick}: the whole pipeline (synthetic data, dense run, pruned and rewound
- * ticket, random-pruning control) on a tiny scale; a second call reuses everything.
+ * {@code ticketlab demo --quick}: the whole pipeline (synthetic shapes and crops, Mask R-CNN dense,
+ * its 80% ticket, the random-pruning control, the classifier lottery on crops, ImageNet ticket, mask
+ * transfer, report) on a tiny scale; a second call reuses everything, and a demo killed mid-way
+ * finishes with the same numbers as an uninterrupted one.
  */
 @Tag("engine")
 class DemoCommandTest {
+  private static final List<String> ROWS = List.of("dense (level 0)", "ticket, direct pruning",
+      "random pruning (control)", "ImageNet ticket", "mask transfer");
+
   @TempDir Path tmp;
 
   @Test
-  void quickDemo_runsThePipeline_andResumesFromItsFolder() throws Exception {
+  void quickDemo_runsEveryStage_writesTheReport_andResumesFromItsFolder() throws Exception {
     Path out = tmp.resolve("demo");
-    MainTest.Outcome first = MainTest.run("demo", "--quick", "--quiet", "--out", out.toString());
+    MainTest.Outcome first = MainTest.run("demo", "--quick", "--out", out.toString());
     assertThat(first.exitCode()).as(first.err()).isZero();
+    // the stage counter, in order
+    List<String> stages = first.err().lines().filter(l -> l.matches("\\[\\d/8] .*")).toList();
+    assertThat(stages).hasSize(8);
+    assertThat(stages.get(0)).startsWith("[1/8] synthetic shapes");
+    assertThat(stages.get(1)).startsWith("[2/8] Mask R-CNN dense");
+    assertThat(stages.get(6)).startsWith("[7/8] mask transfer 80%");
+    assertThat(stages.get(7)).isEqualTo("[8/8] report");
+
     List<String> lines = first.out().lines().toList();
-    assertThat(lines.get(0)).contains("sparsity").contains("bbox AP").contains("AP50").contains("on disk");
-    assertThat(lines.get(1)).startsWith("dense (level 0)").contains(" 0.0%").endsWith(" MB");
-    assertThat(lines.get(2)).startsWith("ticket (level 1");
-    assertThat(lines.get(3)).startsWith("random pruning (control)");
-    // the ticket and its control have the same network sparsity, about 80%
-    String ticketSparsity = lines.get(2).replaceAll(".*?([0-9.]+)%.*", "$1");
-    assertThat(Double.parseDouble(ticketSparsity)).isBetween(70.0, 80.0);
-    assertThat(lines.get(3)).contains(ticketSparsity + "%");
-    // the ticket's weights take less room than the dense model's
-    double dense = Double.parseDouble(lines.get(1).replaceAll(".* ([0-9.]+) MB$", "$1"));
-    double ticket = Double.parseDouble(lines.get(2).replaceAll(".* ([0-9.]+) MB$", "$1"));
-    assertThat(ticket).isLessThan(dense / 2);
-    assertThat(lines.get(4)).startsWith("on disk:").contains("dense float32");
-    assertThat(out.resolve("experiment.yaml")).exists();
-    assertThat(out.resolve("data/train-8/annotations.json")).exists();
-    try (var runs = Files.list(out.resolve("runs"))) {
-      Path run = runs.filter(p -> p.getFileName().toString().startsWith("lottery_")).findFirst().orElseThrow();
-      assertThat(run.resolve("replicate_0/level_1/main/eval.json")).exists();
-      assertThat(run.resolve("replicate_0/level_1/branch_random-pruning/eval.json")).exists();
+    assertThat(lines.get(0)).contains("Mask R-CNN").contains("prune").contains("sparsity").contains("bbox AP")
+        .contains("segm AP").contains("on disk");
+    for (int i = 0; i < ROWS.size(); i++) {
+      assertThat(lines.get(1 + i)).startsWith(ROWS.get(i)).endsWith(" MB");
     }
-    // again: nothing to train, the same table
+    assertThat(lines.get(1)).contains(" 0.0% ");
+    // the ticket and its control: the same network sparsity, about 80% of the pruned set
+    assertThat(percents(lines.get(2))[0]).isBetween(79.0, 81.0);
+    assertThat(percents(lines.get(2))[1]).isBetween(60.0, 80.0).isEqualTo(percents(lines.get(3))[1]);
+    // the transfers: 80% of the backbone's convs, so a lower network sparsity than the direct ticket's
+    for (int row : new int[] {4, 5}) {
+      assertThat(percents(lines.get(row))[0]).as(lines.get(row)).isBetween(79.0, 81.0);
+      assertThat(percents(lines.get(row))[1]).as(lines.get(row)).isBetween(5.0, percents(lines.get(2))[1]);
+    }
+    // the ticket's weights take less room than the dense model's
+    assertThat(megabytes(lines.get(2))).isLessThan(megabytes(lines.get(1)) / 2);
+    assertThat(first.out()).contains("--quick: a smoke test").contains("report: " + out.resolve("report.html"));
+
+    // the report holds every arm
+    String html = Files.readString(out.resolve("report.html"));
+    assertThat(html).contains("Instance segmentation (Mask R-CNN)", "Classification (ResNet)", "random-pruning",
+        "ImageNet ticket", "mask transfer", "segm/AP");
+    assertThat(out.resolve("report-files/table-seg.csv")).exists();
+    for (String config : List.of("mask-rcnn.yaml", "classifier.yaml", "imagenet-ticket.yaml", "mask-transfer.yaml")) {
+      assertThat(out.resolve(config)).exists();
+    }
+
+    // again: nothing to train, the same summary
     MainTest.Outcome second = MainTest.run("demo", "--quick", "--quiet", "--out", out.toString());
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(second.out()).isEqualTo(first.out());
+
+    // killed in the middle of a stage and run again: the same numbers, the same level records
+    Path killed = tmp.resolve("killed");
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path err = tmp.resolve("child.err");
+    Process child = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "demo", "--quick", "--out", killed.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    // the random-pruning control (stage 4) has begun training: a checkpoint of its branch exists
+    while (child.isAlive() && !branchStarted(killed)) {
+      assertThat(System.nanoTime()).as("the child reaches stage 4").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    boolean interrupted = child.isAlive();
+    child.destroyForcibly();
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(interrupted).as("killed before the end: %s", Files.readString(err)).isTrue();
+    assertThat(killed.resolve("report.html")).doesNotExist();
+    MainTest.Outcome resumed = MainTest.run("demo", "--quick", "--quiet", "--out", killed.toString());
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(resumed.out().lines().limit(1 + ROWS.size()).toList())
+        .isEqualTo(first.out().lines().limit(1 + ROWS.size()).toList());
+    assertThat(records(killed)).isEqualTo(records(out));
+    try (Stream<Path> all = Files.walk(killed)) {
+      assertThat(all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).isEmpty();
+    }
+  }
+
+  private static boolean branchStarted(Path out) throws Exception {
+    Path runs = out.resolve("runs");
+    if (!Files.isDirectory(runs)) {
+      return false;
+    }
+    for (ExperimentLayout e : ExperimentLayout.under(runs)) {
+      Path branch = e.branch(0, 1, "random-pruning");
+      if (Files.isDirectory(branch)) {
+        try (Stream<Path> files = Files.list(branch)) {
+          if (files.anyMatch(p -> p.getFileName().toString().matches("checkpoint_[1-9]\\d*\\.tlck"))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Every level record and evaluation under {@code out}/runs, by relative path → content. */
+  private static TreeMap<String, String> records(Path out) throws Exception {
+    TreeMap<String, String> m = new TreeMap<>();
+    Path runs = out.resolve("runs");
+    try (Stream<Path> all = Files.walk(runs)) {
+      for (Path p : all.filter(p -> p.getFileName().toString().matches("level\\.json|eval\\.json|sparsity\\.json"))
+          .toList()) {
+        m.put(runs.relativize(p).toString(), Files.readString(p));
+      }
+    }
+    assertThat(m).hasSizeGreaterThanOrEqualTo(7);
+    return m;
+  }
+
+  /** The prune % and network sparsity % of a summary row. */
+  private static double[] percents(String line) {
+    List<Double> v = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(" ([0-9.]+)%").matcher(line);
+    while (m.find()) {
+      v.add(Double.parseDouble(m.group(1)));
+    }
+    assertThat(v).as(line).hasSize(2);
+    return new double[] {v.get(0), v.get(1)};
+  }
+
+  private static double megabytes(String line) {
+    return Double.parseDouble(line.replaceAll(".* ([0-9.]+) MB$", "$1"));
   }
 }
