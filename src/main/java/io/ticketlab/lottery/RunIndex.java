@@ -61,6 +61,8 @@ public final class RunIndex {
     List<ReportInput.Session> provenance = new ArrayList<>();
     List<LevelCosts.Request> costRequests = new ArrayList<>();
     Map<String, String> experimentRoots = new LinkedHashMap<>();
+    List<ReportInput.Settings> settings = new ArrayList<>();
+    List<ReportInput.EarlyBirdMask> earlyBird = new ArrayList<>();
     int experiments = 0;
     for (Path root : roots) {
       if (!Files.isDirectory(root)) {
@@ -78,7 +80,8 @@ public final class RunIndex {
       }
       experiments += found.size();
       for (ExperimentLayout layout : found) {
-        read(layout, levels, curves, unfinished, unreadable, provenance, analyzer, analyses, costRequests);
+        read(layout, levels, curves, unfinished, unreadable, provenance, analyzer, analyses, costRequests, settings,
+            earlyBird);
         experimentRoots.putIfAbsent(layout.runId(), root.toString());
       }
     }
@@ -90,13 +93,13 @@ public final class RunIndex {
     }
     return new ReportInput(roots.stream().map(Path::toString).toList(), levels, curves, unfinished, unreadable,
         provenance, experimentRoots, analyses,
-        full ? LevelCosts.cachingIn(LevelCosts.defaultCache()).readAll(costRequests) : List.of());
+        full ? LevelCosts.cachingIn(LevelCosts.defaultCache()).readAll(costRequests) : List.of(), settings, earlyBird);
   }
 
   private static void read(ExperimentLayout layout, List<ReportInput.Level> levels,
       List<ReportInput.ValidationCurve> curves, List<String> unfinished, List<String> unreadable,
       List<ReportInput.Session> provenance, LevelAnalyses analyzer, List<ReportInput.LevelAnalysis> analyses,
-      List<LevelCosts.Request> costs) {
+      List<LevelCosts.Request> costs, List<ReportInput.Settings> settings, List<ReportInput.EarlyBirdMask> earlyBird) {
     String task;
     String transferKind = null;
     ExperimentSpec spec = null;
@@ -104,6 +107,7 @@ public final class RunIndex {
       try {
         spec = ExperimentSpec.fromCanonicalJson(Files.readString(layout.spec(), StandardCharsets.UTF_8));
         task = spec.task().key();
+        settings.add(settings(layout.runId(), spec));
         if (spec.transfer() != null) {
           transferKind = switch (spec.transfer().kind()) {
             case ExperimentSpec.Transfer.MASK -> ReportInput.MASK_TRANSFER;
@@ -170,6 +174,14 @@ public final class RunIndex {
           unreadable.add(Provenance.file(f.dir()) + ": not a provenance record: " + firstLine(e));
         }
       }
+      Path iou = ExperimentLayout.maskIou(f.dir());
+      if (f.branch() != null && Files.exists(iou)) {
+        try {
+          earlyBird.add(readMaskIou(iou, layout.runId(), f));
+        } catch (BadInputException e) {
+          unreadable.add(e.getMessage());
+        }
+      }
       Path validation = f.dir().resolve(VALIDATION);
       if (Files.exists(validation)) {
         try {
@@ -212,6 +224,66 @@ public final class RunIndex {
         unreadable.add((m.startsWith(results.toString()) ? m : results + ": " + m) + " (error analyses left out)");
       }
     }
+  }
+
+  /** The settings of {@code spec} that the paper's ablations vary, and the ids that group its ablations. */
+  static ReportInput.Settings settings(String runId, ExperimentSpec spec) {
+    ExperimentSpec.Pruning p = spec.pruning();
+    ExperimentSpec.Rewind r = spec.rewind();
+    Map<String, String> sameExcept = new LinkedHashMap<>();
+    String modules = null;
+    if (p != null) {
+      modules = p.preset() == null ? "" : p.preset();
+      if (p.include() != null && !p.include().isEmpty()) {
+        modules += (modules.isEmpty() ? "" : "; ") + "include " + String.join(", ", p.include());
+      }
+      if (p.exclude() != null && !p.exclude().isEmpty()) {
+        modules += (modules.isEmpty() ? "" : "; ") + "exclude " + String.join(", ", p.exclude());
+      }
+      sameExcept.put(ReportInput.MODULES, sameExcept(spec,
+          new ExperimentSpec.Pruning(null, null, null, p.strategy(), p.sparsity(), p.rounds(), p.fraction(), p.levels()), r));
+      sameExcept.put(ReportInput.STRATEGY, sameExcept(spec,
+          new ExperimentSpec.Pruning(p.preset(), p.include(), p.exclude(), null, p.sparsity(), p.rounds(), p.fraction(),
+              p.levels()), r));
+      sameExcept.put(ReportInput.ROUNDS, sameExcept(spec,
+          new ExperimentSpec.Pruning(p.preset(), p.include(), p.exclude(), p.strategy(), p.sparsity(), null, p.fraction(),
+              p.levels()), r));
+      sameExcept.put(ReportInput.REWIND_AT, sameExcept(spec, p, r == null ? null : new ExperimentSpec.Rewind(null,
+          r.optimizer())));
+    }
+    return new ReportInput.Settings(runId, spec.task().key(), modules, p == null ? null : p.strategy(),
+        p == null ? null : p.rounds(), r == null || r.at() == null ? null : r.at().toString(),
+        spec.earlyBird() == null ? List.of() : spec.earlyBird(), sameExcept);
+  }
+
+  /** The run id of {@code spec} with other pruning and rewind settings, without replicates or early-bird fractions. */
+  private static String sameExcept(ExperimentSpec spec, ExperimentSpec.Pruning pruning, ExperimentSpec.Rewind rewind) {
+    return new ExperimentSpec(spec.version(), spec.task(), spec.data(), spec.model(), spec.training(), pruning, rewind,
+        1, spec.seed(), List.of(), spec.transfer()).runId();
+  }
+
+  /** Reads an early-bird branch's {@code mask_iou.json} ({@code {"fraction", "iteration", "maskIouWithTicket"}}). */
+  static ReportInput.EarlyBirdMask readMaskIou(Path file, String experiment, ExperimentLayout.LevelFolder f) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw BadInputException.of(file, null, null, null, "not a mask IoU record: " + firstLine(e));
+    }
+    if (root == null || !root.isObject()) {
+      throw BadInputException.of(file, null, null, null, "not a mask IoU record: expected a JSON object");
+    }
+    for (String field : List.of("fraction", "iteration", "maskIouWithTicket")) {
+      if (!root.path(field).isNumber()) {
+        throw BadInputException.of(file, null, field, root.path(field).toString(), "must be a number");
+      }
+    }
+    double iou = root.get("maskIouWithTicket").asDouble();
+    if (!(iou >= 0 && iou <= 1)) {
+      throw BadInputException.of(file, null, "maskIouWithTicket", iou, "must be in [0, 1]");
+    }
+    return new ReportInput.EarlyBirdMask(experiment, f.branch(), f.replicate(), f.level(),
+        root.get("fraction").asDouble(), root.get("iteration").asLong(), iou);
   }
 
   /** A level record's numbers must be what a finished level writes: percentages in [0, 100]. */

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * per kind of ticket: direct pruning, each control branch, ImageNet ticket, mask transfer; ± std
  * error bars), AP by object size (APs/APm/APl of each level's {@code eval.json} and their change from
  * the dense network, paper Fig. 4), and convergence (validation loss and AP per iteration, from
- * {@code validation.csv}), and the ticket's structure and costs ({@link CostSections}).
+ * {@code validation.csv}), and the ticket's structure and costs ({@link CostSections}); the other table forms
+ * and the ablations are {@link PaperSections}'.
  * Metrics are shown in % (level records hold fractions). The same input gives the same bytes.
  */
 public final class HtmlReport {
@@ -36,7 +37,7 @@ public final class HtmlReport {
   private static final Pattern SIZE_METRIC = Pattern.compile("(bbox|segm|keypoints)/AP[sml]");
   private static final Pattern FIGURE_METRIC = Pattern.compile("(bbox|segm|keypoints)/AP|top1");
   private static final List<String> IOU_ORDER = List.of("bbox", "segm", "keypoints", "top1", "top5");
-  private static final String[] CYCLE = {"#1f4e79", "#e07b00", "#2e8b57", "#8b1e3f", "#6a5acd", "#b8860b",
+  static final String[] CYCLE = {"#1f4e79", "#e07b00", "#2e8b57", "#8b1e3f", "#6a5acd", "#b8860b",
     "#008b8b", "#555555"};
   /** One colour per kind, the same in every figure. */
   private static final Map<String, String> KIND_COLORS = Map.of(
@@ -135,6 +136,7 @@ public final class HtmlReport {
       sparsityFigures(t.getKey(), t.getValue(), body, files);
       notRunControls(t.getValue(), input.experimentRoots(), body);
     }
+    PaperSections.append(input, rows, body, files);
     body.append("<h2 id=\"sizes\">AP by object size</h2>\n");
     sizeSection(input.levels(), body, files);
     ErrorSections.append(input, body, files);
@@ -239,7 +241,8 @@ public final class HtmlReport {
           .append(SvgPlot.render(taskTitle(task) + ": " + metric, "network sparsity (%)", metric + " (%)", plotted))
           .append("<figcaption class=\"caption\">")
           .append(Html.escape("Look for how far each kind of ticket keeps the dense " + metric + " as sparsity rises"
-              + " (paper Fig. 1); bars are ± std over replicates. Runs: " + runsUsed(rows) + ". Data: " + file + "."))
+              + " (paper Fig. 1); bars and the shaded band are ± std over replicates. Runs: " + runsUsed(rows)
+              + ". Data: " + file + "."))
           .append("</figcaption>\n</figure>\n");
       files.put(file, csv.toString());
     }
@@ -488,7 +491,7 @@ public final class HtmlReport {
     files.put(file, csv.toString());
   }
 
-  private static String runsUsed(List<Row> rows) {
+  static String runsUsed(List<Row> rows) {
     Map<String, Integer> replicates = new TreeMap<>();
     rows.forEach(r -> replicates.merge(r.experiment(), r.replicates(), Math::max));
     List<String> parts = new ArrayList<>();
@@ -571,7 +574,7 @@ public final class HtmlReport {
     return n + " " + what + (n == 1 ? "" : what.endsWith("s") ? "es" : "s");
   }
 
-  private static String fixed(double v, int decimals) {
+  static String fixed(double v, int decimals) {
     return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 
@@ -596,7 +599,8 @@ public final class HtmlReport {
   private static final String CSS = String.join("\n",
       ":root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #555; --rule: #ccc; }",
       "@media (prefers-color-scheme: dark) { :root { --fg: #e8e8e8; --bg: #161616; --muted: #aaa; --rule: #444; }",
-      "  svg.plot g.series, svg.plot g.legend { filter: brightness(1.9) saturate(1.2); } }",
+      "  svg.plot g.series, svg.plot g.legend { filter: brightness(1.9) saturate(1.2); }",
+      "  svg.plot polygon.band { fill-opacity: 0.28; } }",
       "body { font-family: sans-serif; color: var(--fg); background: var(--bg); max-width: 1100px; margin: 2em auto;"
           + " padding: 0 1em; line-height: 1.4; }",
       "table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-variant-numeric: tabular-nums; }",

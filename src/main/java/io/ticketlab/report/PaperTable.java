@@ -85,6 +85,27 @@ public record PaperTable(String task, List<String> metrics, List<HtmlReport.Row>
     return s.toString();
   }
 
+  /**
+   * The table as an HTML {@code <table>} with the Markdown form's columns; metric cells carry
+   * {@code data-metric}, each line {@code data-ticket} (its label) and {@code data-experiment}.
+   */
+  String html() {
+    StringBuilder s = new StringBuilder("<table>\n<thead><tr><th>prune %</th><th>ticket</th><th>network sparsity %</th>");
+    metrics.forEach(m -> s.append("<th>").append(Html.escape(m)).append(" (%)</th>"));
+    s.append("<th>replicates</th><th>experiment</th></tr></thead>\n<tbody>\n");
+    for (HtmlReport.Row r : lines) {
+      s.append("<tr data-ticket=\"").append(Html.escape(label(r))).append("\" data-experiment=\"")
+          .append(Html.escape(r.experiment())).append("\"><td>").append(String.format(Locale.ROOT, "%.1f", r.prunePercent()))
+          .append("</td><td>").append(Html.escape(label(r))).append("</td><td>")
+          .append(String.format(Locale.ROOT, "%.2f", r.networkSparsityPercent())).append("</td>");
+      metrics.forEach(m -> s.append("<td data-metric=\"").append(Html.escape(m)).append("\">").append(cell(r.metrics().get(m)))
+          .append("</td>"));
+      s.append("<td>").append(r.replicates()).append("</td><td>").append(Html.escape(r.experiment())).append(" level ")
+          .append(r.level()).append("</td></tr>\n");
+    }
+    return s.append("</tbody>\n</table>\n").toString();
+  }
+
   /** The tables as one CSV (a {@code task} column; mean and std columns per metric, empty where absent). */
   public static String csv(List<PaperTable> tables) {
     Set<String> names = new TreeSet<>(HtmlReport::compareMetrics);

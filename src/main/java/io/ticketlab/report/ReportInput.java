@@ -18,10 +18,12 @@ import java.util.Map;
  * @param experimentRoots run id → the root it was found under (for the commands of "not run" boxes)
  * @param analyses the error analyses of the detector levels the report compares ({@link LevelAnalysis})
  * @param costs the cost and ticket-structure numbers of every finished level or branch, in scan order
+ * @param settings the settings of each experiment that the paper's ablations vary, in scan order
+ * @param earlyBirdMasks every early-bird branch's {@code mask_iou.json}
  */
 public record ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves,
     List<String> unfinished, List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots,
-    List<LevelAnalysis> analyses, List<Costs> costs) {
+    List<LevelAnalysis> analyses, List<Costs> costs, List<Settings> settings, List<EarlyBirdMask> earlyBirdMasks) {
 
   public ReportInput {
     analyses = List.copyOf(analyses);
@@ -33,6 +35,8 @@ public record ReportInput(List<String> roots, List<Level> levels, List<Validatio
     provenance = List.copyOf(provenance);
     experimentRoots = Map.copyOf(experimentRoots);
     costs = List.copyOf(costs);
+    settings = List.copyOf(settings);
+    earlyBirdMasks = List.copyOf(earlyBirdMasks);
   }
 
   /**
@@ -82,7 +86,8 @@ public record ReportInput(List<String> roots, List<Level> levels, List<Validatio
   /** A report without error analyses and costs. */
   public ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves, List<String> unfinished,
       List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots) {
-    this(roots, levels, curves, unfinished, unreadable, provenance, experimentRoots, List.of(), List.of());
+    this(roots, levels, curves, unfinished, unreadable, provenance, experimentRoots, List.of(), List.of(), List.of(),
+        List.of());
   }
 
   /**
@@ -114,6 +119,68 @@ public record ReportInput(List<String> roots, List<Level> levels, List<Validatio
       return Collections.unmodifiableMap(out);
     }
   }
+
+  /** An input without experiment settings or early-bird masks (their sections show "not run"). */
+  public ReportInput(List<String> roots, List<Level> levels, List<ValidationCurve> curves, List<String> unfinished,
+      List<String> unreadable, List<Session> provenance, Map<String, String> experimentRoots,
+      List<LevelAnalysis> analyses) {
+    this(roots, levels, curves, unfinished, unreadable, provenance, experimentRoots, analyses, List.of(), List.of(),
+        List.of());
+  }
+
+  /** The pruned modules ({@code pruning.preset}, {@code include}, {@code exclude}): paper Table 3. */
+  public static final String MODULES = "pruning.preset/include/exclude";
+  /** The rewind point (late resetting, paper Fig. 2c). */
+  public static final String REWIND_AT = "rewind.at";
+  /** Pruning rounds: 2 is one-shot, more is iterative (paper Fig. 2d). */
+  public static final String ROUNDS = "pruning.rounds";
+  /** Global or layer-wise magnitude pruning (paper Fig. 2e). */
+  public static final String STRATEGY = "pruning.strategy";
+
+  /**
+   * What an experiment's {@code spec.json} says about the settings the paper varies in its ablations.
+   * Null where the experiment has no such key (a transfer has no pruning and no rewind).
+   *
+   * @param experiment the run id
+   * @param modules the pruned modules as configured: the preset, then the include and exclude
+   *     patterns ({@code paper-voc:base+top}, {@code paper-coco; exclude rpn\..*})
+   * @param strategy {@code global} or {@code layerwise}
+   * @param rounds pruning rounds (2: one-shot), null when a fraction is pruned per level
+   * @param rewindAt the rewind point as written ({@code 0it}: the original lottery ticket)
+   * @param earlyBird the early-bird fractions of level 0 (empty: none)
+   * @param sameExcept {@link #MODULES}, {@link #REWIND_AT}, {@link #ROUNDS} or {@link #STRATEGY} → an id
+   *     that two experiments share exactly when every other setting is equal (replicates and early-bird
+   *     fractions aside); absent for experiments without pruning
+   */
+  public record Settings(String experiment, String task, String modules, String strategy, Integer rounds,
+      String rewindAt, List<Double> earlyBird, Map<String, String> sameExcept) {
+    public Settings {
+      earlyBird = List.copyOf(earlyBird);
+      sameExcept = Map.copyOf(sameExcept);
+    }
+
+    /** The value of an ablation key, as the report prints it. */
+    public String value(String key) {
+      return switch (key) {
+        case MODULES -> modules;
+        case REWIND_AT -> rewindAt;
+        case ROUNDS -> rounds == null ? null : rounds == 2 ? "2 (one-shot)" : rounds + " (iterative)";
+        case STRATEGY -> strategy;
+        default -> throw new IllegalArgumentException("not an ablation key: " + key);
+      };
+    }
+  }
+
+  /**
+   * An early-bird branch's mask IoU with the ticket of its level ({@code mask_iou.json}, paper Fig. 2f).
+   *
+   * @param kind the branch ({@code early-bird-0.2})
+   * @param fraction the fraction of level 0's training the mask was taken at
+   * @param iteration that iteration
+   * @param maskIouWithTicket intersection over union of the kept weights, in [0, 1]
+   */
+  public record EarlyBirdMask(String experiment, String kind, int replicate, int level, double fraction,
+      long iteration, double maskIouWithTicket) {}
 
   /**
    * One process's work in a level folder, as its {@code provenance.json} records it.

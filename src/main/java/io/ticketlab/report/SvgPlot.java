@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A line plot with markers and ± error bars written as inline SVG text for an HTML page (no fonts to embed, no
- * external resources, byte-identical for the same input). Axes and labels use {@code currentColor}
+ * A line plot with markers, ± error bars and a shaded ± band (series with replicates) written as
+ * inline SVG text for an HTML page (no fonts to embed, no external resources, byte-identical for
+ * the same input). Axes and labels use {@code currentColor}
  * so the figure follows the page's light or dark colours; each point carries its values as
  * {@code data-x}/{@code data-y}/{@code data-err} attributes, for readers and tests. The y axis is linear, or
  * logarithmic ({@link #renderLogY}: decade ticks, for quantities over orders of magnitude such as bytes on disk).
@@ -112,11 +113,13 @@ final class SvgPlot {
       List<Point> pts = new ArrayList<>(s.points());
       sb.append(String.format(Locale.ROOT, "<g class=\"series\" data-name=\"%s\" stroke=\"%s\" fill=\"%s\">%n",
           Html.escape(s.name()), s.color(), s.color()));
+      if (pts.size() > 1 && pts.stream().anyMatch(p -> Double.isFinite(p.err()) && p.err() > 0)) {
+        band(sb, pts, px, py);
+      }
       if (pts.size() > 1) {
         sb.append("<polyline fill=\"none\" stroke-width=\"2\" points=\"");
         for (int i = 0; i < pts.size(); i++) {
-          sb.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f,%.2f",
-              px.applyAsDouble(pts.get(i).x()), py.applyAsDouble(pts.get(i).y())));
+          vertex(sb.append(i == 0 ? "" : " "), px.applyAsDouble(pts.get(i).x()), py.applyAsDouble(pts.get(i).y()));
         }
         sb.append("\"/>\n");
       }
@@ -127,12 +130,26 @@ final class SvgPlot {
         if (bar) {
           double lo = py.applyAsDouble(p.y() - p.err());
           double hi = py.applyAsDouble(p.y() + p.err());
-          sb.append(String.format(Locale.ROOT, "<path class=\"err\" fill=\"none\" stroke-width=\"1.5\""
-              + " d=\"M%.2f %.2fV%.2fM%.2f %.2fH%.2fM%.2f %.2fH%.2f\"/>%n", x, lo, hi, x - 4, lo, x + 4, x - 4, hi, x + 4));
+          sb.append("<path class=\"err\" fill=\"none\" stroke-width=\"1.5\" d=\"M");
+          fixed2(sb, x);
+          fixed2(sb.append(' '), lo);
+          fixed2(sb.append('V'), hi);
+          fixed2(sb.append('M'), x - 4);
+          fixed2(sb.append(' '), lo);
+          fixed2(sb.append('H'), x + 4);
+          fixed2(sb.append('M'), x - 4);
+          fixed2(sb.append(' '), hi);
+          fixed2(sb.append('H'), x + 4);
+          sb.append("\"/>\n");
         }
-        sb.append(String.format(Locale.ROOT, "<circle class=\"point\" cx=\"%.2f\" cy=\"%.2f\" r=\"4\" data-x=\"%s\""
-            + " data-y=\"%s\"%s/>%n", x, y, number(p.x()), number(p.y()),
-            bar ? " data-err=\"" + number(p.err()) + "\"" : ""));
+        sb.append("<circle class=\"point\" cx=\"");
+        fixed2(sb, x);
+        fixed2(sb.append("\" cy=\""), y);
+        sb.append("\" r=\"4\" data-x=\"").append(number(p.x())).append("\" data-y=\"").append(number(p.y())).append('"');
+        if (bar) {
+          sb.append(" data-err=\"").append(number(p.err())).append('"');
+        }
+        sb.append("/>\n");
       }
       sb.append("</g>\n");
       sb.append(String.format(Locale.ROOT, "<g class=\"legend\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
@@ -144,6 +161,46 @@ final class SvgPlot {
     }
     sb.append("</svg>\n");
     return sb.toString();
+  }
+
+  /**
+   * The ± std band of a series with replicates: a closed polygon through {@code y + err} left to right
+   * and back through {@code y - err} (a point without replicates contributes its mean twice), filled in
+   * the series colour at low opacity so that lines and markers stay readable on it, in light and dark.
+   */
+  private static void band(StringBuilder sb, List<Point> pts, java.util.function.DoubleUnaryOperator px,
+      java.util.function.DoubleUnaryOperator py) {
+    sb.append("<polygon class=\"band\" stroke=\"none\" fill-opacity=\"0.18\" points=\"");
+    for (int i = 0; i < pts.size(); i++) {
+      Point p = pts.get(i);
+      double e = Double.isFinite(p.err()) ? p.err() : 0;
+      vertex(sb.append(i == 0 ? "" : " "), px.applyAsDouble(p.x()), py.applyAsDouble(p.y() + e));
+    }
+    for (int i = pts.size() - 1; i >= 0; i--) {
+      Point p = pts.get(i);
+      double e = Double.isFinite(p.err()) ? p.err() : 0;
+      vertex(sb.append(' '), px.applyAsDouble(p.x()), py.applyAsDouble(p.y() - e));
+    }
+    sb.append("\"/>\n");
+  }
+
+  private static void vertex(StringBuilder sb, double x, double y) {
+    fixed2(sb, x);
+    fixed2(sb.append(','), y);
+  }
+
+  /**
+   * A pixel coordinate with two decimals, rounded half up: {@code %.2f} without a {@code Formatter}
+   * (the report writes tens of thousands of them, and formatting was most of its rendering time); the
+   * two can differ in the last digit only where {@code v × 100} lies within a rounding error of a tie.
+   */
+  static void fixed2(StringBuilder sb, double v) {
+    long hundredths = Math.round(Math.abs(v) * 100);
+    if (v < 0 && hundredths != 0) {
+      sb.append('-');
+    }
+    long fraction = hundredths % 100;
+    sb.append(hundredths / 100).append('.').append(fraction < 10 ? "0" : "").append(fraction);
   }
 
   /** Round tick positions covering [lo, hi]: 1, 2 or 5 times a power of ten apart, at least two. */
