@@ -30,10 +30,21 @@ class DemoCommandTest {
   @Test
   void quickDemo_runsEveryStage_writesTheReport_andResumesFromItsFolder() throws Exception {
     Path out = tmp.resolve("demo");
-    MainTest.Outcome first = MainTest.run("demo", "--quick", "--out", out.toString());
+    // progress (the stage counter among it) goes to the process's standard error
+    java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream standardError = System.err;
+    MainTest.Outcome first;
+    System.setErr(new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      first = MainTest.run("demo", "--quick", "--out", out.toString());
+    } finally {
+      System.setErr(standardError);
+    }
     assertThat(first.exitCode()).as(first.err()).isZero();
     // the stage counter, in order
-    List<String> stages = first.err().lines().filter(l -> l.matches("\\[\\d/9] .*")).toList();
+    List<String> stages = java.util.regex.Pattern.compile("\\[\\d/9] [^\\r\\n]*")
+        .matcher(progress.toString(java.nio.charset.StandardCharsets.UTF_8)).results()
+        .map(java.util.regex.MatchResult::group).toList();
     assertThat(stages).hasSize(9);
     assertThat(stages.get(0)).startsWith("[1/9] synthetic shapes");
     assertThat(stages.get(1)).startsWith("[2/9] classifier on crops, dense");
