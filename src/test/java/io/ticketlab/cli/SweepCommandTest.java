@@ -126,4 +126,43 @@ class SweepCommandTest {
       }
     }
   }
+
+  @Test
+  void badRunOptions_andABadIndex_areOneLine_exit2() throws Exception {
+    Path root = dir.resolve("runs");
+    Path file = Files.writeString(dir.resolve("s.yaml"),
+        "base: {data: {train: crops}, pruning: {sparsity: 0.8, rounds: 2}}\naxes: {seed: [1, 2]}\n");
+    for (String[][] c : new String[][][] {
+        {{"--jobs", "0"}, {"--jobs: bad value 0: must be at least 1"}},
+        {{"--jobs", "2", "--device-per-job", "gpu:0"}, {"--device-per-job: bad value gpu:0: give one device per job slot (--jobs 2)"}},
+        {{"--threads-per-job", "0"}, {"--threads-per-job: bad value 0: must be at least 1"}}}) {
+      List<String> args = new java.util.ArrayList<>(List.of("sweep", "run", file.toString(), "--root", root.toString()));
+      args.addAll(List.of(c[0]));
+      MainTest.Outcome o = MainTest.run(args.toArray(String[]::new));
+      assertThat(o.exitCode()).as(o.err()).isEqualTo(2);
+      assertThat(o.err().strip()).isEqualTo("ticketlab sweep run: " + c[1][0]);
+      assertThat(root).doesNotExist();
+    }
+    MainTest.Outcome o = MainTest.run("sweep", "run-cell", file.toString(), "--root", root.toString(), "--index", "2");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err().strip()).isEqualTo("ticketlab sweep run-cell: --index: bad value 2: the sweep " + file
+        + " has cells 0 to 1");
+    assertThat(root).doesNotExist();
+  }
+
+  @Test
+  void runCell_refusesACellWhoseSourceIsNotDone() throws Exception {
+    Path root = dir.resolve("runs");
+    Path file = Files.writeString(dir.resolve("s.yaml"), String.join("\n",
+        "grids:",
+        "  classify: {base: {data: {train: crops}, pruning: {sparsity: 0.8, rounds: 2}}}",
+        "  ticket:",
+        "    base: {task: det, data: {train: train.json}, transfer: {kind: imagenet-ticket}}",
+        "    source: {grid: classify}", ""));
+    MainTest.Outcome o = MainTest.run("sweep", "run-cell", file.toString(), "--root", root.toString(), "--index", "1");
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err().strip()).startsWith("ticketlab sweep run-cell: " + file + ": cell 1 (ticket) takes its transfer"
+        + " from cell 0 (classify), not done under " + root);
+    assertThat(root).doesNotExist();
+  }
 }

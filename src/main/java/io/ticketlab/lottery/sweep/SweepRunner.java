@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -94,12 +93,53 @@ public final class SweepRunner {
     }
     Map<Integer, String> failed = new TreeMap<>();
     List<Integer> notRun = new ArrayList<>();
-    Map<Integer, Running> running = new LinkedHashMap<>();
+    // read by the shutdown hook too
+    Map<Integer, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
     Deque<Integer> freeSlots = new ArrayDeque<>();
     for (int s = 0; s < jobs; s++) {
       freeSlots.add(s);
     }
     boolean[] settled = done.clone();
+    // children stop with this process (Ctrl-C, a scheduler's SIGTERM); their cells resume on the next run
+    Thread stopChildren = new Thread(() -> running.values().forEach(r -> r.process.destroy()), "sweep-children");
+    Runtime.getRuntime().addShutdownHook(stopChildren);
+    try {
+      schedule(sweep, root, jobs, launcher, progress, done, settled, failed, notRun, running, freeSlots);
+    } finally {
+      running.values().forEach(r -> r.process.destroy());
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopChildren);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs already
+      }
+    }
+    for (Sweep.Cell c : cells) {
+      if (done[c.index()]) {
+        doneList.add(c.index());
+      }
+    }
+    String reportFailure = null;
+    if (sweep.report() != null && failed.isEmpty() && notRun.isEmpty()) {
+      Path out = root.resolve(sweep.report().out());
+      Path log = root.resolve(sweep.report().out() + ".log");
+      Files.createDirectories(log.toAbsolutePath().getParent());
+      Process p = new ProcessBuilder(launcher.report(out)).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      int code = p.waitFor();
+      if (code != 0) {
+        reportFailure = "exit code " + code + " (see " + log + ")";
+      } else if (progress != null) {
+        progress.printf("report: %s%n", out);
+      }
+    }
+    return new Result(List.copyOf(doneList), Map.copyOf(failed), List.copyOf(notRun), reportFailure);
+  }
+
+  /** Starts ready cells and collects ended ones until nothing runs and nothing more can start. */
+  private static void schedule(Sweep sweep, Path root, int jobs, Launcher launcher, PrintStream progress,
+      boolean[] done, boolean[] settled, Map<Integer, String> failed, List<Integer> notRun,
+      Map<Integer, Running> running, Deque<Integer> freeSlots) throws IOException, InterruptedException {
+    List<Sweep.Cell> cells = sweep.cells();
     while (true) {
       for (Sweep.Cell c : cells) {
         if (settled[c.index()] || running.containsKey(c.index())) {
@@ -146,26 +186,6 @@ public final class SweepRunner {
         }
       }
     }
-    for (Sweep.Cell c : cells) {
-      if (done[c.index()]) {
-        doneList.add(c.index());
-      }
-    }
-    String reportFailure = null;
-    if (sweep.report() != null && failed.isEmpty() && notRun.isEmpty()) {
-      Path out = root.resolve(sweep.report().out());
-      Path log = root.resolve(sweep.report().out() + ".log");
-      Files.createDirectories(log.toAbsolutePath().getParent());
-      Process p = new ProcessBuilder(launcher.report(out)).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-      int code = p.waitFor();
-      if (code != 0) {
-        reportFailure = "exit code " + code + " (see " + log + ")";
-      } else if (progress != null) {
-        progress.printf("report: %s%n", out);
-      }
-    }
-    return new Result(List.copyOf(doneList), Map.copyOf(failed), List.copyOf(notRun), reportFailure);
   }
 
   private record Running(Process process, int slot) {}

@@ -134,4 +134,48 @@ class SweepRunnerTest {
     Path report = root.resolve("tables/report.html");
     assertThat(report).doesNotExist();
   }
+
+  @Test
+  void aStoppedRun_stopsItsChildren_andTheNextRunFinishesTheSweep() throws Exception {
+    Sweep sweep = sweep();
+    Path root = dir.resolve("runs");
+    Path pids = dir.resolve("pids.txt");
+    SweepRunner.Launcher sleepers = new SweepRunner.Launcher() {
+      @Override
+      public List<String> cell(int index, int slot) {
+        return List.of("sh", "-c", "echo $$ >> '" + pids + "'; exec sleep 60");
+      }
+
+      @Override
+      public List<String> report(Path out) {
+        return List.of("true");
+      }
+    };
+    Thread t = new Thread(() -> {
+      try {
+        SweepRunner.run(sweep, root, 2, sleepers, null);
+      } catch (InterruptedException e) {
+        // stopped
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    t.start();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while ((!Files.exists(pids) || Files.readAllLines(pids).size() < 2) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    List<Long> children = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
+    assertThat(children).hasSize(2);
+    t.interrupt();
+    t.join(10_000);
+    assertThat(t.isAlive()).isFalse();
+    Thread.sleep(300);
+    assertThat(children).allSatisfy(pid ->
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("child " + pid).isFalse());
+    FakeChildren children2 = new FakeChildren(sweep, Set.of());
+    SweepRunner.Result r = SweepRunner.run(sweep, root, 2, children2, null);
+    assertThat(r.ok()).isTrue();
+    assertThat(r.done()).containsExactly(0, 1, 2, 3, 4);
+  }
 }
