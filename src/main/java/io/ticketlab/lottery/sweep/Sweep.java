@@ -391,7 +391,9 @@ public record Sweep(Path file, List<Cell> cells, Resources resources, Report rep
       } catch (BadInputException e) {
         // the config's message names the key path within the cell: say which axis (or base) set it
         String head = file + ": ";
-        String why = e.getMessage().startsWith(head) ? e.getMessage().substring(head.length()) : e.getMessage();
+        String message = e.getMessage().startsWith(head) ? e.getMessage().substring(head.length()) : e.getMessage();
+        // lines and columns would point into the cell's generated text, not into the sweep file
+        String why = message.replaceAll(" \\(line \\d+, column \\d+\\)", "");
         String axis = chosen.keySet().stream().filter(k -> why.startsWith(k + ":") || why.startsWith(k + "."))
             .findFirst().orElse(null);
         String where = axis != null ? prefix + "axes." : baseFile != null ? "" : prefix + "base.";

@@ -82,7 +82,13 @@ class SweepTest {
     assertThatThrownBy(() -> parse(BASE + "  pruning.sparsity: [0.5, 1.0]\n"))
         .isInstanceOf(BadInputException.class).hasMessageStartingWith(s + "axes.pruning.sparsity: bad value 1.0: ");
     assertThatThrownBy(() -> parse(BASE + "  pruning.sparsityy: [0.5]\n"))
-        .isInstanceOf(BadInputException.class).hasMessageStartingWith(s + "axes.pruning.sparsityy: unknown key");
+        .isInstanceOf(BadInputException.class).hasMessageStartingWith(s + "axes.pruning.sparsityy: unknown key (known here:")
+        .hasMessageNotContaining("line");
+    assertThatThrownBy(() -> parse(BASE + "  seed: [one]\n"))
+        .isInstanceOf(BadInputException.class).hasMessageStartingWith(s + "axes.seed: bad value one: expected")
+        .hasMessageNotContaining("line");
+    assertThatThrownBy(() -> parse("base: {data: {train: t}, pruning: {sparsity: 0.8}, trainin: {}}\naxes: {seed: [1]}\n"))
+        .isInstanceOf(BadInputException.class).hasMessageStartingWith(s + "base.trainin: unknown key");
     assertThatThrownBy(() -> parse(BASE + "  seed: []\n"))
         .isInstanceOf(BadInputException.class).hasMessageStartingWith(s + "axes.seed");
     assertThatThrownBy(() -> parse("axes: {seed: [1]}\n"))
