@@ -115,10 +115,11 @@ public final class ExperimentLock implements AutoCloseable {
     if (!Files.exists(file)) {
       return null;
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    // a shared lock: it needs only read access (a status on a read-only mount) and is refused while a holder has it
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       FileLock l;
       try {
-        l = ch.tryLock();
+        l = ch.tryLock(0, Long.MAX_VALUE, true);
       } catch (OverlappingFileLockException e) {
         return "this process";
       }
