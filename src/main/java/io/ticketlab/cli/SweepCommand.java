@@ -282,9 +282,15 @@ final class SweepCommand implements Runnable {
 
       @Mixin EmitOptions emit;
 
+      @Option(names = "--max-array", defaultValue = "" + ClusterJobs.MAX_ARRAY, paramLabel = "N",
+          description = "Tasks per job array at most (Slurm's MaxArraySize - 1; default: ${DEFAULT-VALUE}): a larger"
+              + " stage is split into several arrays.")
+      int maxArray;
+
       @Override
       public Integer call() throws IOException {
-        List<Path> written = ClusterJobs.writeSlurm(sweep.read(), sweep.file, sweep.root, emit.out, emit.ticketlab);
+        Sweep s = sweep.read();
+        List<Path> written = ClusterJobs.writeSlurm(s, sweep.file, sweep.root, emit.out, emit.ticketlab, maxArray);
         return printWritten(spec, written, "sh " + emit.out.resolve(ClusterJobs.SUBMIT));
       }
     }

@@ -102,6 +102,50 @@ class SweepEmitTest {
   }
 
   @Test
+  void slurm_aStageLargerThanTheArrayLimit_isSplit_andTheNextStageWaitsForEveryPart() throws Exception {
+    Path root = dir.resolve("runs");
+    Path out = dir.resolve("slurm");
+    Path calls = dir.resolve("calls.txt");
+    Path sweepFile = SweepCommandTest.paperGrid();
+    MainTest.Outcome o = MainTest.run("sweep", "emit", "slurm", sweepFile.toString(), "--root", root.toString(),
+        "--out", out.toString(), "--max-array", "50");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    List<List<Sweep.Cell>> stages = Sweep.read(sweepFile, root).stages();
+    try (var files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("report.sbatch",
+          "stage_0_0.sbatch", "stage_0_1.sbatch", "stage_1_0.sbatch", "stage_1_1.sbatch", "stage_1_2.sbatch", "submit.sh");
+    }
+    int[][] sizes = {{50, 10}, {50, 50, 8}};
+    for (int k = 0; k < 2; k++) {
+      List<String> all = new ArrayList<>();
+      for (int part = 0; part < sizes[k].length; part++) {
+        String script = Files.readString(out.resolve("stage_" + k + "_" + part + ".sbatch"));
+        assertThat(directives(script)).contains("--array=0-" + (sizes[k][part] - 1));
+        String cells = script.lines().filter(l -> l.startsWith("cells=(")).findFirst().orElseThrow();
+        all.addAll(List.of(cells.substring(7, cells.length() - 1).split(" ")));
+      }
+      assertThat(all).isEqualTo(stages.get(k).stream().map(c -> Integer.toString(c.index())).toList());
+    }
+    Path counter = dir.resolve("n");
+    Files.writeString(counter, "1000");
+    fake("sbatch", calls, "n=$(( $(cat '" + counter + "') + 1 )); echo $n > '" + counter + "'; echo \"$n\"");
+    sh(out.resolve("submit.sh"), Map.of("PATH", dir.resolve("bin") + ":" + System.getenv("PATH")), "sh");
+    Path o2 = out.toAbsolutePath();
+    assertThat(Files.readAllLines(calls)).containsExactly(
+        "sbatch --parsable " + o2.resolve("stage_0_0.sbatch"),
+        "sbatch --parsable " + o2.resolve("stage_0_1.sbatch"),
+        "sbatch --parsable --dependency=afterok:1001:1002 " + o2.resolve("stage_1_0.sbatch"),
+        "sbatch --parsable --dependency=afterok:1001:1002 " + o2.resolve("stage_1_1.sbatch"),
+        "sbatch --parsable --dependency=afterok:1001:1002 " + o2.resolve("stage_1_2.sbatch"),
+        "sbatch --parsable --dependency=afterok:1003:1004:1005 " + o2.resolve("report.sbatch"));
+    MainTest.Outcome bad = MainTest.run("sweep", "emit", "slurm", sweepFile.toString(), "--root", root.toString(),
+        "--out", dir.resolve("other").toString(), "--max-array", "0");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err().strip()).isEqualTo("ticketlab sweep emit slurm: --max-array: bad value 0: must be at least 1");
+    assertThat(dir.resolve("other")).doesNotExist();
+  }
+
+  @Test
   void k8s_oneIndexedJobPerStage_theCompletionIndexPicksTheCell_appliedInOrder() throws Exception {
     Path root = dir.resolve("runs");
     Path out = dir.resolve("k8s");

@@ -47,6 +47,21 @@ public final class ClusterJobs {
    */
   public static List<Path> writeSlurm(Sweep sweep, Path sweepFile, Path root, Path out, String ticketlab)
       throws IOException {
+    return writeSlurm(sweep, sweepFile, root, out, ticketlab, MAX_ARRAY);
+  }
+
+  /**
+   * Slurm's default {@code MaxArraySize} is 1001 (task ids 0 to 1000): a stage of more cells is
+   * split into several arrays of at most this many tasks, and the next stage waits for all of them.
+   */
+  public static final int MAX_ARRAY = 1000;
+
+  /** {@link #writeSlurm(Sweep, Path, Path, Path, String)} with arrays of at most {@code maxArray} tasks. */
+  public static List<Path> writeSlurm(Sweep sweep, Path sweepFile, Path root, Path out, String ticketlab, int maxArray)
+      throws IOException {
+    if (maxArray < 1) {
+      throw io.ticketlab.common.BadInputException.of(null, null, "--max-array", maxArray, "must be at least 1");
+    }
     Path outDir = out.toAbsolutePath().normalize();
     Path logs = outDir.resolve("logs");
     String name = jobName(sweepFile);
@@ -55,33 +70,41 @@ public final class ClusterJobs {
     List<List<Sweep.Cell>> stages = sweep.stages();
     StringBuilder submit = new StringBuilder(String.join("\n",
         "#!/bin/sh",
-        "# Submits the sweep " + sweepFile.toAbsolutePath() + " (written by ticketlab sweep emit slurm): one job array",
-        "# per stage, each stage after the one before it succeeded (afterok).",
+        "# Submits the sweep " + sweepFile.toAbsolutePath() + " (written by ticketlab sweep emit slurm): job arrays",
+        "# per stage, each stage after every array of the one before it succeeded (afterok).",
         "set -eu",
         "here=$(cd \"$(dirname \"$0\")\" && pwd)",
         "mkdir -p " + quote(logs.toString()),
         "prev=", ""));
     for (int k = 0; k < stages.size(); k++) {
-      List<Sweep.Cell> cells = stages.get(k);
-      StringBuilder s = new StringBuilder();
-      s.append("#!/bin/bash\n");
-      s.append("# Stage ").append(k).append(" of ").append(stages.size()).append(" of the sweep ")
-          .append(sweepFile.toAbsolutePath()).append(": array task k runs cell cells[k].\n");
-      s.append("#SBATCH --job-name=").append(name).append("-stage").append(k).append('\n');
-      s.append("#SBATCH --array=0-").append(cells.size() - 1).append('\n');
-      appendResources(s, res);
-      s.append("#SBATCH --output=").append(logs.resolve("stage" + k + "_%a.out")).append('\n');
-      s.append("#SBATCH --requeue\n");
-      s.append("set -euo pipefail\n");
-      s.append("cells=(").append(cells.stream().map(c -> Integer.toString(c.index())).collect(Collectors.joining(" ")))
-          .append(")\n");
-      s.append("exec ").append(runCell(ticketlab, res, sweepFile, root, "\"${cells[$SLURM_ARRAY_TASK_ID]}\""))
-          .append('\n');
-      files.put(stageFile(k, true), s.toString());
-      submit.append(k == 0 ? "job=$(sbatch --parsable \"$here/" + stageFile(k, true) + "\")\n"
-          : "job=$(sbatch --parsable --dependency=afterok:\"$prev\" \"$here/" + stageFile(k, true) + "\")\n");
-      submit.append("prev=${job%%;*}\n");
-      submit.append("echo \"stage ").append(k).append(" (").append(cells.size()).append(" cells): job $prev\"\n");
+      List<Sweep.Cell> stage = stages.get(k);
+      int parts = (stage.size() + maxArray - 1) / maxArray;
+      submit.append("ids=\n");
+      for (int part = 0; part < parts; part++) {
+        List<Sweep.Cell> cells = stage.subList(part * maxArray, Math.min(stage.size(), (part + 1) * maxArray));
+        String file = parts == 1 ? stageFile(k, true) : "stage_" + k + "_" + part + ".sbatch";
+        String suffix = parts == 1 ? "" : "_" + part;
+        StringBuilder s = new StringBuilder();
+        s.append("#!/bin/bash\n");
+        s.append("# Stage ").append(k).append(" of ").append(stages.size())
+            .append(parts == 1 ? "" : ", part " + (part + 1) + " of " + parts).append(", of the sweep ")
+            .append(sweepFile.toAbsolutePath()).append(": array task k runs cell cells[k].\n");
+        s.append("#SBATCH --job-name=").append(name).append("-stage").append(k).append(suffix).append('\n');
+        s.append("#SBATCH --array=0-").append(cells.size() - 1).append('\n');
+        appendResources(s, res);
+        s.append("#SBATCH --output=").append(logs.resolve("stage" + k + suffix + "_%a.out")).append('\n');
+        s.append("#SBATCH --requeue\n");
+        s.append("set -euo pipefail\n");
+        s.append("cells=(").append(cells.stream().map(c -> Integer.toString(c.index())).collect(Collectors.joining(" ")))
+            .append(")\n");
+        s.append("exec ").append(runCell(ticketlab, res, sweepFile, root, "\"${cells[$SLURM_ARRAY_TASK_ID]}\""))
+            .append('\n');
+        files.put(file, s.toString());
+        submit.append("job=$(sbatch --parsable ${prev:+--dependency=afterok:$prev} \"$here/").append(file).append("\")\n");
+        submit.append("ids=${ids:+$ids:}${job%%;*}\n");
+      }
+      submit.append("prev=$ids\n");
+      submit.append("echo \"stage ").append(k).append(" (").append(stage.size()).append(" cells): job $prev\"\n");
     }
     if (sweep.report() != null) {
       StringBuilder s = new StringBuilder("#!/bin/bash\n# The sweep's report, after every stage.\n");
@@ -93,7 +116,7 @@ public final class ClusterJobs {
       s.append("set -euo pipefail\n");
       s.append("exec ").append(report(ticketlab, sweep, root)).append('\n');
       files.put("report.sbatch", s.toString());
-      submit.append("job=$(sbatch --parsable --dependency=afterok:\"$prev\" \"$here/report.sbatch\")\n");
+      submit.append("job=$(sbatch --parsable ${prev:+--dependency=afterok:$prev} \"$here/report.sbatch\")\n");
       submit.append("echo \"report: job ${job%%;*}\"\n");
     }
     files.put(SUBMIT, submit.toString());
