@@ -89,4 +89,43 @@ class SweepRunTest {
     assertThat(status.out().lines().findFirst().orElseThrow()).isEqualTo("done 2, running 0, failed 0, ready 0, waiting 0");
     assertThat(List.of(sweep.cells().get(0).runId(), sweep.cells().get(1).runId())).doesNotHaveDuplicates();
   }
+
+  @Test
+  void aTransferCell_runsAfterItsSource_fromItsLevelFolder_asTheSameExperimentLotteryRuns() throws Exception {
+    ClassificationTrainingTestData.writeShapes(dir.resolve("crops"), 4, 3);
+    io.ticketlab.data.synth.SynthGenerator.write(dir.resolve("train"),
+        new io.ticketlab.data.synth.SynthOptions(4, 1, 128, io.ticketlab.data.synth.SynthOptions.Split.train));
+    String detector = "model: {arch: resnet18, width: 0.25, fpn_channels: 32, head_width: 64, min_size: [128],"
+        + " max_size: 128, scratch: true}, training: {iterations: 3it, batch: 2, lr: 0.01, warmup: 1it}";
+    Path file = Files.writeString(dir.resolve("sweep.yaml"), String.join("\n",
+        "grids:",
+        "  ticket:",
+        "    base: {task: det, data: {train: train/annotations.json}, " + detector + "}",
+        "    source: {grid: classify, level: last}",
+        "    axes: {transfer.kind: [imagenet-ticket]}",
+        "  classify:",
+        "    base: {data: {train: crops}, model: {arch: resnet18, width: 0.25},"
+            + " training: {iterations: 4it, batch: 6, size: 32, lr: 0.02}, pruning: {sparsity: 0.8, rounds: 2}}", ""));
+    Path root = dir.resolve("runs");
+    MainTest.Outcome o = MainTest.run("sweep", "run", file.toString(), "--root", root.toString(), "--jobs", "2",
+        "--threads-per-job", "1", "--quiet");
+    assertThat(o.exitCode()).as(o.out() + o.err()).isZero();
+    Sweep sweep = Sweep.read(file, root);
+    Sweep.Cell ticket = sweep.cells().get(0);
+    assertThat(Sweep.isDone(ticket, root)).isTrue();
+    // the transfer started after its source's last level record was written (run-cell refuses it before)
+    String header = Files.readAllLines(ticket.experiment().layout(root).sweepLog()).get(0);
+    java.time.Instant started = java.time.Instant.parse(header.substring(header.lastIndexOf(", ") + 2));
+    assertThat(started).isAfterOrEqualTo(Files.getLastModifiedTime(ExperimentLayout.record(
+        sweep.cells().get(1).experiment().layout(root).level(0, 1))).toInstant());
+    // ticketlab lottery on the same target config with that source is the same experiment, done before
+    Path source = sweep.cells().get(1).experiment().layout(root).level(0, 1);
+    Path target = Files.writeString(dir.resolve("target.yaml"), String.join("\n",
+        "task: det", "data: {train: train/annotations.json}",
+        detector.replace("}, training:", "}\ntraining:"),
+        "transfer: {kind: imagenet-ticket, source: " + dir.relativize(source) + "}", ""));
+    MainTest.Outcome lottery = MainTest.run("lottery", "--config", target.toString(), "--root", root.toString(), "--quiet");
+    assertThat(lottery.exitCode()).as(lottery.err()).isZero();
+    assertThat(lottery.out()).contains(ticket.runId()).contains("(done before)");
+  }
 }
