@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ticketlab sweep run --jobs 2} on a tiny classifier grid gives the same level records
  * (byte for byte), final weights and masks as running its cells one by one with {@code sweep
- * run-cell}; run again, it trains nothing.
+ * run-cell}; run again, it trains nothing. A transfer cell runs after its source cell, from the
+ * source's level folder, and is the experiment {@code ticketlab lottery} runs for the same config.
  */
 @Tag("engine")
 class SweepRunTest {
