@@ -1,6 +1,7 @@
 package io.ticketlab.cli;
 
 import io.ticketlab.common.BadInputException;
+import io.ticketlab.engine.DeviceChoice;
 import io.ticketlab.lottery.LotteryRunner;
 import io.ticketlab.lottery.sweep.ClusterJobs;
 import io.ticketlab.lottery.sweep.Sweep;
@@ -159,6 +160,13 @@ final class SweepCommand implements Runnable {
       if (devicePerJob != null && devicePerJob.size() != jobs) {
         throw BadInputException.of(null, null, "--device-per-job", String.join(",", devicePerJob),
             "give one device per job slot (--jobs " + jobs + ")");
+      }
+      for (String d : devicePerJob == null ? List.<String>of() : devicePerJob) {
+        try {
+          DeviceChoice.parse(d);
+        } catch (IllegalArgumentException e) {
+          throw BadInputException.of(null, null, "--device-per-job", d, e.getMessage());
+        }
       }
       int threads = threadsPerJob != null ? threadsPerJob : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, jobs));
       SweepRunner.Result r = SweepRunner.run(s, sweep.root, jobs, new ChildJvm(sweep, threads, devicePerJob),

@@ -254,7 +254,7 @@ public record Sweep(Path file, List<Cell> cells, Resources resources, Report rep
       JsonNode b = node.get("base");
       ObjectNode base;
       Path baseFile = null;
-      Path sweepDir = file.toAbsolutePath().getParent();
+      Path sweepDir = file.toAbsolutePath().normalize().getParent();
       if (b != null && b.isTextual()) {
         baseFile = sweepDir.resolve(b.asText()).normalize();
         base = readBase(file, prefix + "base", b.asText(), baseFile);
