@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
       ClassifyCommand.class,
       LotteryCommand.class,
       TransferCommand.class,
+      SweepCommand.class,
       PredictCommand.class,
       SparsityCommand.class,
       SizeCommand.class,

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * foundations/paths.py}): no other class spells these names.
  *
  * <pre>
- * &lt;root&gt;/lottery_&lt;id&gt;/              spec.json (the resolved spec), lock
+ * &lt;root&gt;/lottery_&lt;id&gt;/              spec.json (the resolved spec), lock; sweep.log, failure.txt (sweeps)
  *   replicate_&lt;n&gt;/level_&lt;k&gt;/main/      one level: checkpoints, mask.tlck, level.json, sparsity.json, provenance.json
  *   replicate_&lt;n&gt;/level_&lt;k&gt;/branch_&lt;name&gt;/   a control beside the level's ticket
  * </pre>
@@ -64,6 +64,16 @@ public record ExperimentLayout(Path runDir) {
   /** The lock file of the process that owns the experiment ({@link ExperimentLock}). */
   public Path lock() {
     return runDir.resolve("lock");
+  }
+
+  /** The output of the processes a sweep ran for this experiment ({@code ticketlab sweep run}), appended. */
+  public Path sweepLog() {
+    return runDir.resolve("sweep.log");
+  }
+
+  /** Why the last sweep process for this experiment failed (one line), until one succeeds. */
+  public Path failure() {
+    return runDir.resolve("failure.txt");
   }
 
   public Path replicate(int replicate) {

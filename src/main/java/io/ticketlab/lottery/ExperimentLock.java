@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -102,6 +103,32 @@ public final class ExperimentLock implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
+    }
+  }
+
+  /**
+   * Who holds the lock of {@code file} now: the holder's text ({@code pid 12 on host since ...}), or
+   * null when no process holds it (also when the file does not exist). A lock held by this JVM
+   * counts as held.
+   */
+  public static String holder(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    // a shared lock: it needs only read access (a status on a read-only mount) and is refused while a holder has it
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      FileLock l;
+      try {
+        l = ch.tryLock(0, Long.MAX_VALUE, true);
+      } catch (OverlappingFileLockException e) {
+        return "this process";
+      }
+      if (l != null) {
+        l.release();
+        return null;
+      }
+      String text = read(ch);
+      return text.isEmpty() ? "another process" : text;
     }
   }
 

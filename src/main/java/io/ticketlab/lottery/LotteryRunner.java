@@ -388,6 +388,23 @@ public final class LotteryRunner {
     return new LevelOutcome(LevelRecord.read(ExperimentLayout.record(dir)), task.reported(), dir, alreadyDone);
   }
 
+  /**
+   * The levels a finished run of {@code spec} has in every replicate: 0 to the schedule's last level,
+   * or the one level of a transfer; empty when the schedule has no last level (a fixed fraction
+   * without {@code pruning.levels}: as many as {@code --levels} asks).
+   */
+  public static List<Integer> levels(ExperimentSpec spec) {
+    if (spec.transfer() != null) {
+      return List.of(TransferRun.LEVEL);
+    }
+    int last = schedule(spec).lastLevel();
+    List<Integer> out = new ArrayList<>();
+    for (int level = 0; level <= last; level++) {
+      out.add(level);
+    }
+    return List.copyOf(out);
+  }
+
   static PruningSchedule schedule(ExperimentSpec spec) {
     ExperimentSpec.Pruning p = spec.pruning();
     if (p.fraction() != null) {
