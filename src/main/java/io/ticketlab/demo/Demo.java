@@ -63,12 +63,12 @@ public final class Demo {
       int classifyIterations, double classifyLr, double cropScale, int crop, boolean meaningful) {
     /** The demo: about a quarter of an hour on two cores. */
     public static Size standard() {
-      return new Size("demo", 600, 100, 600, 75, 150, 300, 0.03, 0.35, 48, true);
+      return new Size("demo", 600, 100, 600, 75, 200, 400, 0.05, 0.5, 48, true);
     }
 
     /** A smoke test of the whole pipeline in well under three minutes (numbers meaningless). */
     public static Size quick() {
-      return new Size("demo --quick", 8, 4, 6, 2, 3, 6, 0.03, 0.35, 32, false);
+      return new Size("demo --quick", 8, 4, 6, 2, 3, 6, 0.05, 0.5, 32, false);
     }
   }
 
