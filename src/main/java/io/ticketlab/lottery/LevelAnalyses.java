@@ -95,8 +95,19 @@ public final class LevelAnalyses {
    * @throws BadInputException naming the places looked in when none holds the file
    */
   static Path groundTruth(String val, Path root) {
+    return groundTruth(val, root, null);
+  }
+
+  /**
+   * As {@link #groundTruth(String, Path)}, trying first {@code recorded}: the absolute path a level's
+   * {@code eval.json} records as its {@code ground_truth} (null: none recorded).
+   */
+  static Path groundTruth(String val, Path root, Path recorded) {
     Path p = Path.of(val);
     Set<Path> candidates = new LinkedHashSet<>();
+    if (recorded != null) {
+      candidates.add(recorded);
+    }
     if (p.isAbsolute()) {
       candidates.add(p);
     } else {
@@ -114,7 +125,8 @@ public final class LevelAnalyses {
     }
     throw BadInputException.of(null, null, "data.val", val, "ground truth not found (looked for "
         + String.join(", ", candidates.stream().map(Path::toString).toList())
-        + "; a relative data.val is relative to the config's folder, which the run folder does not record)");
+        + "; a relative data.val is relative to the config's folder; levels of TicketLab 0.2 and later record"
+        + " the path in eval.json)");
   }
 
   /**

@@ -209,7 +209,8 @@ public final class RunIndex {
       if (spec.data().val() == null) {
         throw new BadInputException("no data.val in the spec");
       }
-      groundTruth = LevelAnalyses.groundTruth(spec.data().val(), layout.runDir().getParent());
+      groundTruth = LevelAnalyses.groundTruth(spec.data().val(), layout.runDir().getParent(),
+          recordedGroundTruth(dirs.get(compared.get(0)).resolve(EVAL)));
     } catch (BadInputException e) {
       unreadable.add(layout.spec() + ": error analyses of " + compared.size() + " results.json files left out: "
           + e.getMessage());
@@ -284,6 +285,16 @@ public final class RunIndex {
     }
     return new ReportInput.EarlyBirdMask(experiment, f.branch(), f.replicate(), f.level(),
         root.get("fraction").asDouble(), root.get("iteration").asLong(), iou);
+  }
+
+  /** The {@code ground_truth} an {@code eval.json} records (the path its validation used), or null. */
+  private static Path recordedGroundTruth(Path eval) {
+    try {
+      JsonNode gt = Files.exists(eval) ? JSON.readTree(eval.toFile()).path("ground_truth") : null;
+      return gt != null && gt.isTextual() ? Path.of(gt.asText()) : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // an unreadable eval.json is reported where it is read
+    }
   }
 
   /** A level record's numbers must be what a finished level writes: percentages in [0, 100]. */

@@ -76,6 +76,16 @@ class DemoCommandTest {
     assertThat(html).contains("Instance segmentation (Mask R-CNN)", "Classification (ResNet)", "random-pruning",
         "ImageNet ticket", "mask transfer", "segm/AP");
     assertThat(out.resolve("report-files/table-seg.csv")).exists();
+    // every section, filled from the real runs: no section is a "not run" box for what the demo ran
+    for (String section : List.of("tables", "sparsity", "paper-tables", "ablations", "sizes", "errors", "convergence",
+        "costs", "runs")) {
+      assertThat(html).as(section).contains("<h2 id=\"" + section + "\"");
+    }
+    assertThat(html).contains("id=\"mask-transfer-seg\"", "id=\"categories-seg-bbox-", "id=\"categories-seg-segm-",
+        "TIDE", "sparsity per layer", "disk size vs sparsity", "convergence-seg-validation-loss",
+        "Every level and branch folder found has a level record.");
+    assertThat(html).doesNotContain("data-form=\"mask-transfer\"", "data-control=\"random-pruning\"",
+        "class=\"unreadable\"");
     for (String config : List.of("mask-rcnn.yaml", "classifier.yaml", "imagenet-ticket.yaml", "mask-transfer.yaml")) {
       assertThat(out.resolve(config)).exists();
     }

@@ -346,6 +346,24 @@ class ReportErrorSectionsTest {
         .contains("ticketlab lottery --config CONFIG --root " + root);
   }
 
+  @Test
+  void groundTruthRecordedInEvalJson_isFound_whereverTheConfigLay() throws Exception {
+    Path root = detRoot();
+    // the ground truth moves where data.val (coco/val.json) cannot find it from here, the root or its parent
+    Path moved = Files.createDirectories(dir.resolve("elsewhere/coco")).resolve("val.json");
+    Files.move(gt, moved);
+    Path page = dir.resolve("report.html");
+    String[] r = report("--root", root.toString(), "--out", page.toString());
+    assertThat(r[2]).contains("ground truth not found");
+    // a level's eval.json records the path its validation used (as DetectionRun writes it)
+    Files.writeString(results(0).resolveSibling("eval.json"), "{\n  \"iteration\" : 4,\n  \"ground_truth\" : \""
+        + moved.toAbsolutePath() + "\",\n  \"bbox\" : {\"AP\" : 0.6}\n}\n");
+    r = report("--root", root.toString(), "--out", page.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[2]).isEmpty();
+    assertThat(Files.readString(page)).contains("id=\"categories-det-bbox-").doesNotContain("ground truth not found");
+  }
+
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** An experiment of {@code task} whose data.val is {@code val}, with level 0 and level 2 results. */

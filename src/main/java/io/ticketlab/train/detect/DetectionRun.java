@@ -536,6 +536,8 @@ public final class DetectionRun {
         CocoWriter.writeResults(dir.resolve("results.json"), results);
         Map<String, Object> eval = new LinkedHashMap<>();
         eval.put("iteration", iteration);
+        // where the ground truth was, so that a report finds it wherever the config lay
+        eval.put("ground_truth", spec.valAnnotations().toAbsolutePath().normalize().toString());
         evaluations.forEach((t, e) -> eval.put(t.cocoName(), e.stats()));
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(eval);
         AtomicFiles.writeString(dir.resolve("eval.json"), json + "\n");
