@@ -1,21 +1,17 @@
 #!/usr/bin/env bash
 # Starts a single-node Slurm cluster on this machine (slurmctld + slurmd on localhost, munge for
 # authentication) for the Slurm integration test (SlurmSweepTest). Debian only, needs root.
-# Idempotent: a cluster that is already up with an idle node is left as it is; daemons that are
+# Idempotent: a cluster that is up with this configuration is left as it is; daemons that are
 # not running are started. Exits non-zero with one line naming what failed.
-# Environment: SLURM_UP_TIMEOUT  seconds to wait for the node to be idle (default 60).
+# Environment: SLURM_UP_TIMEOUT  seconds to wait for the node to take jobs (default 60).
 set -euo pipefail
 
 fail() { echo "slurm-up: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || fail "needs root (it installs packages and starts daemons)"
 
-node_idle() { sinfo -h -N -o '%t' 2>/dev/null | grep -qx 'idle'; }
-
-if command -v sinfo >/dev/null 2>&1 && node_idle; then
-  echo "slurm-up: already up: $(sinfo -h -N -o '%N %t %c CPUs')"
-  exit 0
-fi
+# up: the node takes jobs (idle, or some or all of its CPUs in use)
+node_up() { sinfo -h -N -o '%t' 2>/dev/null | grep -qxE 'idle|mix|alloc'; }
 
 if ! command -v slurmctld >/dev/null 2>&1 || ! command -v slurmd >/dev/null 2>&1 \
     || ! command -v sbatch >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1; then
@@ -50,12 +46,14 @@ memory=$(sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' <<<"$hw")
 # a little below what slurmd measures, so that a small drift does not drain the node
 memory=$((memory * 9 / 10))
 install -d -m 0755 /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/slurm
-cat >/etc/slurm/slurm.conf <<EOF
+conf=$(cat <<EOF
 # Written by .ci/slurm-up.sh: a single-node test cluster.
 ClusterName=ticketlab-ci
 SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 AuthType=auth/munge
+# a requeued job may start again after cred_expire seconds (default 120)
+AuthInfo=cred_expire=10
 MpiDefault=none
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
@@ -78,15 +76,30 @@ SlurmdTimeout=60
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
+)
+if [ "$(cat /etc/slurm/slurm.conf 2>/dev/null)" = "$conf" ] && node_up; then
+  echo "slurm-up: already up: $(sinfo -h -N -o '%N %t %c CPUs')"
+  exit 0
+fi
+if [ "$(cat /etc/slurm/slurm.conf 2>/dev/null)" != "$conf" ]; then
+  printf '%s\n' "$conf" >/etc/slurm/slurm.conf
+  # daemons of another configuration: stopped here, started again below
+  for d in slurmd slurmctld; do
+    pid=$(cat "/run/slurm/$d.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    fi
+  done
+fi
 
 pgrep -x slurmctld >/dev/null || slurmctld || fail "slurmctld did not start; see /var/log/slurm/slurmctld.log"
 pgrep -x slurmd >/dev/null || slurmd || fail "slurmd did not start; see /var/log/slurm/slurmd.log"
 
 timeout_s=${SLURM_UP_TIMEOUT:-60}
 deadline=$((SECONDS + timeout_s))
-until node_idle; do
+until node_up; do
   if [ "$SECONDS" -ge "$deadline" ]; then
-    fail "node $host not idle after ${timeout_s}s (sinfo: $(sinfo -h -N -o '%N %t' 2>&1 | tr '\n' ' ')); see /var/log/slurm/"
+    fail "node $host not up after ${timeout_s}s (sinfo: $(sinfo -h -N -o '%N %t' 2>&1 | tr '\n' ' ')); see /var/log/slurm/"
   fi
   # a node that came back from an earlier run as down or drained
   state=$(sinfo -h -N -o '%t' 2>/dev/null | head -1)
