@@ -179,6 +179,9 @@ class SlurmSweepTest {
     }
     submitted.addAll(stageJobs);
     assertThat(stageJobs).as(submit.out()).hasSize(2);
+    // Slurm holds stage 1 for stage 0 (with 2 CPUs, resources alone might order them as well)
+    assertThat(shell(List.of("scontrol", "-o", "show", "job", stageJobs.get(1)), Duration.ofSeconds(20)).out())
+        .contains("Dependency=afterok:" + stageJobs.get(0));
 
     // Kill the transfer's task once it has started training (its first checkpoint is on disk).
     Path level = transfer.experiment().layout(root).level(0, LotteryRunner.levels(transfer.experiment().spec()).get(0));
