@@ -59,16 +59,23 @@ class SlurmSweepTest {
     }
   }
 
-  /** Runs {@code cmd}, returns its exit status and output (standard error included). */
+  /**
+   * Runs {@code cmd}, returns its exit status and output (standard error included); one still
+   * running after {@code timeout} is killed and gives exit status -1.
+   */
   private static Shell shell(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail(String.join(" ", cmd) + ": still running after " + timeout);
+    Path out = Files.createTempFile("slurm-test", ".out");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      p.getOutputStream().close();
+      if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor();
+        return new Shell(-1, String.join(" ", cmd) + ": still running after " + timeout);
+      }
+      return new Shell(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
     }
-    return new Shell(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 
   private record Shell(int exitCode, String out) {}
