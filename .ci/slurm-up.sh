@@ -42,7 +42,9 @@ host=$(hostname -s)
 hw=$(slurmd -C | head -1)
 cpus=$(sed -n 's/.*CPUs=\([0-9]*\).*/\1/p' <<<"$hw")
 memory=$(sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' <<<"$hw")
-[ -n "$cpus" ] && [ -n "$memory" ] || fail "could not read CPUs and RealMemory from 'slurmd -C': $hw"
+if [ -z "$cpus" ] || [ -z "$memory" ]; then
+  fail "could not read CPUs and RealMemory from 'slurmd -C': $hw"
+fi
 # a little below what slurmd measures, so that a small drift does not drain the node
 memory=$((memory * 9 / 10))
 install -d -m 0755 /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/slurm
