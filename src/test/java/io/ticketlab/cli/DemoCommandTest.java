@@ -84,8 +84,11 @@ class DemoCommandTest {
     assertThat(html).contains("id=\"mask-transfer-seg\"", "id=\"categories-seg-bbox-", "id=\"categories-seg-segm-",
         "TIDE", "sparsity per layer", "disk size vs sparsity", "convergence-seg-validation-loss",
         "Every level and branch folder found has a level record.");
-    assertThat(html).doesNotContain("data-form=\"mask-transfer\"", "data-control=\"random-pruning\"",
-        "class=\"unreadable\"");
+    assertThat(html).doesNotContain("data-form=\"mask-transfer\"", "class=\"unreadable\"");
+    // the detector has its random-pruning control (the classifier, the transfers' source, has none: a box)
+    String detector = io.ticketlab.lottery.Experiment.read(out.resolve("mask-rcnn.yaml")).spec().runId();
+    assertThat(html).doesNotContain("random-pruning control of lottery_" + detector)
+        .contains("random-reinit control of lottery_" + detector);
     for (String config : List.of("mask-rcnn.yaml", "classifier.yaml", "imagenet-ticket.yaml", "mask-transfer.yaml")) {
       assertThat(out.resolve(config)).exists();
     }
