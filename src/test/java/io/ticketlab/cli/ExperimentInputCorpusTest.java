@@ -278,7 +278,8 @@ class ExperimentInputCorpusTest {
     cases.add(new Case("lottery --levels beyond the schedule", List.of("lottery", "--config", good.toString(), "--root", runs.toString(), "--levels", "5"), List.of("--levels: bad value 5")));
     cases.add(new Case("lottery --levels -1", List.of("lottery", "--config", good.toString(), "--root", runs.toString(), "--levels", "-1"), List.of("--levels")));
     cases.add(new Case("lottery --replicates 0", List.of("lottery", "--config", good.toString(), "--root", runs.toString(), "--replicates", "0"), List.of("--replicates: bad value 0")));
-    cases.add(new Case("lottery --root a file", List.of("lottery", "--config", good.toString(), "--root", plainFile.toString()), List.of(plainFile.toString() + "/lottery_", "Not a directory")));
+    cases.add(new Case("lottery --root a file", List.of("lottery", "--config", good.toString(), "--root", plainFile.toString()), List.of(plainFile + ": is a file, expected a folder to write into")));
+    cases.add(new Case("lottery --root below a file", List.of("lottery", "--config", good.toString(), "--root", plainFile.resolve("runs").toString()), List.of(plainFile.resolve("runs") + ": " + plainFile + " is a file")));
     Path transfer = config(detect(), "pruning", null, "transfer", "{kind: mask, source: coco/train.json, prune: 0.5}");
     cases.add(new Case("lottery --levels 2 of a transfer", List.of("lottery", "--config", transfer.toString(), "--root", runs.toString(), "--levels", "2"), List.of("--levels: bad value 2")));
 
@@ -293,11 +294,46 @@ class ExperimentInputCorpusTest {
     cases.add(new Case("branch early-bird without --fraction", concat(branch, "--name", "early-bird"), List.of("--fraction")));
     cases.add(new Case("branch before its level exists", concat(branch, "--name", "finetune"), List.of("mask.tlck", "no ticket at this level yet")));
     cases.add(new Case("branch with a bad config", List.of("lottery", "branch", "--config", config(classify(), "seed", "x").toString(), "--root", runs.toString(), "--name", "finetune"), List.of("seed: bad value x")));
+    cases.add(new Case("branch --root a file", List.of("lottery", "branch", "--config", eb.toString(), "--root", plainFile.toString(), "--name", "finetune"), List.of(plainFile + ": is a file, expected a folder to write into")));
     cases.add(new Case("branch of a transfer", List.of("lottery", "branch", "--config", transfer.toString(), "--root", runs.toString(), "--name", "finetune"), List.of("--name: bad value finetune")));
 
     // lottery status
     cases.add(new Case("status --root missing", List.of("lottery", "status", "--root", missing.toString()), List.of(missing.toString(), "no such folder")));
-    cases.add(new Case("status --root a file", List.of("lottery", "status", "--root", plainFile.toString()), List.of(plainFile.toString())));
+    cases.add(new Case("status --root a file", List.of("lottery", "status", "--root", plainFile.toString()), List.of(plainFile + ": is a file, expected a folder")));
+
+    // transfer: the target config and the transfer's flags
+    Path target = config(detect(), "pruning", null);
+    String source = root.resolve("coco/train.json").toString();
+    List<String> tm = List.of("transfer", "mask", "--config", target.toString(), "--source", source, "--root", runs.toString());
+    String[][] badTransferFlags = {
+      {"--prune", "1", "--prune: bad value 1.0"},
+      {"--prune", "-0.2", "--prune: bad value -0.2"},
+      {"--prune", "half", "--prune", "half"},
+      {"--keep", "0", "--keep: bad value 0.0"},
+      {"--keep", "1.5", "--keep: bad value 1.5"},
+      {"--replicates", "0", "--replicates: bad value 0"},
+      {"--root", plainFile.toString(), plainFile + ": is a file, expected a folder to write into"},
+      {"--source", missing.toString(), missing + ": no such file"},
+      {"--source", folder.toString(), folder + ": holds no checkpoint"},
+      {"--config", missing.toString(), missing + ": no such file"},
+      {"--config", folder.toString(), folder + ": a folder, not a config file"},
+      {"--config", config(detect()).toString(), "pruning: not with transfer"},
+      {"--config", config(detect(), "pruning", null, "transfer", "{kind: mask, source: x.pth, prune: 0.5}").toString(), "transfer: the config has a transfer section already"},
+      {"--config", config(detect(), "pruning", null, "training", "{batch: 0}").toString(), "training.batch: bad value 0"},
+      {"--config", config(classify(), "pruning", null).toString(), "task: bad value classify: transfers go into detectors"},
+    };
+    for (String[] b : badTransferFlags) {
+      List<String> args = with(concat(tm, "--prune", "0.5"), b[0], b[1]);
+      cases.add(new Case("transfer mask " + b[0] + " " + b[1], args, java.util.Arrays.asList(b).subList(2, b.length)));
+    }
+    cases.add(new Case("transfer mask without --prune", tm, List.of("--prune", "give the share")));
+    cases.add(new Case("transfer mask --keep and --prune", concat(tm, "--keep", "0.5", "--prune", "0.5"), List.of("--keep", "not both")));
+    cases.add(new Case("transfer mask --mask-only", concat(tm, "--prune", "0.5", "--mask-only"), List.of("--mask-only: bad value true", "only for kind task")));
+    cases.add(new Case("transfer imagenet-ticket --prune", concat(kind(tm, "imagenet-ticket"), "--prune", "0.5"), List.of("--prune: bad value 0.5", "only for kind mask")));
+    cases.add(new Case("transfer KIND bad", concat(kind(tm, "lottery"), "--prune", "0.5"), List.of("KIND: bad value lottery")));
+    cases.add(new Case("transfer without --source", List.of("transfer", "mask", "--config", target.toString(), "--prune", "0.5"), List.of("--source")));
+    cases.add(new Case("transfer without --config", List.of("transfer", "mask", "--source", source, "--prune", "0.5"), List.of("--config")));
+    cases.add(new Case("transfer without KIND", List.of("transfer", "--config", target.toString(), "--source", source), List.of("KIND")));
 
     // train classify flags
     String out = root.resolve("run-c").toString();
@@ -402,6 +438,13 @@ class ExperimentInputCorpusTest {
       all.add(flag);
       all.add(value);
     }
+    return all;
+  }
+
+  /** The transfer command line {@code args} with another KIND. */
+  private static List<String> kind(List<String> args, String kind) {
+    List<String> all = new ArrayList<>(args);
+    all.set(1, kind);
     return all;
   }
 
