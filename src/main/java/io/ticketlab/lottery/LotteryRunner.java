@@ -121,6 +121,7 @@ public final class LotteryRunner {
         InputFiles.requireFolder(val);
       }
     }
+    task.checkInputs();
     PruningStrategy strategy = spec.pruning().layerwise() ? MagnitudePruning.layerwise() : MagnitudePruning.global();
     return new Prepared(spec, layout, task, prunable, prunableShapes, total, rewindAt, strategy);
   }

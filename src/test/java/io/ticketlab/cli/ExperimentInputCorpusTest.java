@@ -57,6 +57,25 @@ class ExperimentInputCorpusTest {
         "{\"images\": [{\"id\": 1, \"width\": 40, \"height\": 40, \"file_name\": \"a.png\"}], " + cats + ", " + ann + "}");
     badImageGt = Files.writeString(images.resolve("broken.json"),
         "{\"images\": [{\"id\": 1, \"width\": 40, \"height\": 40, \"file_name\": \"broken.png\"}], " + cats + ", " + ann + "}");
+    // images cut short after a valid header: found before any folder is created, not in the first iteration
+    for (String format : List.of("png", "jpg")) {
+      java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
+      java.util.Random random = new java.util.Random(7);
+      for (int y = 0; y < 40; y++) {
+        for (int x = 0; x < 40; x++) {
+          noise.setRGB(x, y, random.nextInt(1 << 24));
+        }
+      }
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(noise, format.equals("jpg") ? "jpeg" : "png", bytes);
+      byte[] whole = bytes.toByteArray();
+      Files.write(images.resolve("cut." + format), java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+      Files.writeString(images.resolve("cut_" + format + ".json"),
+          "{\"images\": [{\"id\": 1, \"width\": 40, \"height\": 40, \"file_name\": \"a.png\"},"
+              + " {\"id\": 2, \"width\": 40, \"height\": 40, \"file_name\": \"cut." + format + "\"}], " + cats + ", "
+              + "\"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 10, 10], \"area\": 100},"
+              + " {\"id\": 2, \"image_id\": 2, \"category_id\": 1, \"bbox\": [1, 1, 10, 10], \"area\": 100}]}");
+    }
   }
 
   @AfterAll
@@ -410,6 +429,20 @@ class ExperimentInputCorpusTest {
     cases.add(new Case("train detect --out a file", List.of("train", "detect", "--train", gt.toString(), "--batch", "1", "--out", plainFile.toString()), List.of(plainFile.toString(), "exists and is not a folder")));
     cases.add(new Case("train detect --batch larger than the training set", with(td, "--batch", "2"), List.of("--batch: bad value 2", "larger than the 1 training images", gt.toString())));
     cases.add(new Case("train detect --schedule (not a flag)", concat(td, "--schedule", "cosine"), List.of("--schedule")));
+    for (String format : List.of("png", "jpg")) {
+      String cutGt = root.resolve("coco/cut_" + format + ".json").toString();
+      List<String> named = List.of(root.resolve("coco/cut." + format) + ": images[1] (id 2): ", "truncated or corrupt");
+      cases.add(new Case("train detect, a " + format + " cut short after its header", with(td, "--train", cutGt), named));
+      cases.add(lotteryInput("lottery det, a " + format + " cut short after its header",
+          config(detect(), "data", "{train: coco/cut_" + format + ".json}"), named));
+      cases.add(lotteryInput("lottery det, data.val holds a " + format + " cut short after its header",
+          config(detect(), "data", "{train: coco/train.json, val: coco/cut_" + format + ".json}"), named));
+      cases.add(new Case("transfer mask, a " + format + " cut short after its header",
+          List.of("transfer", "mask", "--config", config(detect(), "pruning", null, "data", "{train: coco/cut_" + format + ".json}").toString(),
+              "--source", source, "--prune", "0.5", "--root", runs.toString()), named));
+    }
+    cases.add(lotteryInput("lottery det, an image that is no image", config(detect(), "data", "{train: coco/broken.json}"),
+        List.of(root.resolve("coco/broken.png") + ": images[0] (id 1): not a JPEG, PNG, BMP or GIF image")));
     cases.add(new Case("train detect, an image that does not decode",
         List.of("train", "detect", "--train", badImageGt.toString(), "--out", dout, "--width", "0.125", "--fpn-channels", "8",
             "--head-width", "16", "--min-size", "32", "--max-size", "48", "--iterations", "2it", "--batch", "1", "--scratch"),
