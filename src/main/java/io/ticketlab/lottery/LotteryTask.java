@@ -93,7 +93,7 @@ abstract class LotteryTask {
 
     @Override
     void checkInputs() {
-      // image folders are listed and their files decoded by the training run itself
+      ClassificationRun.checkInputs(run(null, spec.seed(), List.of()));
     }
 
     @Override

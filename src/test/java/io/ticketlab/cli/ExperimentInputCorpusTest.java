@@ -70,6 +70,12 @@ class ExperimentInputCorpusTest {
       javax.imageio.ImageIO.write(noise, format.equals("jpg") ? "jpeg" : "png", bytes);
       byte[] whole = bytes.toByteArray();
       Files.write(images.resolve("cut." + format), java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+      // the same in a classification folder beside whole images
+      Path classes = root.resolve("train-cut-" + format);
+      for (String c : List.of("a", "b")) {
+        javax.imageio.ImageIO.write(noise, "png", Files.createDirectories(classes.resolve(c)).resolve("whole.png").toFile());
+      }
+      Files.write(classes.resolve("b/cut." + format), java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
       Files.writeString(images.resolve("cut_" + format + ".json"),
           "{\"images\": [{\"id\": 1, \"width\": 40, \"height\": 40, \"file_name\": \"a.png\"},"
               + " {\"id\": 2, \"width\": 40, \"height\": 40, \"file_name\": \"cut." + format + "\"}], " + cats + ", "
@@ -440,6 +446,16 @@ class ExperimentInputCorpusTest {
       cases.add(new Case("transfer mask, a " + format + " cut short after its header",
           List.of("transfer", "mask", "--config", config(detect(), "pruning", null, "data", "{train: coco/cut_" + format + ".json}").toString(),
               "--source", source, "--prune", "0.5", "--root", runs.toString()), named));
+    }
+    for (String format : List.of("png", "jpg")) {
+      Path cut = root.resolve("train-cut-" + format + "/b/cut." + format);
+      List<String> named = List.of(cut + ": ", "truncated or corrupt");
+      cases.add(new Case("train classify, a " + format + " cut short after its header",
+          with(tc, "--data", root.resolve("train-cut-" + format).toString()), named));
+      cases.add(lotteryInput("lottery, a " + format + " cut short after its header",
+          config(classify(), "data", "{train: train-cut-" + format + "}"), named));
+      cases.add(lotteryInput("lottery, data.val holds a " + format + " cut short after its header",
+          config(classify(), "data", "{train: train, val: train-cut-" + format + "}"), named));
     }
     cases.add(lotteryInput("lottery det, an image that is no image", config(detect(), "data", "{train: coco/broken.json}"),
         List.of(root.resolve("coco/broken.png") + ": images[0] (id 1): not a JPEG, PNG, BMP or GIF image")));

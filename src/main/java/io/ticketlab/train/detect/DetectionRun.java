@@ -398,7 +398,9 @@ public final class DetectionRun {
     LrSchedule schedule =
         LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), spec.warmupFactor(), 0.1, milestones);
 
-    checkFiles(spec, train, val); // before the run folder is created
+    if (!Files.isDirectory(dir)) { // a new run folder: its inputs checked before it is created
+      checkFiles(spec, train, val);
+    }
     Files.createDirectories(dir);
     new DetectorModelFile(spec.model(), train.classes()).write(dir);
     AtomicFiles.removeStaleTemporaries(dir); // of a killed earlier run
