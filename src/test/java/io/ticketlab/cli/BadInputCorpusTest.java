@@ -386,6 +386,26 @@ class BadInputCorpusTest {
     cases.add(new Case("synth --split bad", List.of("data", "synth", "--out", out.resolve("s").toString(), "--images", "1", "--split", "test"), List.of("--split", "test")));
     cases.add(new Case("synth --images not a number", List.of("data", "synth", "--out", out.resolve("s").toString(), "--images", "many"), List.of("--images", "many")));
 
+    // readers of run folders (report, lottery table) and the demo's output folder
+    Path emptyRoot = Files.createDirectories(root.resolve("no-experiments"));
+    String[][] badRoots = {
+      {plainFile.toString(), plainFile + ": not a folder (--root takes a folder of lottery_<id> experiments)"},
+      {missing, missing + ": no such folder"},
+      {emptyRoot.toString(), emptyRoot + ": no experiment folders (lottery_<id>) in it"},
+    };
+    for (String[] b : badRoots) {
+      cases.add(new Case("report --root " + b[0], List.of("report", "--root", b[0], "--out", out.resolve("r.html").toString()), List.of(b[1])));
+      cases.add(new Case("lottery table --root " + b[0], List.of("lottery", "table", "--root", b[0]), List.of(b[1])));
+    }
+    cases.add(new Case("report without --root", List.of("report", "--out", out.resolve("r.html").toString()), List.of("--root")));
+    cases.add(new Case("lottery table without --root", List.of("lottery", "table"), List.of("--root")));
+    cases.add(new Case("lottery table --format xml", List.of("lottery", "table", "--root", emptyRoot.toString(), "--format", "xml"), List.of("--format: bad value xml")));
+    cases.add(new Case("lottery table --out a folder", List.of("lottery", "table", "--root", emptyRoot.toString(), "--out", f), List.of(f + ": is a folder, expected a file to write")));
+    cases.add(new Case("lottery table --out below a file", List.of("lottery", "table", "--root", emptyRoot.toString(), "--out", plainFile.resolve("t.md").toString()), List.of(plainFile.resolve("t.md") + ": " + plainFile + " is a file")));
+    cases.add(new Case("demo --out a file", List.of("demo", "--quick", "--out", plainFile.toString()), List.of(plainFile + ": is a file, expected a folder to write into")));
+    cases.add(new Case("demo --out below a file", List.of("demo", "--quick", "--out", plainFile.resolve("demo").toString()), List.of(plainFile.resolve("demo") + ": " + plainFile + " is a file")));
+    cases.add(new Case("doctor --device tpu", List.of("--device", "tpu", "doctor"), List.of("--device: bad value tpu")));
+
     // the command line itself
     cases.add(new Case("unknown command", List.of("evaluate"), List.of("evaluate")));
     cases.add(new Case("help of an unknown command", List.of("help", "evaluate"), List.of("evaluate")));
