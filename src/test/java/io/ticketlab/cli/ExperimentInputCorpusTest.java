@@ -229,6 +229,12 @@ class ExperimentInputCorpusTest {
       {"early_bird", "{fractions: [half]}", "early_bird.fractions[0]: bad value half"},
       {"early_bird", "{fraction: [0.5]}", "early_bird.fraction", "unknown key"},
       {"prunning", "{sparsity: 0.8}", "prunning", "unknown key"},
+      {"training", "{batch: null}", "training.batch: no value (line 3, column", "leave the key out for its default"},
+      {"training", "{iterations: 4it, batch: }", "training.batch: no value (line 3"},
+      {"data", "{train: train, val: ~}", "data.val: no value (line 1"},
+      {"rewind", "", "rewind: no value (line 5"},
+      {"seed", "null", "seed: no value (line 6"},
+      {"early_bird", "{fractions: [0.5, ~]}", "early_bird.fractions[1]: no value (line 7"},
       {"transfer", "{kind: mask, source: x.pth, prune: 0.5}", "transfer", "transfers go into detectors"},
     };
     for (String[] b : badClassify) {
