@@ -317,6 +317,9 @@ class BadInputCorpusTest {
     cases.add(new Case("import of a folder", List.of("import", f, "--out", out.resolve("x.tlsc").toString()), List.of(f, "is a folder")));
     cases.add(new Case("import --out a folder", List.of("import", sparse.toString(), "--out", f), List.of(f, "is a folder")));
     cases.add(new Case("size --format bad", List.of("size", sparse.toString(), "--format", "rar"), List.of("rar")));
+    cases.add(new Case("sparsity, a preset that selects nothing", List.of("sparsity", checkpoint.toString(), "--preset", "paper-coco"), List.of(checkpoint + ": --preset: bad value paper-coco: selects no tensor of this checkpoint")));
+    cases.add(new Case("sparsity, the default preset selects nothing", List.of("sparsity", checkpoint.toString()), List.of(checkpoint + ": --preset: bad value paper-coco")));
+    cases.add(new Case("sparsity, --include matches nothing", List.of("sparsity", checkpoint.toString(), "--preset", "paper-coco", "--include", "^nothing$"), List.of("selects no tensor")));
     cases.add(new Case("sparsity --preset bad", List.of("sparsity", checkpoint.toString(), "--preset", "everything"), List.of("everything")));
     cases.add(new Case("sparsity without a checkpoint", List.of("sparsity"), List.of("CHECKPOINT")));
     cases.add(new Case("macs --arch bad", List.of("macs", "--arch", "lenet"), List.of("lenet")));
