@@ -171,7 +171,11 @@ final class LotteryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
-      for (LotteryStatus.ExperimentState x : LotteryStatus.of(root)) {
+      List<LotteryStatus.ExperimentState> experiments = LotteryStatus.of(root);
+      if (experiments.isEmpty()) { // a wrong --root, most likely: say so rather than print nothing
+        out.printf("no experiments (lottery_<id> folders) under %s%n", root);
+      }
+      for (LotteryStatus.ExperimentState x : experiments) {
         out.print(x.layout().runDir().getFileName());
         out.print(x.legacy() ? "  (written by TicketLab 0.1: not continued by this version)" : "");
         out.println(x.lockHolder().isEmpty() ? "" : "  (lock: " + x.lockHolder() + ")");

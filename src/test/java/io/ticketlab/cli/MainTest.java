@@ -185,6 +185,19 @@ class MainTest {
   }
 
   @Test
+  void lotteryStatus_ofAFolderWithoutExperiments_saysSo() throws Exception {
+    java.nio.file.Path empty = java.nio.file.Files.createTempDirectory("ticketlab-status");
+    try {
+      Outcome o = run("lottery", "status", "--root", empty.toString());
+
+      assertThat(o.exitCode()).isZero();
+      assertThat(o.out().strip()).isEqualTo("no experiments (lottery_<id> folders) under " + empty);
+    } finally {
+      java.nio.file.Files.delete(empty);
+    }
+  }
+
+  @Test
   void lotteryHelpConfig_listsEveryConfigKeyAndExits0WithoutAConfig() {
     Outcome o = run("lottery", "--help-config");
 
