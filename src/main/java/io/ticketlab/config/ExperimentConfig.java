@@ -113,6 +113,8 @@ public record ExperimentConfig(
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           // batch: 2.5 or seed: 1.5 is refused, not truncated to 2 or 1
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          // text after the config (a second document, a stray brace) is refused, not ignored
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           // a key written twice is refused, not silently the last one
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
@@ -146,6 +148,10 @@ public record ExperimentConfig(
     } catch (InvalidFormatException e) {
       throw BadInputException.of(file, null, keyPath(e), e.getValue(), "expected " + typeName(e.getTargetType()) + at(e));
     } catch (MismatchedInputException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+        throw BadInputException.of(file, null, null, null,
+            "content after the config" + at(e) + ": a config file holds one YAML document or JSON object");
+      }
       throw BadInputException.of(file, null, keyPath(e), scalarText(e),
           "expected " + typeName(e.getTargetType()) + at(e));
     } catch (JsonMappingException e) {
@@ -171,7 +177,12 @@ public record ExperimentConfig(
    */
   private static void refuseNulls(Path file, String text) {
     try (JsonParser p = YAML.getFactory().createParser(text)) {
+      int depth = 0;
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+        if (depth == 0 && t.isStructEnd()) {
+          return; // the end of the document the mapper read
+        }
         if (t == JsonToken.VALUE_NULL) {
           JsonLocation l = p.currentTokenLocation();
           throw BadInputException.of(file, null, keyPath(p.getParsingContext()), null,
@@ -180,8 +191,7 @@ public record ExperimentConfig(
         }
       }
     } catch (IOException e) {
-      // the mapper read the same text without a syntax error
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e); // the mapper has read this document without a syntax error
     }
   }
 

@@ -290,6 +290,9 @@ class ExperimentInputCorpusTest {
     cases.add(lottery("lottery, bad indentation", text("data:\n  train: train\n   val: train\n"), List.of("not valid YAML/JSON", "line 3")));
     cases.add(lottery("lottery, a tab for indentation", text("data:\n\ttrain: train\n"), List.of("not valid YAML/JSON", "line ")));
     cases.add(lottery("lottery, a duplicated key", text("data: {train: train}\npruning: {sparsity: 0.8}\npruning: {sparsity: 0.5}\n"), List.of("Duplicate field 'pruning'", "line 3")));
+    cases.add(lottery("lottery, a second YAML document", text("data: {train: train}\npruning: {sparsity: 0.8}\n---\nseed: 3\n"), List.of("content after the config (line 4, column 1)", "one YAML document")));
+    cases.add(lottery("lottery, JSON with a stray closing brace", text("{\"data\": {\"train\": \"train\"}, \"pruning\": {\"sparsity\": 0.8}} }\n"), List.of("not valid YAML/JSON (line 1")));
+    cases.add(lottery("lottery, two JSON objects", text("{\"data\": {\"train\": \"train\"}, \"pruning\": {\"sparsity\": 0.8}}\n{\"seed\": 2}\n"), List.of("line 2")));
     cases.add(lottery("lottery, empty file", text(""), List.of("empty config")));
     cases.add(lottery("lottery, comments only", text("# nothing here\n"), List.of("empty config")));
     cases.add(lottery("lottery, a list", text("- data\n- model\n"), List.of("a section of keys")));
