@@ -400,6 +400,8 @@ class BadInputCorpusTest {
       cases.add(new Case("report --root " + b[0], List.of("report", "--root", b[0], "--out", out.resolve("r.html").toString()), List.of(b[1])));
       cases.add(new Case("lottery table --root " + b[0], List.of("lottery", "table", "--root", b[0]), List.of(b[1])));
     }
+    cases.add(new Case("report --out a folder", List.of("report", "--root", emptyRoot.toString(), "--out", f), List.of(f + ": is a folder, expected a file to write")));
+    cases.add(new Case("report --out below a file", List.of("report", "--root", emptyRoot.toString(), "--out", plainFile.resolve("r.html").toString()), List.of(plainFile.resolve("r.html") + ": " + plainFile + " is a file")));
     cases.add(new Case("report without --root", List.of("report", "--out", out.resolve("r.html").toString()), List.of("--root")));
     cases.add(new Case("lottery table without --root", List.of("lottery", "table"), List.of("--root")));
     cases.add(new Case("lottery table --format xml", List.of("lottery", "table", "--root", emptyRoot.toString(), "--format", "xml"), List.of("--format: bad value xml")));
