@@ -209,11 +209,15 @@ public final class DetectionDataset {
         + skipReport.count(Reason.IMAGE_WITHOUT_ANNOTATIONS)
         + skipReport.count(Reason.IMAGE_WITH_ONLY_TINY_BOXES)
         + skipReport.count(Reason.IMAGE_WITH_TOO_FEW_KEYPOINTS);
-    if (dropped > 0) {
-      LOG.warn("{}: {} of {} images used; left out: {}", annotationFile, imageIndices.length,
-          images.size(), skipReport);
+    String warning = annotationFile + ": " + imageIndices.length + " of " + images.size()
+        + " images used; left out: " + skipReport;
+    if (dropped > 0 && WARNED.add(warning)) { // once per process: a run opens its data more than once
+      LOG.warn(warning);
     }
   }
+
+  /** The skip warnings given so far in this process. */
+  private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Reads a COCO file and opens it; file names in it are resolved against {@code imageDir}. */
   public static DetectionDataset open(
