@@ -40,6 +40,15 @@ class ConfigHelpTest {
   }
 
   @Test
+  void everyKey_hasAMeaning_andEveryMeaningAKey() {
+    for (ConfigHelp.Key k : ConfigHelp.keys()) {
+      assertThat(k.meaning()).as("meaning of %s (write it in ConfigHelp)", k.path()).isNotBlank();
+    }
+    assertThat(ConfigHelp.documentedKeys()).as("meanings of keys the parser does not know")
+        .containsExactlyInAnyOrderElementsOf(ConfigHelp.keyPaths());
+  }
+
+  @Test
   void everyListedKey_isAcceptedWithAValueOfItsListedType() {
     for (ConfigHelp.Key k : ConfigHelp.keys()) {
       ObjectNode doc = JSON.createObjectNode();
