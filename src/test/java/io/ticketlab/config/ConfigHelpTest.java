@@ -99,6 +99,22 @@ class ConfigHelpTest {
   }
 
   @Test
+  void aTaskWithADefault_isOneWhoseConfigTheResolverDoesNotRefuseForItsTask() {
+    for (ConfigHelp.Key k : ConfigHelp.keys()) {
+      for (Task t : k.defaults().keySet()) {
+        ObjectNode doc = probe(t);
+        put(doc, k.path(), sample(k.type()));
+        try {
+          resolve(doc);
+        } catch (BadInputException e) { // a sample value may be out of range, but not of the wrong task
+          assertThat(e.getMessage()).as("%s listed for %s", k.path(), t)
+              .doesNotContain("only for detector tasks", "classification only", "transfers go into detectors");
+        }
+      }
+    }
+  }
+
+  @Test
   void text_showsEachKeyWithTypeDefaultsPerTaskAndMeaning() {
     String text = ConfigHelp.text();
 
