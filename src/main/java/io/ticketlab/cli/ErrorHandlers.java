@@ -75,6 +75,7 @@ final class ErrorHandlers {
       if (ex instanceof io.ticketlab.common.StopRequest.StoppedException) {
         err.println(name + ": " + ex.getMessage());
         err.flush();
+        io.ticketlab.common.StopRequest.reported(); // the JVM may end now
         return INTERNAL;
       }
       LOG.error("internal failure in '{}'", name, ex);

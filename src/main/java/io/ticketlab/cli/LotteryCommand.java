@@ -1,5 +1,6 @@
 package io.ticketlab.cli;
 
+import io.ticketlab.config.ConfigHelp;
 import io.ticketlab.lottery.Experiment;
 import io.ticketlab.lottery.ExperimentLayout;
 import io.ticketlab.lottery.LotteryRunner;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
           + " Pruning presets: classifier-convs, paper-coco, paper-voc[:base+top+rpn+head],"
           + " backbone-only, all-weights, plus include/exclude patterns. Controls beside a ticket:"
           + " lottery branch --name random-reinit|random-pruning|finetune|early-bird.",
-      "Config keys and their defaults: README, \"Experiment defaults\"."
+      "Config keys, their types and defaults per task: ticketlab lottery --help-config."
     },
     subcommands = {LotteryCommand.Status.class, LotteryCommand.BranchCommand.class, LotteryCommand.Table.class})
 final class LotteryCommand implements Callable<Integer> {
@@ -48,12 +49,21 @@ final class LotteryCommand implements Callable<Integer> {
   @Option(names = "--levels", paramLabel = "K", description = "Run levels 0..K (default: the schedule's last level).")
   Integer levels;
 
+  @Option(names = "--help-config", help = true,
+      description = "List every config key with its type, default per task and meaning, and exit.")
+  boolean helpConfig;
+
   @Mixin ExperimentOptions run;
 
   @Mixin ProgressOption progress;
 
   @Override
   public Integer call() throws IOException {
+    if (helpConfig) {
+      spec.commandLine().getOut().print(ConfigHelp.text());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     if (config == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
     }
@@ -161,7 +171,11 @@ final class LotteryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
-      for (LotteryStatus.ExperimentState x : LotteryStatus.of(root)) {
+      List<LotteryStatus.ExperimentState> experiments = LotteryStatus.of(root);
+      if (experiments.isEmpty()) { // a wrong --root, most likely: say so rather than print nothing
+        out.printf("no experiments (lottery_<id> folders) under %s%n", root);
+      }
+      for (LotteryStatus.ExperimentState x : experiments) {
         out.print(x.layout().runDir().getFileName());
         out.print(x.legacy() ? "  (written by TicketLab 0.1: not continued by this version)" : "");
         out.println(x.lockHolder().isEmpty() ? "" : "  (lock: " + x.lockHolder() + ")");

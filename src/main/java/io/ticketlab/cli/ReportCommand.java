@@ -1,5 +1,6 @@
 package io.ticketlab.cli;
 
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.lottery.RunIndex;
 import io.ticketlab.report.HtmlReport;
 import io.ticketlab.report.ReportInput;
@@ -42,6 +43,7 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    InputFiles.requireWritableFile(out); // before the scan writes its cache next to it
     ReportInput input = RunIndex.scan(roots, HtmlReport.filesFolder(out).resolve("cache"));
     HtmlReport report = HtmlReport.of(input);
     report.write(out);

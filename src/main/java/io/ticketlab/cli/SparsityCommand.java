@@ -2,6 +2,7 @@ package io.ticketlab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;
 import io.ticketlab.model.io.Checkpoints;
 import io.ticketlab.prune.ModuleGroup;
@@ -70,6 +71,11 @@ final class SparsityCommand implements Callable<Integer> {
     PrunableSet set = PrunableSet.of(preset, include, exclude);
     Map<String, FloatTensor> weights = Checkpoints.readStateDict(checkpoint).toFloatTensors();
     NetworkSparsity s = NetworkSparsity.of(weights, set);
+    if (s.prunableTotal() == 0) { // "0 of 0 prunable weights" would be read as a dense network
+      throw BadInputException.of(checkpoint, null, "--preset", preset,
+          "selects no tensor of this checkpoint (e.g. " + weights.keySet().stream().limit(3).toList()
+              + "): give the preset of its network, or --include patterns");
+    }
     ModuleGroupShares shares = groups ? ModuleGroupShares.ofWeights(weights) : null;
     Set<ModuleGroup> chosen = ModuleGroup.ofPreset(preset);
     if (chosen == null) {

@@ -3,6 +3,7 @@ package io.ticketlab.cli;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.config.ConfigKeys;
 import io.ticketlab.config.ExperimentConfig;
+import io.ticketlab.config.Task;
 import io.ticketlab.lottery.Experiment;
 import io.ticketlab.lottery.LotteryRunner;
 import io.ticketlab.lottery.TransferRun;
@@ -91,12 +92,15 @@ final class TransferCommand implements Callable<Integer> {
         target.pruning(), target.rewind(), target.replicates(), target.seed(), target.earlyBird(),
         new ExperimentConfig.Transfer(kind, base.relativize(source.toAbsolutePath()).toString(), prune,
             maskOnly ? Boolean.TRUE : null));
-    // the transfer keys came from the command line: name them as flags, the rest by the config's key paths
+    // the transfer keys came from the command line: name them as flags, the rest by the config's key paths;
+    // a transfer into a classifier is the config's task that is wrong
     ConfigKeys fileKeys = ConfigKeys.file(config);
     ConfigKeys flagKeys = ConfigKeys.flags(Map.of("transfer.kind", "KIND", "transfer.mask_only", "--mask-only",
         "transfer.prune", keep != null ? "--keep" : "--prune"));
-    Experiment e = Experiment.of(c, base, (key, value, why) ->
-        (key.startsWith("transfer") ? flagKeys : fileKeys).bad(key, value, why), config);
+    String task = target.task() == null ? Task.CLASSIFY.key() : target.task();
+    Experiment e = Experiment.of(c, base, (key, value, why) -> key.equals("transfer")
+        ? fileKeys.bad("task", task, why)
+        : (key.startsWith("transfer.") ? flagKeys : fileKeys).bad(key, value, why), config);
     PrintWriter out = spec.commandLine().getOut();
     if (dryRun != null) {
       TransferRun.DryRun d = TransferRun.dryRun(e, dryRun);

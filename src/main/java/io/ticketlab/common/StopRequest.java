@@ -20,6 +20,9 @@ public final class StopRequest {
 
   private static final AtomicBoolean REQUESTED = new AtomicBoolean();
   private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+  /** Work ended at a safe point; its message is still to be printed. */
+  private static final AtomicBoolean STOPPED = new AtomicBoolean();
+  private static final AtomicBoolean REPORTED = new AtomicBoolean();
   private static final AtomicInteger ACTIVE = new AtomicInteger();
   private static final Object LOCK = new Object();
 
@@ -73,21 +76,37 @@ public final class StopRequest {
    */
   public static void safePoint(String where) {
     if (REQUESTED.get()) {
+      STOPPED.set(true);
       throw new StoppedException("stopped by a signal " + where
           + "; run the same command again to resume from the last checkpoint");
+    }
+  }
+
+  /**
+   * Says that the message of a {@link StoppedException} has been printed: the JVM ends only then
+   * (or at the end of the grace period), so that the user learns where the work stopped and how to
+   * resume. The command line's error handler calls it.
+   */
+  public static void reported() {
+    REPORTED.set(true);
+    synchronized (LOCK) {
+      LOCK.notifyAll();
     }
   }
 
   /** Back to no request; for tests that run several commands in one JVM. */
   public static void reset() {
     REQUESTED.set(false);
+    STOPPED.set(false);
+    REPORTED.set(false);
   }
 
   private static void onShutdown() {
     request();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
     synchronized (LOCK) {
-      while (ACTIVE.get() > 0) {
+      // until the work has reached its safe point and, if it stopped there, its message is out
+      while (ACTIVE.get() > 0 || (STOPPED.get() && !REPORTED.get())) {
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0) {
           return;

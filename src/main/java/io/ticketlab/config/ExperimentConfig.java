@@ -2,7 +2,10 @@ package io.ticketlab.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +15,13 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ticketlab.common.BadInputException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -108,8 +114,10 @@ public record ExperimentConfig(
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           // batch: 2.5 or seed: 1.5 is refused, not truncated to 2 or 1
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          // text after the config (a second document, a stray brace) is refused, not ignored
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           // a key written twice is refused, not silently the last one
-          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
 
   /** Reads a config file (YAML or JSON): its syntax and types; values are checked by {@link ExperimentSpec#resolve}. */
@@ -141,6 +149,10 @@ public record ExperimentConfig(
     } catch (InvalidFormatException e) {
       throw BadInputException.of(file, null, keyPath(e), e.getValue(), "expected " + typeName(e.getTargetType()) + at(e));
     } catch (MismatchedInputException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+        throw BadInputException.of(file, null, null, null,
+            "content after the config" + at(e) + ": a config file holds one YAML document or JSON object");
+      }
       throw BadInputException.of(file, null, keyPath(e), scalarText(e),
           "expected " + typeName(e.getTargetType()) + at(e));
     } catch (JsonMappingException e) {
@@ -156,7 +168,52 @@ public record ExperimentConfig(
     if (c == null) {
       throw BadInputException.of(file, null, null, null, "empty config");
     }
+    refuseNulls(file, text);
     return c;
+  }
+
+  /**
+   * A key written without a value ({@code batch:}, {@code batch: null}, {@code ~}) is refused: the
+   * records cannot tell it from a key left out, which would silently mean the default.
+   */
+  private static void refuseNulls(Path file, String text) {
+    try (JsonParser p = YAML.getFactory().createParser(text)) {
+      int depth = 0;
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+        if (depth == 0 && t.isStructEnd()) {
+          return; // the end of the document the mapper read
+        }
+        if (t == JsonToken.VALUE_NULL) {
+          JsonLocation l = p.currentTokenLocation();
+          throw BadInputException.of(file, null, keyPath(p.getParsingContext()), null,
+              "no value (line " + l.getLineNr() + ", column " + l.getColumnNr()
+                  + "): write one, or leave the key out for its default");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // the mapper has read this document without a syntax error
+    }
+  }
+
+  /** {@code model.min_size[1]} of a parser's position. */
+  private static String keyPath(JsonStreamContext context) {
+    Deque<String> parts = new ArrayDeque<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject()) {
+        parts.addFirst(c.getCurrentName());
+      } else if (c.inArray()) {
+        parts.addFirst("[" + c.getCurrentIndex() + "]");
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String part : parts) {
+      if (sb.length() > 0 && !part.startsWith("[")) {
+        sb.append('.');
+      }
+      sb.append(part);
+    }
+    return sb.toString();
   }
 
   /** {@code training.milestones[1]} from Jackson's reference path. */
@@ -178,7 +235,7 @@ public record ExperimentConfig(
   /** The offending scalar as written, or null (a list or section where a value belongs). */
   private static String scalarText(MismatchedInputException e) {
     try {
-      if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p && p.currentToken() != null
+      if (e.getProcessor() instanceof JsonParser p && p.currentToken() != null
           && p.currentToken().isScalarValue()) {
         return p.getText();
       }

@@ -336,20 +336,26 @@ public record ExperimentSpec(
         null);
   }
 
+  /** The keys a classification experiment refuses (with {@code transfer}, detectors only). */
+  public static final List<String> DETECTOR_ONLY_KEYS = List.of(
+      "data.train_images", "data.val_images", "model.variant", "model.fpn_channels", "model.head_width",
+      "model.min_size", "model.max_size", "model.trainable_layers", "model.scratch", "model.num_classes",
+      "model.roi_samples", "training.warmup_factor", "training.eval_every", "training.flip", "training.accumulate");
+
+  /** The keys a detector experiment refuses. */
+  public static final List<String> CLASSIFY_ONLY_KEYS = List.of("training.size", "training.crop_scale");
+
   private static void refuseDetectorKeys(
       ExperimentConfig.Data d, ExperimentConfig.Model m, ExperimentConfig.Training t, ConfigKeys keys) {
-    Object[][] only = {
-      {"data.train_images", d.trainImages()}, {"data.val_images", d.valImages()},
-      {"model.variant", m.variant()}, {"model.fpn_channels", m.fpnChannels()}, {"model.head_width", m.headWidth()},
-      {"model.min_size", m.minSize()}, {"model.max_size", m.maxSize()},
-      {"model.trainable_layers", m.trainableLayers()}, {"model.scratch", m.scratch()},
-      {"model.num_classes", m.numClasses()}, {"model.roi_samples", m.roiSamples()},
-      {"training.warmup_factor", t.warmupFactor()}, {"training.eval_every", t.evalEvery()},
-      {"training.flip", t.flip()}, {"training.accumulate", t.accumulate()},
+    // in the order of DETECTOR_ONLY_KEYS
+    Object[] values = {
+      d.trainImages(), d.valImages(), m.variant(), m.fpnChannels(), m.headWidth(), m.minSize(), m.maxSize(),
+      m.trainableLayers(), m.scratch(), m.numClasses(), m.roiSamples(), t.warmupFactor(), t.evalEvery(), t.flip(),
+      t.accumulate(),
     };
-    for (Object[] kv : only) {
-      if (kv[1] != null) {
-        throw keys.bad((String) kv[0], kv[1], "only for detector tasks (task: det, seg or kp)");
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        throw keys.bad(DETECTOR_ONLY_KEYS.get(i), values[i], "only for detector tasks (task: det, seg or kp)");
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.ticketlab.demo;
 
 import io.ticketlab.common.AtomicFiles;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.data.synth.ShapeCrops;
 import io.ticketlab.data.synth.SynthGenerator;
 import io.ticketlab.data.synth.SynthOptions;
@@ -96,6 +97,7 @@ public final class Demo {
 
   /** Runs (or resumes) the demo in {@code dir}. */
   public static Result run(Path dir, Size size, PrintStream progress) throws IOException {
+    InputFiles.requireOutputFolder(dir);
     // folders named by their size: a quick run and the full demo in one folder do not share data
     Path train = dir.resolve("data").resolve("train-" + size.trainImages());
     Path val = dir.resolve("data").resolve("val-" + size.valImages());

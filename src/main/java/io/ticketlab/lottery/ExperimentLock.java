@@ -1,5 +1,6 @@
 package io.ticketlab.lottery;
 
+import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.common.BadInputException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -99,6 +100,9 @@ public final class ExperimentLock implements AutoCloseable {
       ch.truncate(0);
       ch.write(ByteBuffer.wrap((holderText() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
       ch.force(false);
+      // the experiment is ours now: what killed writers left anywhere in it goes (spec.json's, a
+      // level's record), not only in the level folder that is trained next
+      AtomicFiles.removeStaleTemporaries(file.getParent());
       return new ExperimentLock(ch, l);
     } catch (IOException | RuntimeException e) {
       ch.close();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.config.ExperimentSpec;
 import io.ticketlab.config.Step;
 import io.ticketlab.model.io.StateDict;
@@ -110,16 +111,17 @@ public final class LotteryRunner {
     }
     // the inputs the training runs read later, checked before any folder is created
     if (spec.model().weights() != null) {
-      io.ticketlab.common.InputFiles.requireFile(resolve(e.base(), spec.model().weights()));
+      InputFiles.requireFile(resolve(e.base(), spec.model().weights()));
     }
     if (spec.data().val() != null) {
       Path val = resolve(e.base(), spec.data().val());
       if (spec.isDetector()) {
-        io.ticketlab.common.InputFiles.requireFile(val);
+        InputFiles.requireFile(val);
       } else {
-        io.ticketlab.common.InputFiles.requireFolder(val);
+        InputFiles.requireFolder(val);
       }
     }
+    task.checkInputs();
     PruningStrategy strategy = spec.pruning().layerwise() ? MagnitudePruning.layerwise() : MagnitudePruning.global();
     return new Prepared(spec, layout, task, prunable, prunableShapes, total, rewindAt, strategy);
   }
@@ -169,6 +171,7 @@ public final class LotteryRunner {
   public static List<LevelOutcome> run(
       Experiment e, Path root, Integer levelsOverride, Integer replicatesOverride, boolean wait,
       PrintStream progress) throws IOException {
+    InputFiles.requireOutputFolder(root);
     ExperimentSpec spec = e.spec();
     if (spec.transfer() != null) {
       if (levelsOverride != null && levelsOverride != TransferRun.LEVEL) {
@@ -291,6 +294,7 @@ public final class LotteryRunner {
   public static LevelOutcome runBranch(
       Experiment e, Path root, int replicate, int level, Branch branch, Double fraction, boolean wait,
       PrintStream progress) throws IOException {
+    InputFiles.requireOutputFolder(root);
     ExperimentSpec spec = e.spec();
     if (spec.transfer() != null) {
       throw BadInputException.of(null, null, "--name", branch.id(),

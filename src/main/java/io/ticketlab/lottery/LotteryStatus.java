@@ -1,6 +1,6 @@
 package io.ticketlab.lottery;
 
-import io.ticketlab.common.BadInputException;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.train.Provenance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,9 +41,7 @@ public final class LotteryStatus {
 
   /** The experiments under {@code root}. */
   public static List<ExperimentState> of(Path root) throws IOException {
-    if (!Files.isDirectory(root)) {
-      throw BadInputException.of(root, null, null, null, "no such folder");
-    }
+    InputFiles.requireFolder(root);
     List<ExperimentState> out = new ArrayList<>();
     for (ExperimentLayout layout : ExperimentLayout.under(root)) {
       List<Level> levels = new ArrayList<>();

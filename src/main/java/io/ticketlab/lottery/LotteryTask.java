@@ -49,6 +49,14 @@ abstract class LotteryTask {
   abstract long[] lengths();
 
   /**
+   * Checks the files every level reads (the training and validation images), before the
+   * experiment's folder is created.
+   *
+   * @throws io.ticketlab.common.BadInputException naming the file
+   */
+  abstract void checkInputs();
+
+  /**
    * The metrics a level reports, main one first: top-1 / top-5 for classification, COCO AP per IoU
    * type ({@code bbox/AP}, {@code segm/AP}, {@code keypoints/AP}) for detectors.
    */
@@ -81,6 +89,11 @@ abstract class LotteryTask {
     @Override
     long[] lengths() {
       return ClassificationRun.lengths(run(null, spec.seed(), List.of()));
+    }
+
+    @Override
+    void checkInputs() {
+      ClassificationRun.checkInputs(run(null, spec.seed(), List.of()));
     }
 
     @Override
@@ -129,6 +142,11 @@ abstract class LotteryTask {
     @Override
     long[] lengths() {
       return DetectionRun.lengths(run(spec.seed(), List.of()));
+    }
+
+    @Override
+    void checkInputs() {
+      DetectionRun.checkInputs(run(spec.seed(), List.of()));
     }
 
     @Override

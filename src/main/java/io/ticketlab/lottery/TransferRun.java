@@ -50,6 +50,7 @@ public final class TransferRun {
     }
     ExperimentLayout layout = e.layout(root);
     LotteryTask task = LotteryTask.of(spec, e.base());
+    task.checkInputs();
     Map<String, int[]> shapes = task.parameterShapes();
     long total = task.lengths()[1];
     Transfer transfer = transfer(spec.transfer(), e.base(), shapes);

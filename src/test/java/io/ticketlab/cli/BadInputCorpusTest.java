@@ -317,6 +317,9 @@ class BadInputCorpusTest {
     cases.add(new Case("import of a folder", List.of("import", f, "--out", out.resolve("x.tlsc").toString()), List.of(f, "is a folder")));
     cases.add(new Case("import --out a folder", List.of("import", sparse.toString(), "--out", f), List.of(f, "is a folder")));
     cases.add(new Case("size --format bad", List.of("size", sparse.toString(), "--format", "rar"), List.of("rar")));
+    cases.add(new Case("sparsity, a preset that selects nothing", List.of("sparsity", checkpoint.toString(), "--preset", "paper-coco"), List.of(checkpoint + ": --preset: bad value paper-coco: selects no tensor of this checkpoint")));
+    cases.add(new Case("sparsity, the default preset selects nothing", List.of("sparsity", checkpoint.toString()), List.of(checkpoint + ": --preset: bad value paper-coco")));
+    cases.add(new Case("sparsity, --include matches nothing", List.of("sparsity", checkpoint.toString(), "--preset", "paper-coco", "--include", "^nothing$"), List.of("selects no tensor")));
     cases.add(new Case("sparsity --preset bad", List.of("sparsity", checkpoint.toString(), "--preset", "everything"), List.of("everything")));
     cases.add(new Case("sparsity without a checkpoint", List.of("sparsity"), List.of("CHECKPOINT")));
     cases.add(new Case("macs --arch bad", List.of("macs", "--arch", "lenet"), List.of("lenet")));
@@ -385,6 +388,28 @@ class BadInputCorpusTest {
     cases.add(new Case("synth --out an existing file", List.of("data", "synth", "--out", plainFile.toString(), "--images", "1"), List.of(plainFile.toString(), "is a file")));
     cases.add(new Case("synth --split bad", List.of("data", "synth", "--out", out.resolve("s").toString(), "--images", "1", "--split", "test"), List.of("--split", "test")));
     cases.add(new Case("synth --images not a number", List.of("data", "synth", "--out", out.resolve("s").toString(), "--images", "many"), List.of("--images", "many")));
+
+    // readers of run folders (report, lottery table) and the demo's output folder
+    Path emptyRoot = Files.createDirectories(root.resolve("no-experiments"));
+    String[][] badRoots = {
+      {plainFile.toString(), plainFile + ": not a folder (--root takes a folder of lottery_<id> experiments)"},
+      {missing, missing + ": no such folder"},
+      {emptyRoot.toString(), emptyRoot + ": no experiment folders (lottery_<id>) in it"},
+    };
+    for (String[] b : badRoots) {
+      cases.add(new Case("report --root " + b[0], List.of("report", "--root", b[0], "--out", out.resolve("r.html").toString()), List.of(b[1])));
+      cases.add(new Case("lottery table --root " + b[0], List.of("lottery", "table", "--root", b[0]), List.of(b[1])));
+    }
+    cases.add(new Case("report --out a folder", List.of("report", "--root", emptyRoot.toString(), "--out", f), List.of(f + ": is a folder, expected a file to write")));
+    cases.add(new Case("report --out below a file", List.of("report", "--root", emptyRoot.toString(), "--out", plainFile.resolve("r.html").toString()), List.of(plainFile.resolve("r.html") + ": " + plainFile + " is a file")));
+    cases.add(new Case("report without --root", List.of("report", "--out", out.resolve("r.html").toString()), List.of("--root")));
+    cases.add(new Case("lottery table without --root", List.of("lottery", "table"), List.of("--root")));
+    cases.add(new Case("lottery table --format xml", List.of("lottery", "table", "--root", emptyRoot.toString(), "--format", "xml"), List.of("--format: bad value xml")));
+    cases.add(new Case("lottery table --out a folder", List.of("lottery", "table", "--root", emptyRoot.toString(), "--out", f), List.of(f + ": is a folder, expected a file to write")));
+    cases.add(new Case("lottery table --out below a file", List.of("lottery", "table", "--root", emptyRoot.toString(), "--out", plainFile.resolve("t.md").toString()), List.of(plainFile.resolve("t.md") + ": " + plainFile + " is a file")));
+    cases.add(new Case("demo --out a file", List.of("demo", "--quick", "--out", plainFile.toString()), List.of(plainFile + ": is a file, expected a folder to write into")));
+    cases.add(new Case("demo --out below a file", List.of("demo", "--quick", "--out", plainFile.resolve("demo").toString()), List.of(plainFile.resolve("demo") + ": " + plainFile + " is a file")));
+    cases.add(new Case("doctor --device tpu", List.of("--device", "tpu", "doctor"), List.of("--device: bad value tpu")));
 
     // the command line itself
     cases.add(new Case("unknown command", List.of("evaluate"), List.of("evaluate")));

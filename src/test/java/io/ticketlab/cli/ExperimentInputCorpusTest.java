@@ -57,6 +57,31 @@ class ExperimentInputCorpusTest {
         "{\"images\": [{\"id\": 1, \"width\": 40, \"height\": 40, \"file_name\": \"a.png\"}], " + cats + ", " + ann + "}");
     badImageGt = Files.writeString(images.resolve("broken.json"),
         "{\"images\": [{\"id\": 1, \"width\": 40, \"height\": 40, \"file_name\": \"broken.png\"}], " + cats + ", " + ann + "}");
+    // images cut short after a valid header: found before any folder is created, not in the first iteration
+    for (String format : List.of("png", "jpg")) {
+      java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
+      java.util.Random random = new java.util.Random(7);
+      for (int y = 0; y < 40; y++) {
+        for (int x = 0; x < 40; x++) {
+          noise.setRGB(x, y, random.nextInt(1 << 24));
+        }
+      }
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(noise, format.equals("jpg") ? "jpeg" : "png", bytes);
+      byte[] whole = bytes.toByteArray();
+      Files.write(images.resolve("cut." + format), java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+      // the same in a classification folder beside whole images
+      Path classes = root.resolve("train-cut-" + format);
+      for (String c : List.of("a", "b")) {
+        javax.imageio.ImageIO.write(noise, "png", Files.createDirectories(classes.resolve(c)).resolve("whole.png").toFile());
+      }
+      Files.write(classes.resolve("b/cut." + format), java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+      Files.writeString(images.resolve("cut_" + format + ".json"),
+          "{\"images\": [{\"id\": 1, \"width\": 40, \"height\": 40, \"file_name\": \"a.png\"},"
+              + " {\"id\": 2, \"width\": 40, \"height\": 40, \"file_name\": \"cut." + format + "\"}], " + cats + ", "
+              + "\"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 10, 10], \"area\": 100},"
+              + " {\"id\": 2, \"image_id\": 2, \"category_id\": 1, \"bbox\": [1, 1, 10, 10], \"area\": 100}]}");
+    }
   }
 
   @AfterAll
@@ -204,6 +229,12 @@ class ExperimentInputCorpusTest {
       {"early_bird", "{fractions: [half]}", "early_bird.fractions[0]: bad value half"},
       {"early_bird", "{fraction: [0.5]}", "early_bird.fraction", "unknown key"},
       {"prunning", "{sparsity: 0.8}", "prunning", "unknown key"},
+      {"training", "{batch: null}", "training.batch: no value (line 3, column", "leave the key out for its default"},
+      {"training", "{iterations: 4it, batch: }", "training.batch: no value (line 3"},
+      {"data", "{train: train, val: ~}", "data.val: no value (line 1"},
+      {"rewind", "", "rewind: no value (line 5"},
+      {"seed", "null", "seed: no value (line 6"},
+      {"early_bird", "{fractions: [0.5, ~]}", "early_bird.fractions[1]: no value (line 7"},
       {"transfer", "{kind: mask, source: x.pth, prune: 0.5}", "transfer", "transfers go into detectors"},
     };
     for (String[] b : badClassify) {
@@ -259,6 +290,9 @@ class ExperimentInputCorpusTest {
     cases.add(lottery("lottery, bad indentation", text("data:\n  train: train\n   val: train\n"), List.of("not valid YAML/JSON", "line 3")));
     cases.add(lottery("lottery, a tab for indentation", text("data:\n\ttrain: train\n"), List.of("not valid YAML/JSON", "line ")));
     cases.add(lottery("lottery, a duplicated key", text("data: {train: train}\npruning: {sparsity: 0.8}\npruning: {sparsity: 0.5}\n"), List.of("Duplicate field 'pruning'", "line 3")));
+    cases.add(lottery("lottery, a second YAML document", text("data: {train: train}\npruning: {sparsity: 0.8}\n---\nseed: 3\n"), List.of("content after the config (line 4, column 1)", "one YAML document")));
+    cases.add(lottery("lottery, JSON with a stray closing brace", text("{\"data\": {\"train\": \"train\"}, \"pruning\": {\"sparsity\": 0.8}} }\n"), List.of("not valid YAML/JSON (line 1")));
+    cases.add(lottery("lottery, two JSON objects", text("{\"data\": {\"train\": \"train\"}, \"pruning\": {\"sparsity\": 0.8}}\n{\"seed\": 2}\n"), List.of("line 2")));
     cases.add(lottery("lottery, empty file", text(""), List.of("empty config")));
     cases.add(lottery("lottery, comments only", text("# nothing here\n"), List.of("empty config")));
     cases.add(lottery("lottery, a list", text("- data\n- model\n"), List.of("a section of keys")));
@@ -278,7 +312,8 @@ class ExperimentInputCorpusTest {
     cases.add(new Case("lottery --levels beyond the schedule", List.of("lottery", "--config", good.toString(), "--root", runs.toString(), "--levels", "5"), List.of("--levels: bad value 5")));
     cases.add(new Case("lottery --levels -1", List.of("lottery", "--config", good.toString(), "--root", runs.toString(), "--levels", "-1"), List.of("--levels")));
     cases.add(new Case("lottery --replicates 0", List.of("lottery", "--config", good.toString(), "--root", runs.toString(), "--replicates", "0"), List.of("--replicates: bad value 0")));
-    cases.add(new Case("lottery --root a file", List.of("lottery", "--config", good.toString(), "--root", plainFile.toString()), List.of(plainFile.toString() + "/lottery_", "Not a directory")));
+    cases.add(new Case("lottery --root a file", List.of("lottery", "--config", good.toString(), "--root", plainFile.toString()), List.of(plainFile + ": is a file, expected a folder to write into")));
+    cases.add(new Case("lottery --root below a file", List.of("lottery", "--config", good.toString(), "--root", plainFile.resolve("runs").toString()), List.of(plainFile.resolve("runs") + ": " + plainFile + " is a file")));
     Path transfer = config(detect(), "pruning", null, "transfer", "{kind: mask, source: coco/train.json, prune: 0.5}");
     cases.add(new Case("lottery --levels 2 of a transfer", List.of("lottery", "--config", transfer.toString(), "--root", runs.toString(), "--levels", "2"), List.of("--levels: bad value 2")));
 
@@ -293,11 +328,46 @@ class ExperimentInputCorpusTest {
     cases.add(new Case("branch early-bird without --fraction", concat(branch, "--name", "early-bird"), List.of("--fraction")));
     cases.add(new Case("branch before its level exists", concat(branch, "--name", "finetune"), List.of("mask.tlck", "no ticket at this level yet")));
     cases.add(new Case("branch with a bad config", List.of("lottery", "branch", "--config", config(classify(), "seed", "x").toString(), "--root", runs.toString(), "--name", "finetune"), List.of("seed: bad value x")));
+    cases.add(new Case("branch --root a file", List.of("lottery", "branch", "--config", eb.toString(), "--root", plainFile.toString(), "--name", "finetune"), List.of(plainFile + ": is a file, expected a folder to write into")));
     cases.add(new Case("branch of a transfer", List.of("lottery", "branch", "--config", transfer.toString(), "--root", runs.toString(), "--name", "finetune"), List.of("--name: bad value finetune")));
 
     // lottery status
     cases.add(new Case("status --root missing", List.of("lottery", "status", "--root", missing.toString()), List.of(missing.toString(), "no such folder")));
-    cases.add(new Case("status --root a file", List.of("lottery", "status", "--root", plainFile.toString()), List.of(plainFile.toString())));
+    cases.add(new Case("status --root a file", List.of("lottery", "status", "--root", plainFile.toString()), List.of(plainFile + ": is a file, expected a folder")));
+
+    // transfer: the target config and the transfer's flags
+    Path target = config(detect(), "pruning", null);
+    String source = root.resolve("coco/train.json").toString();
+    List<String> tm = List.of("transfer", "mask", "--config", target.toString(), "--source", source, "--root", runs.toString());
+    String[][] badTransferFlags = {
+      {"--prune", "1", "--prune: bad value 1.0"},
+      {"--prune", "-0.2", "--prune: bad value -0.2"},
+      {"--prune", "half", "--prune", "half"},
+      {"--keep", "0", "--keep: bad value 0.0"},
+      {"--keep", "1.5", "--keep: bad value 1.5"},
+      {"--replicates", "0", "--replicates: bad value 0"},
+      {"--root", plainFile.toString(), plainFile + ": is a file, expected a folder to write into"},
+      {"--source", missing.toString(), missing + ": no such file"},
+      {"--source", folder.toString(), folder + ": holds no checkpoint"},
+      {"--config", missing.toString(), missing + ": no such file"},
+      {"--config", folder.toString(), folder + ": a folder, not a config file"},
+      {"--config", config(detect()).toString(), "pruning: not with transfer"},
+      {"--config", config(detect(), "pruning", null, "transfer", "{kind: mask, source: x.pth, prune: 0.5}").toString(), "transfer: the config has a transfer section already"},
+      {"--config", config(detect(), "pruning", null, "training", "{batch: 0}").toString(), "training.batch: bad value 0"},
+      {"--config", config(classify(), "pruning", null).toString(), "task: bad value classify: transfers go into detectors"},
+    };
+    for (String[] b : badTransferFlags) {
+      List<String> args = with(concat(tm, "--prune", "0.5"), b[0], b[1]);
+      cases.add(new Case("transfer mask " + b[0] + " " + b[1], args, java.util.Arrays.asList(b).subList(2, b.length)));
+    }
+    cases.add(new Case("transfer mask without --prune", tm, List.of("--prune", "give the share")));
+    cases.add(new Case("transfer mask --keep and --prune", concat(tm, "--keep", "0.5", "--prune", "0.5"), List.of("--keep", "not both")));
+    cases.add(new Case("transfer mask --mask-only", concat(tm, "--prune", "0.5", "--mask-only"), List.of("--mask-only: bad value true", "only for kind task")));
+    cases.add(new Case("transfer imagenet-ticket --prune", concat(kind(tm, "imagenet-ticket"), "--prune", "0.5"), List.of("--prune: bad value 0.5", "only for kind mask")));
+    cases.add(new Case("transfer KIND bad", concat(kind(tm, "lottery"), "--prune", "0.5"), List.of("KIND: bad value lottery")));
+    cases.add(new Case("transfer without --source", List.of("transfer", "mask", "--config", target.toString(), "--prune", "0.5"), List.of("--source")));
+    cases.add(new Case("transfer without --config", List.of("transfer", "mask", "--source", source, "--prune", "0.5"), List.of("--config")));
+    cases.add(new Case("transfer without KIND", List.of("transfer", "--config", target.toString(), "--source", source), List.of("KIND")));
 
     // train classify flags
     String out = root.resolve("run-c").toString();
@@ -374,6 +444,30 @@ class ExperimentInputCorpusTest {
     cases.add(new Case("train detect --out a file", List.of("train", "detect", "--train", gt.toString(), "--batch", "1", "--out", plainFile.toString()), List.of(plainFile.toString(), "exists and is not a folder")));
     cases.add(new Case("train detect --batch larger than the training set", with(td, "--batch", "2"), List.of("--batch: bad value 2", "larger than the 1 training images", gt.toString())));
     cases.add(new Case("train detect --schedule (not a flag)", concat(td, "--schedule", "cosine"), List.of("--schedule")));
+    for (String format : List.of("png", "jpg")) {
+      String cutGt = root.resolve("coco/cut_" + format + ".json").toString();
+      List<String> named = List.of(root.resolve("coco/cut." + format) + ": images[1] (id 2): ", "truncated or corrupt");
+      cases.add(new Case("train detect, a " + format + " cut short after its header", with(td, "--train", cutGt), named));
+      cases.add(lotteryInput("lottery det, a " + format + " cut short after its header",
+          config(detect(), "data", "{train: coco/cut_" + format + ".json}"), named));
+      cases.add(lotteryInput("lottery det, data.val holds a " + format + " cut short after its header",
+          config(detect(), "data", "{train: coco/train.json, val: coco/cut_" + format + ".json}"), named));
+      cases.add(new Case("transfer mask, a " + format + " cut short after its header",
+          List.of("transfer", "mask", "--config", config(detect(), "pruning", null, "data", "{train: coco/cut_" + format + ".json}").toString(),
+              "--source", source, "--prune", "0.5", "--root", runs.toString()), named));
+    }
+    for (String format : List.of("png", "jpg")) {
+      Path cut = root.resolve("train-cut-" + format + "/b/cut." + format);
+      List<String> named = List.of(cut + ": ", "truncated or corrupt");
+      cases.add(new Case("train classify, a " + format + " cut short after its header",
+          with(tc, "--data", root.resolve("train-cut-" + format).toString()), named));
+      cases.add(lotteryInput("lottery, a " + format + " cut short after its header",
+          config(classify(), "data", "{train: train-cut-" + format + "}"), named));
+      cases.add(lotteryInput("lottery, data.val holds a " + format + " cut short after its header",
+          config(classify(), "data", "{train: train, val: train-cut-" + format + "}"), named));
+    }
+    cases.add(lotteryInput("lottery det, an image that is no image", config(detect(), "data", "{train: coco/broken.json}"),
+        List.of(root.resolve("coco/broken.png") + ": images[0] (id 1): not a JPEG, PNG, BMP or GIF image")));
     cases.add(new Case("train detect, an image that does not decode",
         List.of("train", "detect", "--train", badImageGt.toString(), "--out", dout, "--width", "0.125", "--fpn-channels", "8",
             "--head-width", "16", "--min-size", "32", "--max-size", "48", "--iterations", "2it", "--batch", "1", "--scratch"),
@@ -402,6 +496,13 @@ class ExperimentInputCorpusTest {
       all.add(flag);
       all.add(value);
     }
+    return all;
+  }
+
+  /** The transfer command line {@code args} with another KIND. */
+  private static List<String> kind(List<String> args, String kind) {
+    List<String> all = new ArrayList<>(args);
+    all.set(1, kind);
     return all;
   }
 

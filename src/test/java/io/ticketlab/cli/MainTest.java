@@ -184,6 +184,32 @@ class MainTest {
     assertThat(run("lottery", "branch", "--help").out()).contains("random-reinit").contains("early-bird");
   }
 
+  @Test
+  void lotteryStatus_ofAFolderWithoutExperiments_saysSo() throws Exception {
+    java.nio.file.Path empty = java.nio.file.Files.createTempDirectory("ticketlab-status");
+    try {
+      Outcome o = run("lottery", "status", "--root", empty.toString());
+
+      assertThat(o.exitCode()).isZero();
+      assertThat(o.out().strip()).isEqualTo("no experiments (lottery_<id> folders) under " + empty);
+    } finally {
+      java.nio.file.Files.delete(empty);
+    }
+  }
+
+  @Test
+  void lotteryHelpConfig_listsEveryConfigKeyAndExits0WithoutAConfig() {
+    Outcome o = run("lottery", "--help-config");
+
+    assertThat(o.exitCode()).isZero();
+    assertThat(o.err()).isEmpty();
+    for (String key : io.ticketlab.config.ConfigHelp.keyPaths()) {
+      assertThat(o.out()).contains("\n" + key + " (");
+    }
+    assertThat(o.out()).contains("training.lr (number)\n    default: classify 0.1, det/seg/kp 0.02");
+    assertThat(run("lottery", "--help").out()).contains("--help-config");
+  }
+
   private static void visit(CommandLine cmd, List<String> path, List<String> helped) {
     if (!path.isEmpty() && !(cmd.getCommand() instanceof CommandLine.HelpCommand)) {
       List<String> args = new java.util.ArrayList<>(path);

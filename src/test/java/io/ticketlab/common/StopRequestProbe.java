@@ -14,6 +14,7 @@ public final class StopRequestProbe {
   public static void main(String[] args) throws Exception {
     StopRequest.install();
     Path dir = Path.of(args[0]);
+    String message;
     StopRequest.enter();
     try {
       Files.writeString(dir.resolve("started"), Long.toString(ProcessHandle.current().pid()));
@@ -23,9 +24,14 @@ public final class StopRequestProbe {
       }
     } catch (StopRequest.StoppedException e) {
       Files.writeString(dir.resolve("stopped"), e.getMessage());
-      System.err.println("probe: " + e.getMessage());
+      message = e.getMessage();
     } finally {
       StopRequest.exit();
     }
+    // as in the CLI: the message is printed after the work has ended (its folders' locks released,
+    // the exception handed up to the command line), a while after the safe point
+    Thread.sleep(300);
+    System.err.println("probe: " + message);
+    StopRequest.reported();
   }
 }

@@ -8,6 +8,7 @@ import io.ticketlab.data.coco.CocoImage;
 import io.ticketlab.data.coco.CocoReader;
 import io.ticketlab.data.coco.Segmentation;
 import io.ticketlab.data.detection.SkipReport.Reason;
+import io.ticketlab.data.image.ImageDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -208,11 +209,15 @@ public final class DetectionDataset {
         + skipReport.count(Reason.IMAGE_WITHOUT_ANNOTATIONS)
         + skipReport.count(Reason.IMAGE_WITH_ONLY_TINY_BOXES)
         + skipReport.count(Reason.IMAGE_WITH_TOO_FEW_KEYPOINTS);
-    if (dropped > 0) {
-      LOG.warn("{}: {} of {} images used; left out: {}", annotationFile, imageIndices.length,
-          images.size(), skipReport);
+    String warning = annotationFile + ": " + imageIndices.length + " of " + images.size()
+        + " images used; left out: " + skipReport;
+    if (dropped > 0 && WARNED.add(warning)) { // once per process: a run opens its data more than once
+      LOG.warn(warning);
     }
   }
+
+  /** The skip warnings given so far in this process. */
+  private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Reads a COCO file and opens it; file names in it are resolved against {@code imageDir}. */
   public static DetectionDataset open(
@@ -328,30 +333,17 @@ public final class DetectionDataset {
   }
 
   /**
-   * Checks, without decoding, that every sample's image file starts like a JPEG, PNG, BMP or GIF
-   * (its first bytes): a training run calls this before it creates its run folder, so that a file
-   * that is no image at all is refused before anything is written. Truncated or corrupt images
-   * are still found when decoded.
+   * Checks that every sample's image file is a whole JPEG, PNG, BMP or GIF ({@link
+   * ImageDecoder#checkFile}: its first and last bytes, a full decode only where its end marker is
+   * not found): a training run calls this before it creates its run folder, so that a file that is
+   * no image, or one truncated after a valid header, is refused before anything is written.
    *
    * @throws BadInputException naming the image file and its annotation record
    */
-  public void checkImageSignatures() throws java.io.IOException {
-    byte[] head = new byte[4];
+  public void checkImageFiles() {
     for (int imageIndex : imageIndices) {
       CocoImage image = coco.images().get(imageIndex);
-      Path file = imageFile(imageIndex, image);
-      int n;
-      try (java.io.InputStream in = Files.newInputStream(file)) {
-        n = in.readNBytes(head, 0, head.length);
-      }
-      boolean jpeg = n >= 3 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8 && (head[2] & 0xff) == 0xff;
-      boolean png = n >= 4 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G';
-      boolean bmp = n >= 2 && head[0] == 'B' && head[1] == 'M';
-      boolean gif = n >= 4 && head[0] == 'G' && head[1] == 'I' && head[2] == 'F' && head[3] == '8';
-      if (!(jpeg || png || bmp || gif)) {
-        throw BadInputException.of(file, imageRecord(imageIndex, image), null, null,
-            "not a JPEG, PNG, BMP or GIF image");
-      }
+      ImageDecoder.checkFile(imageFile(imageIndex, image), imageRecord(imageIndex, image));
     }
   }
 
@@ -498,7 +490,7 @@ public final class DetectionDataset {
       throw BadInputException.of(annotationFile, imageRecord(imageIndex, image), "file_name",
           null, "missing");
     }
-    return imageDir.resolve(image.fileName());
+    return imageDir.resolve(image.fileName()).normalize();
   }
 
   private static String imageRecord(int imageIndex, CocoImage image) {

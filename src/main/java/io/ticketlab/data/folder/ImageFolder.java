@@ -1,6 +1,7 @@
 package io.ticketlab.data.folder;
 
 import io.ticketlab.common.BadInputException;
+import io.ticketlab.data.image.ImageDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -91,5 +92,17 @@ public final class ImageFolder {
 
   public int size() {
     return samples.size();
+  }
+
+  /**
+   * Checks that every image file is a whole JPEG, PNG, BMP or GIF ({@link ImageDecoder#checkFile}):
+   * a training run calls this before it creates its run folder.
+   *
+   * @throws BadInputException naming the file
+   */
+  public void checkImageFiles() {
+    for (Sample s : samples) {
+      ImageDecoder.checkFile(s.path(), null);
+    }
   }
 }

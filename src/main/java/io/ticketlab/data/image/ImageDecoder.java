@@ -9,9 +9,12 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -112,10 +115,79 @@ public final class ImageDecoder {
     } catch (BadInputException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
+      // the reader's own words, never its Java type name
+      String detail = e.getMessage() == null || e.getMessage().isBlank() ? "" : " (" + e.getMessage().strip() + ")";
       throw new BadInputException(BadInputException.describe(file, record, null, null,
-          "cannot decode image, truncated or corrupt (" + e.getClass().getSimpleName() + ": "
-              + e.getMessage() + ")"), e);
+          "cannot decode image, truncated or corrupt" + detail), e);
     }
+  }
+
+  /** Bytes at the end of a file searched for the format's end marker. */
+  private static final int TAIL = 32;
+
+  /**
+   * Checks that {@code file} is a whole JPEG, PNG, BMP or GIF image, reading only its first and last
+   * bytes where it can: a training run calls this for every image before it creates its run folder,
+   * so that a file that is no image, or one cut short after a valid header, is refused before
+   * anything is written. A file that starts with a known signature but does not end with that
+   * format's end marker (PNG's {@code IEND} chunk, JPEG's EOI, GIF's trailer, a BMP shorter than its
+   * header says) is decoded in full: a truncated one is refused, one with bytes after its end (some
+   * cameras append data) passes.
+   *
+   * @param record the annotation record that refers to the file, named in errors; null for none
+   * @throws BadInputException naming the file (and record) when it is missing, not an image of these
+   *     formats, truncated or corrupt
+   */
+  public static void checkFile(Path file, String record) {
+    if (!Files.isRegularFile(file)) {
+      decode(file, record); // names a missing file or a folder
+    }
+    byte[] head = new byte[6];
+    byte[] tail;
+    long size;
+    try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+      size = ch.size();
+      ByteBuffer h = ByteBuffer.wrap(head);
+      while (h.hasRemaining() && ch.read(h) > 0) {
+        // fill the head
+      }
+      int n = (int) Math.min(TAIL, size);
+      ByteBuffer t = ByteBuffer.allocate(n);
+      ch.position(size - n);
+      while (t.hasRemaining() && ch.read(t) > 0) {
+        // fill the tail
+      }
+      tail = Arrays.copyOf(t.array(), t.position());
+    } catch (IOException e) {
+      throw BadInputException.of(file, record, null, null, "cannot read image file");
+    }
+    boolean complete;
+    if (size >= 3 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8 && (head[2] & 0xff) == 0xff) {
+      complete = contains(tail, new byte[] {(byte) 0xff, (byte) 0xd9});
+    } else if (size >= 4 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') {
+      complete = contains(tail, new byte[] {'I', 'E', 'N', 'D'});
+    } else if (size >= 4 && head[0] == 'G' && head[1] == 'I' && head[2] == 'F' && head[3] == '8') {
+      complete = tail.length > 0 && tail[tail.length - 1] == 0x3b;
+    } else if (size >= 2 && head[0] == 'B' && head[1] == 'M') {
+      long declared = size >= 6
+          ? (head[2] & 0xffL) | (head[3] & 0xffL) << 8 | (head[4] & 0xffL) << 16 | (head[5] & 0xffL) << 24
+          : Long.MAX_VALUE;
+      complete = size >= declared;
+    } else {
+      throw BadInputException.of(file, record, null, null, "not a JPEG, PNG, BMP or GIF image");
+    }
+    if (!complete) {
+      decode(file, record);
+    }
+  }
+
+  private static boolean contains(byte[] bytes, byte[] marker) {
+    for (int i = 0; i + marker.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + marker.length, marker, 0, marker.length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The RGB pixels of an image decoded by ImageIO, from its raw raster. */

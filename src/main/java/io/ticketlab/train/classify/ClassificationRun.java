@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.config.Step;
 import io.ticketlab.data.folder.ImageFolder;
 import io.ticketlab.engine.Engines;
@@ -128,6 +129,27 @@ public final class ClassificationRun {
   }
 
   /**
+   * Checks the files a run of {@code spec} reads, before anything is written: the starting weights
+   * and every training and validation image whole ({@link ImageFolder#checkImageFiles}). A lottery
+   * calls this before it creates its experiment folder.
+   *
+   * @throws BadInputException naming the file
+   */
+  public static void checkInputs(Spec spec) {
+    checkFiles(spec, ImageFolder.scan(spec.trainDir()), spec.valDir() == null ? null : ImageFolder.scan(spec.valDir()));
+  }
+
+  private static void checkFiles(Spec spec, ImageFolder train, ImageFolder val) {
+    if (spec.initWeights() != null) {
+      InputFiles.requireFile(spec.initWeights());
+    }
+    train.checkImageFiles();
+    if (val != null) {
+      val.checkImageFiles();
+    }
+  }
+
+  /**
    * Trains (or resumes) {@code spec} in folder {@code dir}: from the latest checkpoint there if any,
    * else from {@code start} (or the spec's initial weights, or a seeded initialisation); with {@code
    * mask} in force when not null (pruned weights zeroed now and kept at zero; checkpoints carry the
@@ -163,8 +185,8 @@ public final class ClassificationRun {
             ? LrSchedule.cosine(spec.lr(), spec.warmup().toIterations(perEpoch), total)
             : LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), 0.001, 0.1, milestones);
 
-    if (spec.initWeights() != null) { // checked before the run folder is created
-      io.ticketlab.common.InputFiles.requireFile(spec.initWeights());
+    if (!Files.isDirectory(dir)) { // a new run folder: its inputs checked before it is created
+      checkFiles(spec, train, val);
     }
     Files.createDirectories(dir);
     AtomicFiles.removeStaleTemporaries(dir); // of a killed earlier run

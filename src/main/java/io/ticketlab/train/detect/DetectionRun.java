@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ticketlab.common.AtomicFiles;
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.common.FloatTensor;
+import io.ticketlab.common.InputFiles;
 import io.ticketlab.config.Step;
 import io.ticketlab.data.coco.CocoResult;
 import io.ticketlab.data.coco.CocoWriter;
@@ -298,6 +299,30 @@ public final class DetectionRun {
     return model;
   }
 
+  /**
+   * Checks the files a run of {@code spec} reads, before anything is written: the starting weights,
+   * and every training and validation image whole ({@link DetectionDataset#checkImageFiles}). A
+   * lottery calls this before it creates its experiment folder.
+   *
+   * @throws BadInputException naming the file (and the annotation record of an image)
+   */
+  public static void checkInputs(Spec spec) {
+    checkFiles(spec, trainingSet(spec),
+        spec.valAnnotations() == null
+            ? null
+            : DetectionDataset.open(spec.valAnnotations(), spec.valImages(), options(spec.model().task(), false)));
+  }
+
+  private static void checkFiles(Spec spec, DetectionDataset train, DetectionDataset val) {
+    if (spec.initWeights() != null) {
+      InputFiles.requireFile(spec.initWeights());
+    }
+    train.checkImageFiles();
+    if (val != null) {
+      val.checkImageFiles();
+    }
+  }
+
   /** Trains (or resumes) {@code spec} in {@code dir}. */
   public static Result run(Spec spec, Path dir, PrintStream progress) throws IOException {
     return run(spec, dir, null, null, progress);
@@ -373,13 +398,8 @@ public final class DetectionRun {
     LrSchedule schedule =
         LrSchedule.multiStep(spec.lr(), spec.warmup().toIterations(perEpoch), spec.warmupFactor(), 0.1, milestones);
 
-    // inputs checked before the run folder is created
-    if (spec.initWeights() != null) {
-      io.ticketlab.common.InputFiles.requireFile(spec.initWeights());
-    }
-    train.checkImageSignatures();
-    if (val != null) {
-      val.checkImageSignatures();
+    if (!Files.isDirectory(dir)) { // a new run folder: its inputs checked before it is created
+      checkFiles(spec, train, val);
     }
     Files.createDirectories(dir);
     new DetectorModelFile(spec.model(), train.classes()).write(dir);

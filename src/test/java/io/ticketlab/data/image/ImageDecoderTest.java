@@ -140,6 +140,56 @@ class ImageDecoderTest {
         .hasMessageStartingWith(f.toString());
   }
 
+  @Test
+  void checkFile_acceptsEveryWholeFixture() {
+    for (JsonNode e : ImageFixtures.manifest().get("decoded")) {
+      ImageDecoder.checkFile(ImageFixtures.dir().resolve(e.get("file").asText()), "images[0] (id 1)");
+    }
+  }
+
+  @Test
+  void checkFile_refusesAnImageCutShortAfterAValidHeader() throws IOException {
+    for (String name : new String[] {"photo_320x240.jpg", "gray_progressive.jpg", "rgb.png", "palette.png", "rgb.bmp",
+        "palette.gif"}) {
+      for (double fraction : new double[] {0.3, 0.9}) {
+        Path f = truncated(name, fraction);
+        assertThatThrownBy(() -> ImageDecoder.checkFile(f, "images[2] (id 5)"))
+            .as("%s cut at %s", name, fraction)
+            .isInstanceOf(BadInputException.class)
+            .hasMessageStartingWith(f + ": images[2] (id 5): ")
+            .hasMessageNotContaining("\n")
+            .hasMessageNotContaining("Exception");
+      }
+    }
+  }
+
+  @Test
+  void checkFile_acceptsBytesAfterTheEndMarker() throws IOException {
+    for (String name : new String[] {"photo_320x240.jpg", "rgb.png"}) {
+      byte[] b = Files.readAllBytes(ImageFixtures.dir().resolve(name));
+      Path f = dir.resolve("trailing_" + name);
+      Files.write(f, Arrays.copyOf(b, b.length + 200)); // 200 zero bytes after EOI / IEND
+      ImageDecoder.checkFile(f, null);
+    }
+  }
+
+  @Test
+  void checkFile_refusesNoImagesAndMissingFiles() throws IOException {
+    Path text = dir.resolve("notes.png");
+    Files.writeString(text, "not an image at all");
+    assertThatThrownBy(() -> ImageDecoder.checkFile(text, "images[0] (id 1)"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(text + ": images[0] (id 1): not a JPEG, PNG, BMP or GIF image");
+    Path missing = dir.resolve("missing.jpg");
+    assertThatThrownBy(() -> ImageDecoder.checkFile(missing, null))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(missing + ": image file not found");
+    Path header = dir.resolve("header.png");
+    Files.write(header, Arrays.copyOf(Files.readAllBytes(ImageFixtures.dir().resolve("rgb.png")), 8));
+    assertThatThrownBy(() -> ImageDecoder.checkFile(header, null)).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith(header + ": ");
+  }
+
   private Path truncated(String name, double fraction) throws IOException {
     byte[] b = Files.readAllBytes(ImageFixtures.dir().resolve(name));
     Path f = dir.resolve("truncated_" + name);
