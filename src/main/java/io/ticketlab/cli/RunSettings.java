@@ -65,5 +65,6 @@ public final class RunSettings {
     Logging.setVerbose(false);
     EngineSettings.setDevices(io.ticketlab.engine.DeviceChoice.auto());
     libtorch = null;
+    EngineSettings.useLocalLibtorch(null);
   }
 }
