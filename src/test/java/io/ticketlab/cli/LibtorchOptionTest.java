@@ -72,4 +72,25 @@ class LibtorchOptionTest {
     assertRefused(o, "no such folder");
     assertThat(out).doesNotExist();
   }
+
+  @Test
+  void djlSwitchInTheEnvironment_thatDisagrees_exits2() throws Exception {
+    // DJL reads PYTORCH_LIBRARY_PATH from the environment before the system property TicketLab sets
+    Path lib = Files.createDirectories(tmp.resolve("torch/lib"));
+    Files.writeString(lib.resolve("libtorch.so"), "");
+    Files.writeString(lib.resolve("libc10.so"), "");
+    Files.writeString(lib.getParent().resolve("version.py"), "__version__ = '2.7.1+cpu'\ncuda = None\n");
+    ProcessBuilder pb = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "--libtorch", lib.toString(), "doctor")
+        .redirectErrorStream(true);
+    pb.environment().put("PYTORCH_LIBRARY_PATH", "/opt/other/lib");
+    pb.environment().remove("TICKETLAB_LIBTORCH");
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isEqualTo(2);
+    assertThat(output.strip().lines()).as(output).hasSize(1);
+    assertThat(output).contains("--libtorch " + lib, "PYTORCH_LIBRARY_PATH=/opt/other/lib", "unset it");
+  }
 }
