@@ -53,18 +53,19 @@ run_limited() {
 compare_losses() {
   awk -F, -v tol="$tol" -v label="$3" '
     FNR == 1 { for (i = 1; i <= NF; i++) if ($i == "loss") col = i; next }
-    NR == FNR { a[$1] = $col; next }
+    NR == FNR { a[$1] = $col; order[++n] = $1; next }
     { b[$1] = $col }
     END {
-      n = 0; bad = 0
-      for (it in a) {
-        n++
+      bad = 0
+      for (k = 1; k <= n; k++) {
+        it = order[k]
         if (!(it in b)) { printf "  iteration %s missing in the second run\n", it; bad++; continue }
         d = a[it] - b[it]; if (d < 0) d = -d
         m = a[it] < 0 ? -a[it] : a[it]
         rel = m > 0 ? d / m : d
         printf "  %s iteration %s: loss %s vs %s (rel. diff %.2e)\n", label, it, a[it], b[it], rel
-        if (rel > tol || a[it] !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/) bad++
+        num = "^-?[0-9.]+([eE][-+]?[0-9]+)?$"
+        if (rel > tol || a[it] !~ num || b[it] !~ num) bad++
       }
       if (n == 0) { print "  no iterations in the first metrics.csv"; exit 1 }
       exit bad > 0
