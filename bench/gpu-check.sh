@@ -140,14 +140,18 @@ else
 fi
 
 say "timing: $time_arch-FPN training iteration and prediction on $gpu"
-t0=$(date +%s.%N)
-if train time-short "$gpu" "${short}it" --arch "$time_arch" && t1=$(date +%s.%N) \
-  && train time-long "$gpu" "${long}it" --arch "$time_arch" && t2=$(date +%s.%N); then
-  # the difference of two runs: start-up, model building and the first iterations cancel out
-  awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$((long - short))" -v arch="$time_arch" \
-    'BEGIN { printf "train step: %.3f s/iteration (%s-FPN, 2 images of 256 px; long run %.1f s, short run %.1f s)\n", ((c - b) - (b - a)) / n, arch, c - b, b - a }'
+if train timing "$gpu" "${long}it" --arch "$time_arch" --checkpoint-at "${short}it"; then
+  # between the checkpoints at iterations $short and $long: start-up, model building and the first
+  # (slow, autotuning) iterations stay out of the figure
+  c1="$work/timing/checkpoint_$short.tlck" c2="$work/timing/checkpoint_$long.tlck"
+  if [ -f "$c1" ] && [ -f "$c2" ]; then
+    awk -v a="$(stat -c %.3Y "$c1")" -v b="$(stat -c %.3Y "$c2")" -v s="$short" -v l="$long" -v arch="$time_arch" \
+      'BEGIN { printf "train step: %.3f s/iteration (%s-FPN, 2 images of 256 px, iterations %d..%d)\n", (b - a) / (l - s), arch, s, l }'
+  else
+    fail "timing: no checkpoints at iterations $short and $long"
+  fi
   p0=$(date +%s.%N)
-  if run_limited 120 "$tl" predict --device "$gpu" --model "$work/time-long" --coco "$work/synth/annotations.json" \
+  if run_limited 120 "$tl" predict --device "$gpu" --model "$work/timing" --coco "$work/synth/annotations.json" \
     --coco-images "$work/synth" --out "$work/results.json" --quiet; then
     p1=$(date +%s.%N)
     awk -v a="$p0" -v b="$p1" 'BEGIN { printf "predict: %.1f s for 8 images, start-up included\n", b - a }'
@@ -155,7 +159,7 @@ if train time-short "$gpu" "${short}it" --arch "$time_arch" && t1=$(date +%s.%N)
     fail "predict on $gpu"
   fi
 else
-  fail "timing runs on $gpu"
+  fail "timing run on $gpu"
 fi
 
 say "summary ($SECONDS s)"
