@@ -192,7 +192,7 @@ final class SweepCommand implements Runnable {
   }
 
   /** Child JVMs of this one's Java and class path: {@code ticketlab sweep run-cell} and {@code ticketlab report}. */
-  private record ChildJvm(SweepOptions sweep, int threads, List<String> devices) implements SweepRunner.Launcher {
+  record ChildJvm(SweepOptions sweep, int threads, List<String> devices) implements SweepRunner.Launcher {
     private List<String> java() {
       List<String> cmd = new ArrayList<>();
       cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
