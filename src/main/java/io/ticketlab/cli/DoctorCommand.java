@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
     headerHeading = "%n",
     header = "Check that this machine can run TicketLab: engine, device, threads.",
     description = {
-      "Prints Java, OS, cores, memory, engine versions, device and thread settings; runs a small"
+      "Prints Java, OS, cores, memory, engine versions, the libtorch in use (bundled, or local with"
+          + " --libtorch/TICKETLAB_LIBTORCH: its version, flavour and the folder it was really loaded"
+          + " from), device and thread settings; runs a small"
           + " double-precision convolution forward and backward against a direct loop and finite"
           + " differences; and probes, in a child JVM, whether this machine has the oneDNN SIGFPE"
           + " in 1x1 stride-2 convolution backward passes. Exits 1 when the engine does not work."

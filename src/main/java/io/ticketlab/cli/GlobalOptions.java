@@ -55,4 +55,15 @@ public final class GlobalOptions {
   void setEngineCache(Path dir) {
     RunSettings.setEngineCache(dir);
   }
+
+  @Option(
+      names = "--libtorch",
+      scope = ScopeType.INHERIT,
+      paramLabel = "DIR",
+      description = "Load the engine from this local libtorch " + io.ticketlab.engine.LocalLibtorch.REQUIRED_VERSION
+          + " folder (e.g. torch/lib of a pip PyTorch, CPU or CUDA) instead of the bundled CPU one;"
+          + " default: $" + io.ticketlab.engine.LocalLibtorch.ENV + ". Checked at start-up.")
+  void setLibtorch(Path dir) {
+    RunSettings.setLibtorch(dir);
+  }
 }

@@ -101,8 +101,10 @@ public final class Main implements Runnable {
   }
 
   /**
-   * picocli's {@code RunLast} after the checks every command shares: a {@code --device} that names
-   * a GPU this machine lacks is refused before anything runs (no run folder, no output).
+   * picocli's {@code RunLast} after the checks every command shares: a local libtorch
+   * ({@code --libtorch}, {@code TICKETLAB_LIBTORCH}) that is missing, incomplete or of another version,
+   * and a {@code --device} that names a GPU this machine lacks, are refused before anything runs (no
+   * run folder, no output).
    */
   private static int executeChecked(CommandLine.ParseResult parsed) {
     boolean help = false;
@@ -114,6 +116,7 @@ public final class Main implements Runnable {
     }
     if (!help) {
       try {
+        RunSettings.applyLibtorch();
         io.ticketlab.engine.Engines.checkDeviceChoice();
       } catch (RuntimeException e) {
         throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), e.getMessage(), e);

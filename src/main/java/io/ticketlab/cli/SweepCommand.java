@@ -2,6 +2,8 @@ package io.ticketlab.cli;
 
 import io.ticketlab.common.BadInputException;
 import io.ticketlab.engine.DeviceChoice;
+import io.ticketlab.engine.EngineSettings;
+import io.ticketlab.engine.LocalLibtorch;
 import io.ticketlab.lottery.LotteryRunner;
 import io.ticketlab.lottery.sweep.ClusterJobs;
 import io.ticketlab.lottery.sweep.Sweep;
@@ -190,7 +192,7 @@ final class SweepCommand implements Runnable {
   }
 
   /** Child JVMs of this one's Java and class path: {@code ticketlab sweep run-cell} and {@code ticketlab report}. */
-  private record ChildJvm(SweepOptions sweep, int threads, List<String> devices) implements SweepRunner.Launcher {
+  record ChildJvm(SweepOptions sweep, int threads, List<String> devices) implements SweepRunner.Launcher {
     private List<String> java() {
       List<String> cmd = new ArrayList<>();
       cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -202,6 +204,11 @@ final class SweepCommand implements Runnable {
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));
       cmd.add(Main.class.getName());
+      LocalLibtorch local = EngineSettings.localLibtorch();
+      if (local != null) {
+        // the cells load the same libtorch (a system property set at run time is not an input argument)
+        cmd.addAll(List.of(LocalLibtorch.OPTION, local.dir().toString()));
+      }
       return cmd;
     }
 

@@ -7,6 +7,23 @@ import java.nio.file.Paths;
 final class ChildJvm {
   private ChildJvm() {}
 
+  /**
+   * The {@code -D} options that make a child JVM load the same engine as this one: the engine
+   * cache folders, the thread count and DJL's {@code PYTORCH_*} switches of a local libtorch.
+   */
+  static java.util.List<String> engineProperties(String... keys) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(keys));
+    all.addAll(java.util.List.of(EngineSettings.PYTORCH_SWITCHES));
+    for (String key : all) {
+      String value = System.getProperty(key);
+      if (value != null) {
+        out.add("-D" + key + "=" + value);
+      }
+    }
+    return out;
+  }
+
   /** This JVM's class path with absolute entries (children may run in another folder). */
   static String absoluteClassPath() {
     StringBuilder sb = new StringBuilder();

@@ -2,6 +2,7 @@ package io.ticketlab.engine;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.Utils;
 import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
@@ -62,15 +63,23 @@ public final class Doctor {
       lines.put("Engine", "FAILED to load: " + e.getMessage());
       return new Findings(lines, false, "the PyTorch engine did not load: " + e.getMessage());
     }
+    LocalLibtorch local = EngineSettings.localLibtorch();
     lines.put(
         "PyTorch",
         engine.getVersion()
             + " ("
-            + Versions.nativeFlavor()
+            + (local != null ? local.flavor() : Versions.nativeFlavor())
             + ", "
             + Versions.nativeClassifier()
             + "), engine cache "
             + Utils.getEngineCacheDir("pytorch"));
+    String loaded = LoadedLibraries.folderOf(System.mapLibraryName("c10"));
+    lines.put(
+        "libtorch",
+        (local != null
+                ? local.describe()
+                : "bundled pytorch-native-" + Versions.nativeFlavor() + " jar, unpacked to " + libtorchPath())
+            + "; loaded from " + (loaded == null ? "(unknown: no /proc/self/maps)" : loaded));
     lines.put("Device", describeDevice(engine));
     lines.put("Computes on", computesOn(engine));
     lines.put(
@@ -176,6 +185,14 @@ public final class Doctor {
       lines.put("oneDNN probe", "skipped (--no-probe)");
     }
     return new Findings(lines, ok, failure);
+  }
+
+  private static String libtorchPath() {
+    try {
+      return LibUtils.getLibtorchPath();
+    } catch (RuntimeException e) {
+      return "(unknown)";
+    }
   }
 
   private static String describeDevice(Engine engine) {

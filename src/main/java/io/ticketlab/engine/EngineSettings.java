@@ -10,6 +10,10 @@ import java.nio.file.Path;
 public final class EngineSettings {
   private static volatile Integer threads;
   private static volatile DeviceChoice devices = DeviceChoice.auto();
+  private static volatile LocalLibtorch localLibtorch;
+
+  /** DJL's switches for a libtorch outside its jars: folder, version, flavour. */
+  static final String[] PYTORCH_SWITCHES = {"PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR"};
 
   private EngineSettings() {}
 
@@ -37,6 +41,37 @@ public final class EngineSettings {
     return devices;
   }
 
+  /**
+   * Loads the engine from a checked local libtorch ({@link LocalLibtorch}) instead of the bundled
+   * one; {@code null} goes back to the bundled one. Effective if called before the engine loads.
+   *
+   * @throws io.ticketlab.common.BadInputException when the environment already sets one of DJL's
+   *     {@code PYTORCH_*} switches to another value (DJL reads the environment first)
+   */
+  public static void useLocalLibtorch(LocalLibtorch libtorch) {
+    if (libtorch != null) {
+      String[] values = switchValues(libtorch);
+      for (int i = 0; i < PYTORCH_SWITCHES.length; i++) {
+        String env = System.getenv(PYTORCH_SWITCHES[i]);
+        if (env != null && !env.equals(values[i])) {
+          throw new io.ticketlab.common.BadInputException(
+              libtorch.origin() + " " + libtorch.dir() + ": the environment sets " + PYTORCH_SWITCHES[i] + "="
+                  + env + ", which DJL prefers; unset it");
+        }
+      }
+    }
+    localLibtorch = libtorch;
+  }
+
+  /** The local libtorch in use, or null for the bundled one. */
+  public static LocalLibtorch localLibtorch() {
+    return localLibtorch;
+  }
+
+  private static String[] switchValues(LocalLibtorch l) {
+    return new String[] {l.dir().toString(), l.version(), l.flavor()};
+  }
+
   /** Unpack the native engine into {@code dir} instead of DJL's default cache folder. */
   public static void setEngineCacheDir(Path dir) {
     System.setProperty("ENGINE_CACHE_DIR", dir.toAbsolutePath().toString());
@@ -45,9 +80,19 @@ public final class EngineSettings {
   /**
    * DJL's switches for offline start-up and no tracking, set as system properties so that users
    * need not export environment variables. PyTorch version and flavor are left unset on purpose:
-   * DJL then uses the bundled {@code pytorch-native-*} jar.
+   * DJL then uses the bundled {@code pytorch-native-*} jar, unless a {@link LocalLibtorch} is in
+   * use: then DJL's {@code PYTORCH_LIBRARY_PATH}, {@code PYTORCH_VERSION} and {@code PYTORCH_FLAVOR}
+   * name it (the flavour must be given: unset, DJL asks for {@code cpu-precxx11} on Linux, which has
+   * no JNI library in the jar, and would try to download one).
    */
   static void applyStartupSwitches() {
+    LocalLibtorch local = localLibtorch;
+    if (local != null) {
+      String[] values = switchValues(local);
+      for (int i = 0; i < PYTORCH_SWITCHES.length; i++) {
+        System.setProperty(PYTORCH_SWITCHES[i], values[i]);
+      }
+    }
     capOneDnnIsa();
     NativeMemory.tune();
     setIfAbsent("ai.djl.offline", "true");

@@ -66,11 +66,15 @@ public final class Engines {
   }
 
   /**
-   * Whether the engine that would load is the bundled CPU-only libtorch: every
-   * {@code native/lib/pytorch.properties} on the class path says {@code flavor=cpu} and nothing
-   * points DJL at another libtorch.
+   * Whether the engine that would load is CPU-only: a {@link LocalLibtorch} of flavour {@code cpu},
+   * or the bundled libtorch when every {@code native/lib/pytorch.properties} on the class path says
+   * {@code flavor=cpu} and nothing points DJL at another libtorch.
    */
   static boolean bundledBuildIsCpuOnly() {
+    LocalLibtorch local = EngineSettings.localLibtorch();
+    if (local != null) {
+      return local.flavor().equals("cpu");
+    }
     for (String name : new String[] {"PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR", "PYTORCH_VERSION"}) {
       if (System.getenv(name) != null || System.getProperty(name) != null) {
         return false;

@@ -87,12 +87,7 @@ final class OneDnnIsa {
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
     cmd.add("-D" + PROPERTY + "=" + FULL);
-    for (String key : new String[] {"ENGINE_CACHE_DIR", "DJL_CACHE_DIR"}) {
-      String v = System.getProperty(key);
-      if (v != null) {
-        cmd.add("-D" + key + "=" + v);
-      }
-    }
+    cmd.addAll(ChildJvm.engineProperties("ENGINE_CACHE_DIR", "DJL_CACHE_DIR"));
     cmd.add("-cp");
     cmd.add(ChildJvm.absoluteClassPath());
     cmd.add(Child.class.getName());

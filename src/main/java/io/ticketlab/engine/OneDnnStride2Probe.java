@@ -78,13 +78,8 @@ public final class OneDnnStride2Probe {
     }
     // A crash writes an hs_err file; keep it out of the user's folder and delete it afterwards.
     command.add("-XX:ErrorFile=" + scratch.resolve("hs_err.log"));
-    for (String key :
-        new String[] {"ENGINE_CACHE_DIR", "DJL_CACHE_DIR", "ai.djl.pytorch.num_threads"}) {
-      String value = System.getProperty(key);
-      if (value != null) {
-        command.add("-D" + key + "=" + value);
-      }
-    }
+    command.addAll(
+        ChildJvm.engineProperties("ENGINE_CACHE_DIR", "DJL_CACHE_DIR", "ai.djl.pytorch.num_threads"));
     String isa = EngineSettings.oneDnnIsa();
     if (!isa.equals("none") && !isa.equals("unknown") && !isa.equals("not set")) {
       command.add("-D" + OneDnnIsa.PROPERTY + "=" + isa);
