@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
           + " control at the same sparsity; the ImageNet ticket in the detector's backbone, fine-tuned with its"
           + " mask fixed; mask transfer of the classifier's largest 20%% of backbone weights; then ticketlab"
           + " report over all of it (--out/report.html). Prints the summary (COCO bbox and segm AP of each,"
-          + " weights on disk). About a quarter of an hour on two cores; running the command again resumes"
+          + " weights on disk). About half an hour on two cores (--quick: under a minute); running the command again resumes"
           + " what was interrupted and reuses what is done."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Folder of the data, the experiments, their runs and the report (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--quick", description = "A tiny smoke run of the same pipeline (about a minute; its numbers mean"
+  @Option(names = "--quick", description = "A tiny smoke run of the same pipeline (under a minute; its numbers mean"
       + " nothing).")
   boolean quick;
 

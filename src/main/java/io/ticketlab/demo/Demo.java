@@ -62,7 +62,7 @@ public final class Demo {
    */
   public record Size(String name, int trainImages, int valImages, int iterations, int rewind, int evalEvery,
       int classifyIterations, double classifyLr, double cropScale, int crop, boolean meaningful) {
-    /** The demo: about a quarter of an hour on two cores. */
+    /** The demo: about half an hour on two cores (31 minutes on the developers' 2-core VM). */
     public static Size standard() {
       return new Size("demo", 600, 100, 600, 75, 200, 400, 0.05, 0.5, 48, true);
     }
