@@ -164,7 +164,12 @@ final class RestrictedUnpickler {
         case 0x49 -> push(textInt(line())); // INT
         case 0x4c -> { // LONG
           String s = line();
-          push(narrow(new BigInteger(s.endsWith("L") ? s.substring(0, s.length() - 1) : s)));
+          String digits = s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
+          try {
+            push(narrow(new BigInteger(digits)));
+          } catch (NumberFormatException e) {
+            throw bad(s, "malformed pickle: bad LONG");
+          }
         }
         case 0x47 -> push(Double.longBitsToDouble(i64BigEndian())); // BINFLOAT
         case 0x46 -> push(parseDouble(line())); // FLOAT

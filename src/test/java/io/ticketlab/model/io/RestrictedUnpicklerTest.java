@@ -32,6 +32,16 @@ class RestrictedUnpicklerTest {
   }
 
   @Test
+  void textIntegersThatAreNotNumbers_areRefused() {
+    // LONG and INT opcodes with a sign inside the digits (found by CheckpointFuzzProperties)
+    assertThatThrownBy(() -> load("L1-2L\n.")).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("malformed pickle: bad LONG");
+    assertThatThrownBy(() -> load("I1-2\n.")).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("malformed pickle: bad INT");
+    assertThat(load("L-12L\n.")).isEqualTo(-12L);
+  }
+
+  @Test
   void globalOutsideTheAllowList_isRefusedWhenNamed() {
     assertThatThrownBy(() -> load("\u0080\u0002cos\nsystem\nX\u0002\u0000\u0000\u0000lsR."))
         .isInstanceOf(BadInputException.class)
