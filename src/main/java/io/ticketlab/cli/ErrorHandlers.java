@@ -72,6 +72,19 @@ final class ErrorHandlers {
       if (outOfMemory(ex) != null) {
         return outOfMemory(cmd, ex);
       }
+      Throwable diverged = causeOf(ex, io.ticketlab.train.TrainingLoop.TrainingDivergedException.class);
+      if (diverged != null) {
+        // the settings' doing, not a fault of the program: say which settings to change
+        LOG.info("training diverged", ex);
+        err.println(name + ": training diverged: " + oneLine(diverged.getMessage()) + "; lower the learning rate"
+            + " (training.lr, --lr) or lengthen the warm-up (training.warmup, --warmup); the checkpoints written"
+            + " before it are kept");
+        if (RunSettings.verbose()) {
+          ex.printStackTrace(err);
+        }
+        err.flush();
+        return BAD_INPUT;
+      }
       if (ex instanceof io.ticketlab.common.StopRequest.StoppedException) {
         err.println(name + ": " + ex.getMessage());
         err.flush();
@@ -170,5 +183,15 @@ final class ErrorHandlers {
     String firstLine = s.strip();
     int nl = firstLine.indexOf('\n');
     return nl < 0 ? firstLine : firstLine.substring(0, nl).strip();
+  }
+
+  /** {@code ex} or its first cause of {@code type}, or null. */
+  private static Throwable causeOf(Throwable ex, Class<? extends Throwable> type) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return t;
+      }
+    }
+    return null;
   }
 }

@@ -74,6 +74,19 @@ class TrainClassifyCommandTest {
   }
 
   @Test
+  void divergedTraining_exit2WithOneLineNamingTheLearningRate() throws Exception {
+    ClassificationTrainingTestData.writeShapes(dir.resolve("train"), 6, 1);
+    ClassificationTrainingTestData.writeShapes(dir.resolve("val"), 2, 2);
+    String[] args = trainArgs(dir.resolve("hot"), "5it");
+    args[java.util.Arrays.asList(args).indexOf("--lr") + 1] = "1e30";
+    MainTest.Outcome hot = MainTest.run(args);
+    assertThat(hot.exitCode()).as(hot.err()).isEqualTo(2);
+    assertThat(hot.err().strip().lines()).hasSize(1);
+    assertThat(hot.err()).contains("training diverged: the loss became").contains("training.lr")
+        .doesNotContain("internal error").doesNotContain("Exception");
+  }
+
+  @Test
   void badInputs_exit2WithOneLine() throws Exception {
     MainTest.Outcome noData = MainTest.run(
         "train", "classify", "--data", dir.resolve("missing").toString(), "--out", dir.resolve("o").toString());
