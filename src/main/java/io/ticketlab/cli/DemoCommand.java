@@ -47,16 +47,17 @@ final class DemoCommand implements Callable<Integer> {
     Demo.Size size = quick ? Demo.Size.quick() : Demo.Size.standard();
     Demo.Result result = Demo.run(out, size, progress.stream());
     PrintWriter pw = spec.commandLine().getOut();
-    pw.printf("%-38s %7s %9s %8s %6s %8s %6s %9s%n", "Mask R-CNN R18-FPN, synthetic shapes", "prune", "sparsity",
-        "bbox AP", "AP50", "segm AP", "AP50", "on disk");
+    pw.printf("%-38s %7s %9s %9s %8s %6s %8s %6s %9s%n", "Mask R-CNN R18-FPN, synthetic shapes", "prune", "sparsity",
+        "backbone", "bbox AP", "AP50", "segm AP", "AP50", "on disk");
     for (Demo.Row r : result.rows()) {
-      pw.printf(Locale.ROOT, "%-38s %6.1f%% %8.1f%% %8s %6s %8s %6s %9s%n", r.name(), r.prunePercent(),
-          r.sparsityPercent(), fmt(r.metric("bbox/AP")), fmt(r.metric("bbox/AP50")), fmt(r.metric("segm/AP")),
+      pw.printf(Locale.ROOT, "%-38s %6.1f%% %8.1f%% %8.1f%% %8s %6s %8s %6s %9s%n", r.name(), r.prunePercent(),
+          r.sparsityPercent(), r.backbonePercent(), fmt(r.metric("bbox/AP")), fmt(r.metric("bbox/AP50")), fmt(r.metric("segm/AP")),
           fmt(r.metric("segm/AP50")), mb(r.sparseBytes()));
     }
     pw.printf(Locale.ROOT, "prune: zeros in the pruned weights (direct pruning: the paper-coco set, backbone, FPN, RPN and head weights but"
         + " shortcut convs and output layers; transfers: the backbone's stem and block convs); sparsity: zeros over all"
-        + " parameters%n");
+        + " parameters; backbone: zeros in the backbone's stem and block convs (compare the transfers with direct"
+        + " pruning here)%n");
     pw.printf(Locale.ROOT, "on disk: final weights in the lossless entropy-coded sparse format (%s dense float32;"
         + " ticketlab size for all formats)%n", mb(result.rows().get(0).denseBytes()));
     if (!size.meaningful()) {

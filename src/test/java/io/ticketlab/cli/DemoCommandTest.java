@@ -59,6 +59,7 @@ class DemoCommandTest {
       assertThat(lines.get(1 + i)).startsWith(ROWS.get(i)).endsWith(" MB");
     }
     assertThat(lines.get(1)).contains(" 0.0% ");
+    assertThat(percents(lines.get(1))[2]).as("dense backbone").isZero();
     // the ticket and its control: the same network sparsity, about 80% of the pruned set
     assertThat(percents(lines.get(2))[0]).isBetween(79.0, 81.0);
     assertThat(percents(lines.get(2))[1]).isBetween(60.0, 80.0).isEqualTo(percents(lines.get(3))[1]);
@@ -66,7 +67,10 @@ class DemoCommandTest {
     for (int row : new int[] {4, 5}) {
       assertThat(percents(lines.get(row))[0]).as(lines.get(row)).isBetween(79.0, 81.0);
       assertThat(percents(lines.get(row))[1]).as(lines.get(row)).isBetween(5.0, percents(lines.get(2))[1]);
+      // ... and 80% of the detector's backbone convs: the column that compares them with direct pruning
+      assertThat(percents(lines.get(row))[2]).as(lines.get(row)).isBetween(79.0, 81.0);
     }
+    assertThat(percents(lines.get(2))[2]).as("direct ticket's backbone").isBetween(1.0, 99.9);
     // the ticket's weights take less room than the dense model's
     assertThat(megabytes(lines.get(2))).isLessThan(megabytes(lines.get(1)) / 2);
     assertThat(first.out()).contains("--quick: a smoke test").contains("report: " + out.resolve("report.html"));
@@ -159,15 +163,15 @@ class DemoCommandTest {
     return m;
   }
 
-  /** The prune % and network sparsity % of a summary row. */
+  /** The prune %, network sparsity % and backbone sparsity % of a summary row. */
   private static double[] percents(String line) {
     List<Double> v = new ArrayList<>();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile(" ([0-9.]+)%").matcher(line);
     while (m.find()) {
       v.add(Double.parseDouble(m.group(1)));
     }
-    assertThat(v).as(line).hasSize(2);
-    return new double[] {v.get(0), v.get(1)};
+    assertThat(v).as(line).hasSize(3);
+    return new double[] {v.get(0), v.get(1), v.get(2)};
   }
 
   private static double megabytes(String line) {
