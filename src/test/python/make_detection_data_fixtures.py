@@ -9,16 +9,19 @@ odd and even width) it records the targets after torchvision's detection referen
   * keypoints: gathered with COCO's person flip permutation, x -> W - x in float32, and every keypoint
     whose (flipped) visibility is 0 becomes (0, 0, 0)  (_flip_coco_person_keypoints)
 If the torchvision repository's references/detection folder is given as the second argument, its own
-RandomHorizontalFlip is used instead and the two are checked to agree.
+RandomHorizontalFlip is run too and the two are checked to agree bit for bit; an optional third
+argument names that copy (e.g. its repository and commit). The fixture records which flip produced
+it in "flip" (and "flip_reference"), and the torch/torchvision versions in "producer".
 
 Run with Debian's python3-torch 1.13 / python3-torchvision 0.14 (pycocotools is not needed):
     /usr/bin/python3 src/test/python/make_detection_data_fixtures.py src/test/resources/parity \
-        [path/to/vision/references/detection]
+        [path/to/vision/references/detection [name-of-that-copy]]
 """
 import json
 import sys
 
 import torch
+import torchvision
 from torchvision.transforms import functional as F
 
 COCO_PERSON_FLIP = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
@@ -85,7 +88,16 @@ def main():
             "flipped_masks": [int(x) for x in flipped["masks"].flatten().tolist()],
             "flipped_keypoints": flat(flipped["keypoints"]),
         })
-    fixture = {"torch": torch.__version__, "flip_inds": COCO_PERSON_FLIP, "samples": samples}
+    if reference is not None:
+        flip_source = ("torchvision references/detection/transforms.py RandomHorizontalFlip(p=1.0), "
+                       "equal bit for bit to this script's flip")
+    else:
+        flip_source = "this script's flip() (the reference's semantics restated; no reference run)"
+    fixture = {"torch": torch.__version__,
+               "producer": "torch %s, torchvision %s" % (torch.__version__, torchvision.__version__),
+               "flip": flip_source,
+               "flip_reference": (sys.argv[3] if len(sys.argv) > 3 else sys.argv[2]) if reference is not None else None,
+               "flip_inds": COCO_PERSON_FLIP, "samples": samples}
     with open(f"{out_dir}/detection_flip.json", "w") as f:
         json.dump(fixture, f, separators=(",", ":"))
         f.write("\n")

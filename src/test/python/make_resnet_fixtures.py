@@ -31,6 +31,30 @@ def splitmix_uniform(stream, n):
     return 2.0 * u - 1.0
 
 
+def f32(values):
+    """float32 values written as the shortest decimal that reads back as the same float32."""
+    return [float(repr(v)) for v in np.asarray(values, dtype=np.float32).flatten()]
+
+
+def plane_checksums(t, stream):
+    """Every element of an N x C x H x W output, per (image, channel) plane: its sum, its sum of
+    absolute values and its sum weighted by splitmix_uniform(stream, i) over the flattened tensor
+    (weights in [-1, 1), exact in float32: an element moved inside its plane changes this one), in
+    float64; and the whole planes of channels 0, C/3, 2C/3 and C-1 of each image, as a dense sample."""
+    d = t.detach().double()
+    w = torch.from_numpy(splitmix_uniform(stream, d.numel())).reshape(d.shape)
+    c = d.shape[1]
+    channels = sorted({0, c // 3, 2 * c // 3, c - 1})
+    return {
+        "projectionStream": stream,
+        "planeSums": [float(v) for v in d.sum((2, 3)).flatten().tolist()],
+        "planeAbsSums": [float(v) for v in d.abs().sum((2, 3)).flatten().tolist()],
+        "planeProjections": [float(v) for v in (d * w).sum((2, 3)).flatten().tolist()],
+        "densePlanes": [{"image": n, "channel": k, "values": f32(t[n, k].detach().numpy())}
+                        for n in range(d.shape[0]) for k in channels],
+    }
+
+
 def fill(name, shape, stream):
     n = int(np.prod(shape)) if len(shape) else 1
     v = splitmix_uniform(stream, n)
@@ -78,14 +102,20 @@ def main(out_dir):
         }
         for i, f in enumerate(feats):
             flat = f.flatten()
-            record["features"].append({
+            entry = {
                 "name": "C%d" % (i + 2),
                 "shape": list(f.shape),
                 "sampleStride": 97,
                 "samples": [float(v) for v in flat[::97].tolist()],
                 "sum": float(flat.double().sum()),
                 "absSum": float(flat.double().abs().sum()),
-            })
+            }
+            # every element: C5 whole, C2-C4 through per-plane checksums and dense planes
+            if i == 3:
+                entry["values"] = f32(flat.numpy())
+            else:
+                entry.update(plane_checksums(f, 3_000_000 + i))
+            record["features"].append(entry)
         with open("%s/resnet%d_eval.json" % (out_dir, depth), "w") as fh:
             json.dump(record, fh)
         print("resnet%d: %d parameters, logits[0,:3] = %s" % (

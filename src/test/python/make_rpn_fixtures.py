@@ -6,8 +6,9 @@ make_resnet_fixtures.py (stream = index of the key in the state dict), which the
 
 Writes box_ops.json (IoU, BoxCoder, Matcher, NMS with ties, clip/remove-small), anchors_fpn.json,
 fpn_nearest.json (F.interpolate nearest) and rpn_resnet18_fpn.json (R18-FPN + RPN in eval mode on a
-2x3x128x160 input: features, head outputs, eval and training proposals, anchor labels, regression
-targets, torch's sampled anchors and the losses on them).
+2x3x128x160 input: features (every element through per-plane checksums, plus dense planes), every
+head output, every eval and training proposal, anchor labels, every regression target, torch's
+sampled anchors and the losses on them).
 
 Run with Debian's python3-torch 1.13 / python3-torchvision 0.14:
     /usr/bin/python3 src/test/python/make_rpn_fixtures.py src/test/resources/parity
@@ -26,7 +27,7 @@ from torchvision.models.detection.image_list import ImageList
 from torchvision.models.detection.rpn import RegionProposalNetwork, RPNHead, concat_box_prediction_layers
 from torchvision.ops import boxes as box_ops
 
-from make_resnet_fixtures import fill, splitmix_uniform
+from make_resnet_fixtures import f32, fill, plane_checksums, splitmix_uniform
 
 
 def flat(t):
@@ -138,14 +139,16 @@ def rpn_fixture():
     with torch.no_grad():
         feats = backbone(x)
         rec["features"] = []
-        for name, f in feats.items():
+        for level, (name, f) in enumerate(feats.items()):
             fl = f.flatten()
-            rec["features"].append({"name": name, "shape": list(f.shape), "sampleStride": 97,
-                                    "samples": flat(fl[::97]), "absSum": float(fl.double().abs().sum())})
+            entry = {"name": name, "shape": list(f.shape), "sampleStride": 97,
+                     "samples": flat(fl[::97]), "absSum": float(fl.double().abs().sum())}
+            entry.update(plane_checksums(f, 3_000_000 + level))  # every element, per plane
+            rec["features"].append(entry)
         fl = list(feats.values())
         obj, deltas = rpn.head(fl)
-        rec["objectness"] = [{"shape": list(o.shape), "samples": flat(o.flatten()[::13])} for o in obj]
-        rec["deltas"] = [{"shape": list(d.shape), "samples": flat(d.flatten()[::13])} for d in deltas]
+        rec["objectness"] = [{"shape": list(o.shape), "values": f32(o.numpy())} for o in obj]
+        rec["deltas"] = [{"shape": list(d.shape), "values": f32(d.numpy())} for d in deltas]
         boxes, _ = rpn(images, feats)
         rec["proposals"] = [flat(b) for b in boxes]
         # scores of the eval proposals, recomputed as filter_proposals does
@@ -156,12 +159,13 @@ def rpn_fixture():
         b2, s2 = rpn.filter_proposals(props, o2, image_sizes, num_per_level)
         assert all(torch.equal(p, q) for p, q in zip(b2, boxes))
         rec["proposalScores"] = [flat(s) for s in s2]
-        # training-mode proposals (pre/post NMS top-n 2000): counts and the first 100 boxes
+        # training-mode proposals (pre/post NMS top-n 2000): every box and score, in order
         rpn.train()
         b3, s3 = rpn.filter_proposals(props, o2, image_sizes, num_per_level)
         rpn.eval()
         rec["trainProposalCounts"] = [int(b.shape[0]) for b in b3]
-        rec["trainProposalsHead"] = [flat(b[:100]) for b in b3]
+        rec["trainProposals"] = [f32(b.numpy()) for b in b3]
+        rec["trainProposalScores"] = [f32(s.numpy()) for s in s3]
         # training targets and losses with the sampled indices recorded
         targets = [{"boxes": torch.tensor([[10.0, 20.0, 70.0, 90.0], [60.0, 30.0, 150.0, 120.0], [5.0, 5.0, 30.0, 28.0]])},
                    {"boxes": torch.tensor([[40.0, 40.0, 100.0, 110.0]])}]
@@ -169,7 +173,7 @@ def rpn_fixture():
         labels, matched = rpn.assign_targets_to_anchors(anchors, targets)
         rec["labels"] = [ints(l.long()) for l in labels]
         reg = rpn.box_coder.encode(matched, anchors)
-        rec["regressionTargetsSamples"] = flat(torch.cat(reg)[::7])
+        rec["regressionTargets"] = [f32(r.numpy()) for r in reg]  # every anchor of each image
         torch.manual_seed(1234)
         pos, neg = rpn.fg_bg_sampler(labels)
         pos_i = torch.where(torch.cat(pos))[0]

@@ -32,8 +32,41 @@ class FormatCompatibilityTest {
       FormatContractTest.assertBitExact(expected, contents.tensors());
     } else {
       assertThat(contents.tensors().keySet()).containsExactlyElementsOf(expected.keySet());
+      assertLossyFixtureValues(format, expected, contents.tensors());
     }
     assertThat(SparseCheckpoint.encode(expected, format).toByteArray()).isEqualTo(Files.readAllBytes(file));
+  }
+
+  /**
+   * The lossy (float16) fixture's decoded values, against values worked out by hand: every finite
+   * fixture value is a multiple of 1/16 below 4 in magnitude (at most 7 significant bits), so float16
+   * holds it exactly and it must come back bit for bit, -0.0 included; the NaN 0x7FC00123 keeps
+   * float16's 10 mantissa bits (quiet bit set, the low payload bits 0x123 lost): 0x7FC00000.
+   */
+  private static void assertLossyFixtureValues(
+      SparseFormat format, LinkedHashMap<String, FloatTensor> expected, LinkedHashMap<String, FloatTensor> actual) {
+    assertThat(format.storedDtype()).isEqualTo(SparseFormat.StoredDtype.FLOAT16);
+    int nans = 0;
+    for (String name : expected.keySet()) {
+      float[] e = expected.get(name).data();
+      float[] a = actual.get(name).data();
+      assertThat(actual.get(name).shape()).as(name).containsExactly(expected.get(name).shape());
+      for (int i = 0; i < e.length; i++) {
+        int want = Float.floatToRawIntBits(e[i]);
+        if (Float.isNaN(e[i])) {
+          nans++;
+          assertThat(want).isEqualTo(0x7FC00123);
+          want = 0x7FC00000;
+        } else {
+          assertThat(e[i] * 16 % 1).as("%s[%d] = %s is a multiple of 1/16", name, i, e[i]).isZero();
+          assertThat(Math.abs(e[i])).isLessThan(4f);
+        }
+        assertThat(Integer.toHexString(Float.floatToRawIntBits(a[i])))
+            .as("%s[%d] decoded from the %s fixture (original %s)", name, i, format.name(), e[i])
+            .isEqualTo(Integer.toHexString(want));
+      }
+    }
+    assertThat(nans).isEqualTo(1);
   }
 
   private static byte[] withHeaderByte(byte[] file, int offset, int value) {

@@ -136,6 +136,12 @@ class DetectionAugmentTest {
     try (InputStream in = getClass().getResourceAsStream("/parity/detection_flip.json")) {
       root = new ObjectMapper().readTree(in);
     }
+    // provenance: made by torchvision's own reference flip, not only the script's restatement of it
+    assertThat(root.get("flip").asText())
+        .as("which flip produced detection_flip.json")
+        .startsWith("torchvision references/detection/transforms.py RandomHorizontalFlip");
+    assertThat(root.get("flip_reference").asText()).startsWith("pytorch/vision@");
+    assertThat(root.get("producer").asText()).contains("torchvision 0.14");
     int[] flipInds = new int[17];
     for (int i = 0; i < 17; i++) {
       flipInds[i] = root.get("flip_inds").get(i).asInt();

@@ -23,6 +23,7 @@ import io.ticketlab.model.fpn.BackboneWithFPN;
 import io.ticketlab.model.nn.ModelParameters;
 import io.ticketlab.model.nn.TorchBlock;
 import io.ticketlab.model.nn.Weights;
+import io.ticketlab.testing.PlaneChecksums;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * ResNet-18-FPN + RPN against torchvision 0.14 in eval mode ({@code parity/rpn_resnet18_fpn.json}
- * from {@code src/test/python/make_rpn_fixtures.py}): state-dict names, pyramid features, head
- * outputs, final proposals and scores, anchor labels, regression targets and losses.
+ * from {@code src/test/python/make_rpn_fixtures.py}): state-dict names, pyramid features (every
+ * element through per-plane checksums, plus dense planes), every head output, every eval and
+ * training proposal and score in order, every anchor's label and regression targets, and losses.
  */
 @Tag("engine")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -115,7 +117,8 @@ class RpnParityTest {
         sampled[j] = flat[j * stride];
       }
       assertThat(relativeError(sampled, expected)).as(f.get("name").asText()).isLessThan(5e-4);
-      // every element, through torchvision's sum of absolute values
+      // every element: per (image, channel) plane checksums and dense planes
+      PlaneChecksums.assertMatches(flat, a.getShape().getShape(), f, 5e-4, f.get("name").asText());
       double abs = 0;
       for (float v : flat) {
         abs += Math.abs(v);
@@ -126,19 +129,17 @@ class RpnParityTest {
   }
 
   @Test
-  void headOutputs_matchTorchvision() {
+  void headOutputs_matchTorchvision_everyValue() {
     for (int l = 0; l < 5; l++) {
       NDList out = rpn.head().applyLevel(ps, features.get(l), false);
       for (int o = 0; o < 2; o++) {
         JsonNode e = FX.get(o == 0 ? "objectness" : "deltas").get(l);
         assertThat(out.get(o).getShape().getShape()).containsExactly(toLongs(ints(e.get("shape"))));
-        float[] flat = out.get(o).toFloatArray();
-        float[] expected = floats(e.get("samples"));
-        float[] sampled = new float[expected.length];
-        for (int j = 0; j < sampled.length; j++) {
-          sampled[j] = flat[j * 13];
-        }
-        assertThat(relativeError(sampled, expected)).isLessThan(5e-4);
+        float[] actual = out.get(o).toFloatArray();
+        float[] expected = floats(e.get("values"));
+        assertThat(actual).hasSameSizeAs(expected);
+        assertThat(relativeError(actual, expected))
+            .as("%s of level %d", o == 0 ? "objectness" : "deltas", l).isLessThan(5e-4);
       }
     }
   }
@@ -158,24 +159,17 @@ class RpnParityTest {
   }
 
   @Test
-  void trainingProposals_useTrainingTopN_andMatchTorchvision() {
+  void trainingProposals_useTrainingTopN_andMatchTorchvisionInOrder() {
     int[][] sizes = {ints(FX.get("imageSizes").get(0)), ints(FX.get("imageSizes").get(1))};
     var out = rpn.forward(ps, features, 128, 160, sizes, null, true, null);
     for (int i = 0; i < 2; i++) {
-      assertThat(out.proposals().get(i).length / 4).isEqualTo(FX.get("trainProposalCounts").get(i).asInt());
-      float[] expected = floats(FX.get("trainProposalsHead").get(i));
-      float[] head = java.util.Arrays.copyOf(out.proposals().get(i), expected.length);
-      assertThat(Json.maxAbsDiff(head, expected)).isLessThan(1e-2f);
-      // beyond the fixture's first 100: every proposal clipped to its image and not degenerate
-      // (torchvision clips, then removes boxes under 1e-3 px)
-      float[] all = out.proposals().get(i);
-      for (int b = 0; b < all.length / 4; b++) {
-        float x0 = all[4 * b], y0 = all[4 * b + 1], x1 = all[4 * b + 2], y1 = all[4 * b + 3];
-        assertThat(x0).as("proposal %d of image %d", b, i).isBetween(0f, (float) sizes[i][1]);
-        assertThat(x1).as("proposal %d of image %d", b, i).isBetween(x0 + 1e-3f, (float) sizes[i][1]);
-        assertThat(y0).as("proposal %d of image %d", b, i).isBetween(0f, (float) sizes[i][0]);
-        assertThat(y1).as("proposal %d of image %d", b, i).isBetween(y0 + 1e-3f, (float) sizes[i][0]);
-      }
+      float[] expected = floats(FX.get("trainProposals").get(i));
+      assertThat(expected.length / 4).isEqualTo(FX.get("trainProposalCounts").get(i).asInt());
+      assertThat(out.proposals().get(i)).as("training proposals of image %d", i).hasSameSizeAs(expected);
+      // every box and score, in torchvision's order
+      assertThat(Json.maxAbsDiff(out.proposals().get(i), expected)).as("boxes of image %d", i).isLessThan(1e-2f);
+      assertThat(Json.maxAbsDiff(out.scores().get(i), floats(FX.get("trainProposalScores").get(i))))
+          .as("scores of image %d", i).isLessThan(1e-4f);
     }
   }
 
@@ -187,24 +181,19 @@ class RpnParityTest {
   }
 
   @Test
-  void anchorTargetsAndLosses_matchTorchvisionForItsSampledAnchors() {
+  void anchorTargetsAndLosses_matchTorchvisionForEveryAnchor() {
     float[] anchors = rpn.anchorGenerator().anchors(128, 160, head.gridSizes());
     List<RegionProposalNetwork.AnchorTargets> targets = new ArrayList<>();
-    List<Float> regression = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       var t = rpn.assignTargets(anchors, floats(FX.get("targets").get(i)));
       assertThat(t.labels()).containsExactly(ints(FX.get("labels").get(i)));
       targets.add(t);
-      for (float v : t.regressionTargets()) {
-        regression.add(v);
-      }
+      // every anchor's four regression targets
+      float[] expected = floats(FX.get("regressionTargets").get(i));
+      assertThat(t.regressionTargets()).hasSameSizeAs(expected);
+      assertThat(Json.maxAbsDiff(t.regressionTargets(), expected)).as("regression targets of image %d", i)
+          .isLessThan(1e-4f);
     }
-    float[] expected = floats(FX.get("regressionTargetsSamples"));
-    float[] sampled = new float[expected.length];
-    for (int j = 0; j < sampled.length; j++) {
-      sampled[j] = regression.get((j / 4) * 28 + j % 4); // every 7th anchor's 4 targets
-    }
-    assertThat(Json.maxAbsDiff(sampled, expected)).isLessThan(1e-4f);
     NDArray[] losses =
         rpn.losses(head, targets, ints(FX.get("sampledPositive")), ints(FX.get("sampledNegative")));
     assertThat((double) losses[0].getFloat()).isCloseTo(FX.get("lossObjectness").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
