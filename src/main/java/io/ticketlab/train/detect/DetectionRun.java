@@ -159,6 +159,12 @@ public final class DetectionRun {
       return new Spec(trainAnnotations, trainImages, valAnnotations, valImages, model, batchSize, accumulate, length, lr,
           momentum, weightDecay, warmup, warmupFactor, milestones, checkpointAt, evalEvery, flip, newSeed, initWeights);
     }
+
+    /** This run with the extra checkpoints {@code points} instead (a lottery level's rewind points). */
+    public Spec withCheckpointAt(List<Step> points) {
+      return new Spec(trainAnnotations, trainImages, valAnnotations, valImages, model, batchSize, accumulate, length, lr,
+          momentum, weightDecay, warmup, warmupFactor, milestones, points, evalEvery, flip, seed, initWeights);
+    }
   }
 
   /** Where a run starts when its folder has no checkpoint: weights (+ momentum) at an iteration. */
@@ -205,14 +211,31 @@ public final class DetectionRun {
     return o;
   }
 
-  /** The training set of a spec. */
+  /**
+   * The training set of a spec, read from its json. Each call parses the file again (seconds for
+   * train2017): a caller that needs it more than once (a lottery's levels) opens it once and hands
+   * it to the overloads that take it.
+   */
   public static DetectionDataset trainingSet(Spec spec) {
     return DetectionDataset.open(spec.trainAnnotations(), spec.trainImages(), options(spec.model().task(), true));
   }
 
+  /** The validation set of a spec, read from its json (as {@link #trainingSet}); null without one. */
+  public static DetectionDataset validationSet(Spec spec) {
+    return spec.valAnnotations() == null
+        ? null
+        : DetectionDataset.open(spec.valAnnotations(), spec.valImages(), options(spec.model().task(), false));
+  }
+
   /** {iterations per epoch, total iterations} of a spec. */
   public static long[] lengths(Spec spec) {
-    DetectionData data = new DetectionData(trainingSet(spec), spec.imagesPerIteration(), spec.seed(), spec.flip());
+    return lengths(spec, trainingSet(spec));
+  }
+
+  /** {iterations per epoch, total iterations} of a spec, whose training set {@code train} is already open. */
+  public static long[] lengths(Spec spec, DetectionDataset train) {
+    requireData(spec, train, null, false);
+    DetectionData data = new DetectionData(train, spec.imagesPerIteration(), spec.seed(), spec.flip());
     long perEpoch = data.iterationsPerEpoch();
     return new long[] {perEpoch, spec.length().toIterations(perEpoch)};
   }
@@ -307,10 +330,36 @@ public final class DetectionRun {
    * @throws BadInputException naming the file (and the annotation record of an image)
    */
   public static void checkInputs(Spec spec) {
-    checkFiles(spec, trainingSet(spec),
-        spec.valAnnotations() == null
-            ? null
-            : DetectionDataset.open(spec.valAnnotations(), spec.valImages(), options(spec.model().task(), false)));
+    checkInputs(spec, trainingSet(spec), validationSet(spec));
+  }
+
+  /**
+   * As {@link #checkInputs(Spec)}, on the spec's training and validation sets already open ({@link
+   * #trainingSet}, {@link #validationSet}: {@code val} null when the spec has none).
+   */
+  public static void checkInputs(Spec spec, DetectionDataset train, DetectionDataset val) {
+    requireData(spec, train, val, true);
+    checkFiles(spec, train, val);
+  }
+
+  /**
+   * Refuses data opened for another spec: {@code train} (and, when {@code withVal}, {@code val})
+   * must be this spec's sets, opened with its task's options.
+   */
+  private static void requireData(Spec spec, DetectionDataset train, DetectionDataset val, boolean withVal) {
+    DetectorSpec.Task task = spec.model().task();
+    if (!train.annotationFile().equals(spec.trainAnnotations()) || !train.options().equals(options(task, true))) {
+      throw new IllegalArgumentException("training set " + train.annotationFile() + " (" + train.options()
+          + ") is not the one of this run: " + spec.trainAnnotations() + " (" + options(task, true) + ")");
+    }
+    if (!withVal) {
+      return;
+    }
+    if (spec.valAnnotations() == null ? val != null
+        : val == null || !val.annotationFile().equals(spec.valAnnotations()) || !val.options().equals(options(task, false))) {
+      throw new IllegalArgumentException("validation set " + (val == null ? null : val.annotationFile())
+          + " is not the one of this run: " + spec.valAnnotations());
+    }
   }
 
   private static void checkFiles(Spec spec, DetectionDataset train, DetectionDataset val) {
@@ -344,6 +393,29 @@ public final class DetectionRun {
    */
   public static Result run(Spec spec, Path dir, Start start, Mask mask, PrintStream progress, List<Device> devices)
       throws IOException {
+    checkDevices(spec, devices);
+    return train(spec, trainingSet(spec), validationSet(spec), dir, start, mask, progress, devices);
+  }
+
+  /**
+   * As {@link #run(Spec, Path, Start, Mask, PrintStream)}, on the spec's training and validation
+   * sets already open ({@link #trainingSet}, {@link #validationSet}: {@code val} null when the spec
+   * has none), so that a lottery parses its json files once for all its levels.
+   */
+  public static Result run(Spec spec, DetectionDataset train, DetectionDataset val, Path dir, Start start, Mask mask,
+      PrintStream progress) throws IOException {
+    return run(spec, train, val, dir, start, mask, progress, Engines.devices());
+  }
+
+  /** As {@link #run(Spec, DetectionDataset, DetectionDataset, Path, Start, Mask, PrintStream)}, on {@code devices}. */
+  public static Result run(Spec spec, DetectionDataset train, DetectionDataset val, Path dir, Start start, Mask mask,
+      PrintStream progress, List<Device> devices) throws IOException {
+    checkDevices(spec, devices);
+    requireData(spec, train, val, true);
+    return train(spec, train, val, dir, start, mask, progress, devices);
+  }
+
+  private static void checkDevices(Spec spec, List<Device> devices) {
     if (devices.isEmpty()) {
       throw new IllegalArgumentException("no device");
     }
@@ -352,11 +424,10 @@ public final class DetectionRun {
           "need at least as many forward passes per iteration: use --accumulate " + devices.size()
               + " or more (training.accumulate in a lottery config; each device forwards --batch images at a time)");
     }
-    DetectionDataset train = trainingSet(spec);
-    DetectionDataset val =
-        spec.valAnnotations() == null
-            ? null
-            : DetectionDataset.open(spec.valAnnotations(), spec.valImages(), options(spec.model().task(), false));
+  }
+
+  private static Result train(Spec spec, DetectionDataset train, DetectionDataset val, Path dir, Start start, Mask mask,
+      PrintStream progress, List<Device> devices) throws IOException {
     if (spec.model().numClasses() != train.numClasses() + 1) {
       throw BadInputException.of(spec.trainAnnotations(), null, "categories", train.numClasses(),
           "the model has " + (spec.model().numClasses() - 1) + " classes (plus background)");
