@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
           + " control at the same sparsity; the ImageNet ticket in the detector's backbone, fine-tuned with its"
           + " mask fixed; mask transfer of the classifier's largest 20%% of backbone weights; then ticketlab"
           + " report over all of it (--out/report.html). Prints the summary (COCO bbox and segm AP of each,"
-          + " weights on disk). About half an hour on two cores (--quick: under a minute); running the command again resumes"
+          + " weights on disk). About 35 minutes on two cores (--quick: under a minute); running the command again resumes"
           + " what was interrupted and reuses what is done."
     })
 final class DemoCommand implements Callable<Integer> {
