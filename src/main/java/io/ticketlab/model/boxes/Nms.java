@@ -21,35 +21,59 @@ public final class Nms {
     }
     int[] order = stableDescending(scores);
     float[] areas = Boxes.areas(boxes);
+    // the boxes in visiting order, one array per coordinate: the inner loop reads them in sequence
+    float[] x1 = new float[n];
+    float[] y1 = new float[n];
+    float[] x2 = new float[n];
+    float[] y2 = new float[n];
+    float[] area = new float[n];
+    for (int a = 0; a < n; a++) {
+      int i = order[a];
+      x1[a] = boxes[4 * i];
+      y1[a] = boxes[4 * i + 1];
+      x2[a] = boxes[4 * i + 2];
+      y2[a] = boxes[4 * i + 3];
+      area[a] = areas[i];
+    }
+    // overlap > iouThreshold (a float against a double) for every float overlap, as one float test
+    float threshold = floatBelow(iouThreshold);
     boolean[] suppressed = new boolean[n];
+    float[] overlap = new float[n];
     int[] keep = new int[n];
     int k = 0;
     for (int a = 0; a < n; a++) {
-      int i = order[a];
-      if (suppressed[i]) {
+      if (suppressed[a]) {
         continue;
       }
-      keep[k++] = i;
-      float ix1 = boxes[4 * i];
-      float iy1 = boxes[4 * i + 1];
-      float ix2 = boxes[4 * i + 2];
-      float iy2 = boxes[4 * i + 3];
-      float iarea = areas[i];
+      keep[k++] = order[a];
+      float ix1 = x1[a];
+      float iy1 = y1[a];
+      float ix2 = x2[a];
+      float iy2 = y2[a];
+      float iarea = area[a];
+      // the overlaps of the later boxes in one straight pass the JIT vectorizes, then the test
       for (int b = a + 1; b < n; b++) {
-        int j = order[b];
-        if (suppressed[j]) {
-          continue;
-        }
-        float w = Math.max(0f, Math.min(ix2, boxes[4 * j + 2]) - Math.max(ix1, boxes[4 * j]));
-        float h = Math.max(0f, Math.min(iy2, boxes[4 * j + 3]) - Math.max(iy1, boxes[4 * j + 1]));
+        float w = Math.max(0f, Math.min(ix2, x2[b]) - Math.max(ix1, x1[b]));
+        float h = Math.max(0f, Math.min(iy2, y2[b]) - Math.max(iy1, y1[b]));
         float inter = w * h;
-        float overlap = inter / (iarea + areas[j] - inter);
-        if (overlap > iouThreshold) {
-          suppressed[j] = true;
+        overlap[b] = inter / (iarea + area[b] - inter);
+      }
+      for (int b = a + 1; b < n; b++) {
+        if (overlap[b] > threshold) {
+          suppressed[b] = true;
         }
       }
     }
     return Arrays.copyOf(keep, k);
+  }
+
+  /**
+   * The largest float not above {@code t}: for every float {@code x}, {@code x > t} exactly when
+   * {@code x > floatBelow(t)}.
+   */
+  static float floatBelow(double t) {
+    float f = (float) t;
+    return f > t ? Math.nextDown(f) : f;
   }
 
   /**
