@@ -100,7 +100,7 @@ final class TrainCommand implements Runnable {
           new ExperimentConfig.Data(str(data), str(val), null, null),
           new ExperimentConfig.Model(t.arch, t.width, null, null, null, null, null, null, null, null, str(t.weights), null),
           new ExperimentConfig.Training(t.iterations, t.batch, size, t.lr, t.momentum, t.weightDecay, t.warmup, schedule,
-              t.milestones, null, null, null, null, cropScale),
+              t.milestones, null, null, null, null, cropScale, null),
           null, null, null, t.seed, null, null);
     }
 
@@ -192,6 +192,11 @@ final class TrainCommand implements Runnable {
     @Option(names = "--eval-every", paramLabel = "STEP", description = "Validation loss + COCO AP interval, e.g. 1ep (default: end: only after the last iteration).")
     String evalEvery;
 
+    @Option(names = "--ap-every", paramLabel = "STEP", description = "COCO AP only at the evaluation points that are"
+        + " multiples of this, and at the end; 'end': only at the end, the other points validation loss only (default:"
+        + " at every evaluation point).")
+    String apEvery;
+
     @Option(names = "--no-flip", description = "No horizontal flips.")
     Boolean noFlip;
 
@@ -210,7 +215,7 @@ final class TrainCommand implements Runnable {
           new ExperimentConfig.Model(t.arch, t.width, variant, fpnChannels, headWidth, minSize, maxSize, trainableLayers,
               scratch, numClasses, str(t.weights), roiSamples),
           new ExperimentConfig.Training(t.iterations, t.batch, null, t.lr, t.momentum, t.weightDecay, t.warmup, null,
-              t.milestones, warmupFactor, evalEvery, noFlip == null ? null : !noFlip, accumulate, null),
+              t.milestones, warmupFactor, evalEvery, noFlip == null ? null : !noFlip, accumulate, null, apEvery),
           null, null, null, t.seed, null, null);
     }
 

@@ -92,6 +92,9 @@ public final class ConfigHelp {
     doc("training.warmup_factor", "Learning-rate factor at the start of the warm-up.");
     doc("training.eval_every", "Evaluate on data.val every this often (convergence curves); end: after the last"
         + " iteration only.", "end");
+    doc("training.ap_every", "COCO AP at the evaluation points that are multiples of this, and at the end; end:"
+        + " at the end only, the other points validation loss only (AP costs a prediction pass over data.val).",
+        "at every evaluation point");
     doc("training.flip", "Random horizontal flips of training images.");
     doc("training.accumulate", "Forward passes per iteration (training.batch split among them; gradients summed).");
     doc("pruning.preset", "Which weights are prunable: classifier-convs, paper-coco, paper-voc[:base+top+rpn+head],"

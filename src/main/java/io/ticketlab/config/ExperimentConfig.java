@@ -92,7 +92,8 @@ public record ExperimentConfig(
       @JsonProperty("eval_every") String evalEvery,
       Boolean flip,
       Integer accumulate,
-      @JsonProperty("crop_scale") Double cropScale) {}
+      @JsonProperty("crop_scale") Double cropScale,
+      @JsonProperty("ap_every") String apEvery) {}
 
   /** What to prune and how. */
   public record Pruning(

@@ -82,7 +82,9 @@ public record ExperimentSpec(
 
   /**
    * The schedule. {@code size} is classification only; {@code warmupFactor}, {@code evalEvery}
-   * (null: evaluate at the end only), {@code flip} and {@code accumulate} are detector only.
+   * (null: evaluate at the end only), {@code apEvery} (COCO AP at the evaluation points that are
+   * multiples of it and at the end; null: at every evaluation point), {@code flip} and {@code
+   * accumulate} are detector only.
    */
   public record Training(
       Step iterations,
@@ -98,7 +100,8 @@ public record ExperimentSpec(
       Step evalEvery,
       Boolean flip,
       Integer accumulate,
-      @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ImageNetCropScale.class) Double cropScale) {
+      @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ImageNetCropScale.class) Double cropScale,
+      Step apEvery) {
 
     /**
      * A classifier's crop scale defaults to ImageNet's when absent (a {@code spec.json} written before
@@ -333,14 +336,15 @@ public record ExperimentSpec(
 
   private static ExperimentConfig.Training emptyTraining() {
     return new ExperimentConfig.Training(null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   /** The keys a classification experiment refuses (with {@code transfer}, detectors only). */
   public static final List<String> DETECTOR_ONLY_KEYS = List.of(
       "data.train_images", "data.val_images", "model.variant", "model.fpn_channels", "model.head_width",
       "model.min_size", "model.max_size", "model.trainable_layers", "model.scratch", "model.num_classes",
-      "model.roi_samples", "training.warmup_factor", "training.eval_every", "training.flip", "training.accumulate");
+      "model.roi_samples", "training.warmup_factor", "training.eval_every", "training.flip", "training.accumulate",
+      "training.ap_every");
 
   /** The keys a detector experiment refuses. */
   public static final List<String> CLASSIFY_ONLY_KEYS = List.of("training.size", "training.crop_scale");
@@ -351,7 +355,7 @@ public record ExperimentSpec(
     Object[] values = {
       d.trainImages(), d.valImages(), m.variant(), m.fpnChannels(), m.headWidth(), m.minSize(), m.maxSize(),
       m.trainableLayers(), m.scratch(), m.numClasses(), m.roiSamples(), t.warmupFactor(), t.evalEvery(), t.flip(),
-      t.accumulate(),
+      t.accumulate(), t.apEvery(),
     };
     for (int i = 0; i < values.length; i++) {
       if (values[i] != null) {
@@ -444,7 +448,7 @@ public record ExperimentSpec(
             + " training crop");
       }
       return new Training(iterations, batch, size, lr, momentum, weightDecay, warmup, schedule, List.copyOf(milestones),
-          null, null, null, null, cropScale);
+          null, null, null, null, cropScale, null);
     }
     if (t.cropScale() != null) {
       throw keys.bad("training.crop_scale", t.cropScale(), "classification only (RandomResizedCrop)");
@@ -460,8 +464,15 @@ public record ExperimentSpec(
       throw keys.bad("training.eval_every", t.evalEvery(), "must be a positive interval, or 'end'");
     }
     int accumulate = atLeast(t.accumulate(), Defaults.ACCUMULATE, 1, "training.accumulate", keys);
+    // COCO AP where the interval falls on an evaluation point, and always at the end ("end": the
+    // training length itself); absent: at every evaluation point, and left out of the run id
+    Step apEvery = t.apEvery() == null ? null
+        : t.apEvery().strip().equalsIgnoreCase("end") ? iterations : step(t.apEvery(), "training.ap_every", keys);
+    if (apEvery != null && apEvery.epochs() == 0 && apEvery.iterations() == 0) {
+      throw keys.bad("training.ap_every", t.apEvery(), "must be a positive interval, or 'end'");
+    }
     return new Training(iterations, batch, null, lr, momentum, weightDecay, warmup, schedule, List.copyOf(milestones),
-        warmupFactor, evalEvery, t.flip() == null || t.flip(), accumulate, null);
+        warmupFactor, evalEvery, t.flip() == null || t.flip(), accumulate, null, apEvery);
   }
 
   private static Pruning pruning(ExperimentConfig.Pruning p, boolean det, ConfigKeys keys) {

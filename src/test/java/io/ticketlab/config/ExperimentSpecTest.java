@@ -73,6 +73,12 @@ class ExperimentSpecTest {
     // a value that is not the default is another experiment
     assertThat(read(minimalSeg.replace("0.8", "0.9")).runId()).isNotEqualTo(read(minimalSeg).runId());
     assertThat(read(minimalSeg + "training: {lr: 0.01}\n").runId()).isNotEqualTo(read(minimalSeg).runId());
+    // AP at fewer evaluation points is another experiment (its validation.csv differs); 'end' is the length
+    ExperimentSpec end = read(minimalSeg + "training: {iterations: 600it, ap_every: end}\n");
+    assertThat(end.training().apEvery()).isEqualTo(Step.ofIterations(600));
+    assertThat(end.runId()).isNotEqualTo(read(minimalSeg + "training: {iterations: 600it}\n").runId())
+        .isEqualTo(read(minimalSeg + "training: {iterations: 600it, ap_every: 600it}\n").runId());
+    assertThat(read(minimalSeg).training().apEvery()).isNull();
   }
 
   @Test
@@ -192,7 +198,8 @@ class ExperimentSpecTest {
   void flagKeys_nameTheFlag() {
     ExperimentConfig c = new ExperimentConfig("det",
         new ExperimentConfig.Data("t.json", null, null, null), null,
-        new ExperimentConfig.Training(null, null, null, -1.0, null, null, null, null, null, null, null, null, null, null),
+        new ExperimentConfig.Training(null, null, null, -1.0, null, null, null, null, null, null, null, null, null, null,
+            null),
         null, null, null, null, null, null);
     assertThatThrownBy(() -> ExperimentSpec.resolveTraining(c, ConfigKeys.flags(java.util.Map.of())))
         .isInstanceOf(BadInputException.class).hasMessage("--lr: bad value -1.0: must be > 0");

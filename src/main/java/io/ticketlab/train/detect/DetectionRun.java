@@ -81,6 +81,8 @@ public final class DetectionRun {
    * @param milestones learning-rate steps (×0.1 each)
    * @param checkpointAt extra checkpoints (rewind points)
    * @param evalEvery evaluation interval (validation loss + COCO AP), null for only at the end
+   * @param apEvery COCO AP at the evaluation points that are multiples of this and at the end, null
+   *     for at every evaluation point (the others get validation loss only)
    * @param flip random horizontal flips
    * @param seed seed of initialisation, data order and sampling
    * @param initWeights a detector checkpoint, or an ImageNet ResNet checkpoint for the backbone,
@@ -103,6 +105,7 @@ public final class DetectionRun {
       List<Step> milestones,
       List<Step> checkpointAt,
       Step evalEvery,
+      Step apEvery,
       boolean flip,
       long seed,
       Path initWeights) {
@@ -128,7 +131,7 @@ public final class DetectionRun {
       return new Spec(
           train, resolve(base, d.trainImages()), resolve(base, d.val()), resolve(base, d.valImages()),
           detector(e, train, keys), t.batch(), t.accumulate(), t.iterations(), t.lr(), (float) t.momentum(),
-          (float) t.weightDecay(), t.warmup(), t.warmupFactor(), t.milestones(), checkpointAt, t.evalEvery(), t.flip(),
+          (float) t.weightDecay(), t.warmup(), t.warmupFactor(), t.milestones(), checkpointAt, t.evalEvery(), t.apEvery(), t.flip(),
           seed, resolve(base, e.model().weights()));
     }
 
@@ -157,13 +160,14 @@ public final class DetectionRun {
 
     public Spec withSeed(long newSeed) {
       return new Spec(trainAnnotations, trainImages, valAnnotations, valImages, model, batchSize, accumulate, length, lr,
-          momentum, weightDecay, warmup, warmupFactor, milestones, checkpointAt, evalEvery, flip, newSeed, initWeights);
+          momentum, weightDecay, warmup, warmupFactor, milestones, checkpointAt, evalEvery, apEvery, flip, newSeed,
+          initWeights);
     }
 
     /** This run with the extra checkpoints {@code points} instead (a lottery level's rewind points). */
     public Spec withCheckpointAt(List<Step> points) {
       return new Spec(trainAnnotations, trainImages, valAnnotations, valImages, model, batchSize, accumulate, length, lr,
-          momentum, weightDecay, warmup, warmupFactor, milestones, points, evalEvery, flip, seed, initWeights);
+          momentum, weightDecay, warmup, warmupFactor, milestones, points, evalEvery, apEvery, flip, seed, initWeights);
     }
   }
 
@@ -610,6 +614,14 @@ public final class DetectionRun {
       row.put("epoch", (double) iteration / perEpoch);
       Map<String, Double> loss = DetectionTrainer.validationLoss(copies, val, spec.batchSize(), spec.seed());
       loss.forEach((k, v) -> row.put("val_" + k, v));
+      long total = spec.length().toIterations(perEpoch);
+      if (iteration != total && spec.apEvery() != null && iteration % Math.max(1, spec.apEvery().toIterations(perEpoch)) != 0) {
+        // validation loss only here (training.ap_every); the AP columns read NaN in this row
+        Map<Long, Map<String, Double>> rows = rows();
+        rows.put(iteration, row);
+        writeRows(rows);
+        return row;
+      }
       List<CocoResult> results = DetectionTrainer.predict(copies, val, val::categoryIdOf, spec.batchSize(), null);
       Map<IouType, Evaluation> evaluations = new LinkedHashMap<>();
       for (IouType t : iouTypes(spec.model().task())) {
@@ -622,7 +634,6 @@ public final class DetectionRun {
       Map<Long, Map<String, Double>> rows = rows();
       rows.put(iteration, row);
       writeRows(rows);
-      long total = spec.length().toIterations(perEpoch);
       if (iteration == total) {
         CocoWriter.writeResults(dir.resolve("results.json"), results);
         Map<String, Object> eval = new LinkedHashMap<>();

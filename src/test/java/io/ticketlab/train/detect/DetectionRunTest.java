@@ -39,7 +39,7 @@ class DetectionRunTest {
     return new DetectionRun.Spec(
         train.resolve(SynthGenerator.ANNOTATIONS), train, val.resolve(SynthGenerator.ANNOTATIONS), val,
         tiny(), 2, 1, Step.ofIterations(iterations), 0.02, 0.9f, 1e-4f, Step.ofIterations(2), 0.1,
-        List.of(), List.of(Step.ofIterations(3)), Step.ofIterations(3), true, 7, null);
+        List.of(), List.of(Step.ofIterations(3)), Step.ofIterations(3), null, true, 7, null);
   }
 
   @Test
@@ -91,6 +91,48 @@ class DetectionRunTest {
     assertThat(Files.readString(b.resolve("results.json"))).isEqualTo(Files.readString(a.resolve("results.json")));
   }
 
+  @Test
+  void apEvery_skipsCocoApBetweenItsPoints_leavesTrainingAndLossesAlone() throws IOException {
+    Path train = tmp.resolve("train");
+    Path val = tmp.resolve("val");
+    SynthGenerator.write(train, new SynthOptions(8, 1, 128, SynthOptions.Split.train));
+    SynthGenerator.write(val, new SynthOptions(4, 1, 128, SynthOptions.Split.val));
+    DetectionRun.Spec every = withEval(spec(train, val, 4), Step.ofIterations(2), null);
+    DetectionRun.Spec atEnd = withEval(spec(train, val, 4), Step.ofIterations(2), Step.ofIterations(4));
+    DetectionRun.run(every, tmp.resolve("every"), null);
+    DetectionRun.Result end = DetectionRun.run(atEnd, tmp.resolve("end"), null);
+
+    assertThat(Files.readAllLines(tmp.resolve("end").resolve("metrics.csv")))
+        .isEqualTo(Files.readAllLines(tmp.resolve("every").resolve("metrics.csv")));
+    List<String[]> all = rows(tmp.resolve("every").resolve("validation.csv"));
+    List<String[]> few = rows(tmp.resolve("end").resolve("validation.csv"));
+    assertThat(few.get(0)).containsExactly(all.get(0));
+    assertThat(few).hasSize(3);
+    List<String> header = List.of(all.get(0));
+    for (int r = 1; r < 3; r++) {
+      for (int c = 0; c < header.size(); c++) {
+        boolean ap = header.get(c).startsWith("bbox/");
+        if (ap && r < 2) {
+          assertThat(few.get(r)[c]).as("%s at row %d", header.get(c), r).isEqualTo("NaN");
+          assertThat(all.get(r)[c]).as("%s at row %d", header.get(c), r).isNotEqualTo("NaN");
+        } else {
+          assertThat(few.get(r)[c]).as("%s at row %d", header.get(c), r).isEqualTo(all.get(r)[c]);
+        }
+      }
+    }
+    assertThat(end.metrics().get("bbox/AP")).isEqualTo(Double.parseDouble(all.get(2)[header.indexOf("bbox/AP")]));
+  }
+
+  private static DetectionRun.Spec withEval(DetectionRun.Spec s, Step evalEvery, Step apEvery) {
+    return new DetectionRun.Spec(s.trainAnnotations(), s.trainImages(), s.valAnnotations(), s.valImages(), s.model(),
+        s.batchSize(), s.accumulate(), s.length(), s.lr(), s.momentum(), s.weightDecay(), s.warmup(), s.warmupFactor(),
+        s.milestones(), s.checkpointAt(), evalEvery, apEvery, s.flip(), s.seed(), s.initWeights());
+  }
+
+  private static List<String[]> rows(Path csv) throws IOException {
+    return Files.readAllLines(csv, StandardCharsets.UTF_8).stream().map(l -> l.split(",", -1)).toList();
+  }
+
   /** Same tensor names in the same order, same shapes, every value bit-identical. */
   static void assertSameWeights(Path actual, Path expected) throws IOException {
     Map<String, FloatTensor> got = TicketCheckpoint.read(actual).weights().toFloatTensors();
@@ -119,7 +161,7 @@ class DetectionRunTest {
         train.resolve(SynthGenerator.ANNOTATIONS), train, val == null ? null : val.resolve(SynthGenerator.ANNOTATIONS),
         val, tiny(), batch, accumulate,
         Step.ofIterations(iterations), 0.02, 0.9f, 1e-4f, Step.ofIterations(2), 0.1, List.of(),
-        List.of(Step.ofIterations(0)), null, true, 3, null);
+        List.of(Step.ofIterations(0)), null, null, true, 3, null);
   }
 
   /**
