@@ -87,7 +87,10 @@ public final class HtmlReport {
     AtomicFiles.writeString(page, html);
   }
 
-  /** The rows of the paper's table form, by task, experiment, kind (direct first) and level. */
+  /**
+   * The rows of the paper's table form, by task, kind (direct pruning first, then the controls,
+   * the ImageNet tickets, mask transfer and cross-task transfer), experiment and level.
+   */
   public static List<Row> rows(List<ReportInput.Level> levels) {
     return rows(levels, ReportInput.Level::metrics, TABLE_METRIC);
   }
@@ -114,8 +117,9 @@ public final class HtmlReport {
           mean(g.stream().mapToDouble(ReportInput.Level::prunePercent).toArray()),
           mean(g.stream().mapToDouble(ReportInput.Level::networkSparsityPercent).toArray()), metrics));
     }
-    rows.sort(Comparator.comparing(Row::task).thenComparing(Row::experiment)
-        .thenComparing(Row::kind, HtmlReport::compareKinds).thenComparingInt(Row::level));
+    // direct pruning (dense first), then its controls, then the transfers, each by experiment and level
+    rows.sort(Comparator.comparing(Row::task).thenComparingInt((Row r) -> kindRank(r.kind()))
+        .thenComparing(Row::experiment).thenComparing(Row::kind).thenComparingInt(Row::level));
     return rows;
   }
 
