@@ -243,12 +243,12 @@ public final class Demo {
         "data: {train: data/train-" + size.trainImages() + "/" + SynthGenerator.ANNOTATIONS
             + ", val: data/val-" + size.valImages() + "/" + SynthGenerator.ANNOTATIONS + "}",
         "model: {arch: resnet18, width: 0.5, fpn_channels: 64, head_width: 256, min_size: [128], max_size: 128,"
-            + " scratch: true, roi_samples: 128}",
+            + " scratch: true, roi_samples: 64}",
         "training: {iterations: " + size.iterations() + "it, batch: 4, lr: 0.02, warmup: "
             + Math.max(1, size.iterations() / 16) + "it, milestones: [" + milestone + "it], eval_every: "
-            + size.evalEvery() + "it}"));
+            + size.evalEvery() + "it, ap_every: end}"));
     if (lottery) {
-      lines.add("pruning: {preset: paper-coco, strategy: global, sparsity: " + SPARSITY + ", rounds: 2}");
+      lines.add("pruning: {preset: paper-coco, strategy: layerwise, sparsity: " + SPARSITY + ", rounds: 2}");
       lines.add("rewind: {at: " + size.rewind() + "it}");
     }
     lines.add("seed: 0");
