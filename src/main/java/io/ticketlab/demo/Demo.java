@@ -30,7 +30,8 @@ import java.util.Map;
  * ResNet-18 classifier trained on the crops, playing ImageNet's part (the pretrained backbone, and
  * the classification lottery whose 80% ticket is the "ImageNet ticket"); a small ResNet-18-FPN Mask
  * R-CNN whose backbone starts from that classifier, trained densely (level 0); its 80% lottery
- * ticket by global magnitude pruning with late rewinding (level 1, paper Sec. 4.1); the
+ * ticket by layer-wise magnitude pruning with late rewinding (level 1, paper Sec. 4.1; docs/demo.md says
+ * why not global); the
  * random-pruning control at the same sparsity; the ImageNet ticket moved into the detector's
  * backbone and fine-tuned (Sec. 4.2); mask transfer — the pretrained classifier's largest 20% of
  * backbone weights, fine-tuned (supplementary A); then the report over all of it.
@@ -46,6 +47,14 @@ public final class Demo {
 
   /** The sparsity of every ticket in the demo, as in the paper's headline (80%). */
   static final double SPARSITY = 0.8;
+
+  /** The detector's input side in pixels (the synthetic images are resized to it). */
+  static final int IMAGE = 128;
+
+  /** The detector's input, as the summary names it ({@code 128×128}). */
+  public static String imageSide() {
+    return IMAGE + "×" + IMAGE;
+  }
 
   /**
    * How big the demo is.
@@ -64,7 +73,7 @@ public final class Demo {
    */
   public record Size(String name, int trainImages, int valImages, int iterations, int rewind, int evalEvery,
       int classifyIterations, double classifyLr, double cropScale, int crop, boolean meaningful) {
-    /** The demo: about half an hour on two cores (31 minutes on the developers' 2-core VM). */
+    /** The demo: 13 min 23 s on a 2-core Intel Xeon VM (docs/benchmarks.md). */
     public static Size standard() {
       return new Size("demo", 600, 100, 600, 75, 200, 1200, 0.1, 0.5, 48, true);
     }
@@ -77,10 +86,12 @@ public final class Demo {
 
   /**
    * One row of the summary: what was trained, its prune % (zeros in the pruned set) and network
-   * sparsity, its COCO AP (bbox, segm), and the bytes of its final weights dense and entropy-coded.
+   * sparsity, its COCO AP (bbox, segm), the bytes of its final weights dense and entropy-coded, and
+   * its multiply-accumulates per image dense and skipping the zero weights (the report's count; 0
+   * where the report could not count them).
    */
   public record Row(String name, double prunePercent, double sparsityPercent, double backbonePercent,
-      Map<String, Double> metrics, long denseBytes, long sparseBytes, Path folder) {
+      Map<String, Double> metrics, long denseBytes, long sparseBytes, long denseMacs, long sparseMacs, Path folder) {
     /** A metric of the final evaluation ({@code bbox/AP}, {@code segm/AP50}, ...), or null. */
     public Double metric(String name) {
       return metrics.get(name);
@@ -136,6 +147,7 @@ public final class Demo {
         "ImageNet ticket 80% into Mask R-CNN", "mask transfer 80% into Mask R-CNN", "report");
     Path page = dir.resolve(REPORT);
     int[] warnings = {0};
+    List<ReportInput.Costs> costs = new ArrayList<>();
     List<Stage> stages = List.of(
         () -> {
           synth(train, new SynthOptions(size.trainImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.train),
@@ -159,6 +171,7 @@ public final class Demo {
           ReportInput input = RunIndex.scan(List.of(root), HtmlReport.filesFolder(page).resolve("cache"));
           HtmlReport.of(input).write(page);
           warnings[0] = input.unreadable().size();
+          costs.addAll(input.costs());
         });
     for (int i = 0; i < stages.size(); i++) {
       if (progress != null) {
@@ -168,14 +181,30 @@ public final class Demo {
     }
     List<String> labels = List.of("dense (level 0)", "ticket, direct pruning", "random pruning (control)",
         "ImageNet ticket", "mask transfer");
+    List<String> experiments = List.of(seg.spec().runId(), seg.spec().runId(), seg.spec().runId(),
+        imagenet.spec().runId(), mask.spec().runId());
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {
-      rows.add(row(labels.get(i), outcomes.get(i)));
+      rows.add(row(labels.get(i), outcomes.get(i), costsOf(costs, experiments.get(i), outcomes.get(i))));
     }
     return new Result(rows, page, warnings[0]);
   }
 
-  private static Row row(String name, LotteryRunner.LevelOutcome o) throws IOException {
+  /** The report's costs of an outcome's folder, or null. */
+  private static ReportInput.Costs costsOf(List<ReportInput.Costs> costs, String experiment,
+      LotteryRunner.LevelOutcome o) {
+    // the report names a folder within its experiment: replicate_<r>/level_<k>/<name>
+    Path level = o.folder().getParent();
+    String folder = level.getParent().getFileName() + "/" + level.getFileName() + "/" + o.folder().getFileName();
+    for (ReportInput.Costs c : costs) {
+      if (c.experiment().equals(experiment) && c.folder().equals(folder) && c.macsMissing() == null) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static Row row(String name, LotteryRunner.LevelOutcome o, ReportInput.Costs costs) throws IOException {
     Map.Entry<Long, Path> last = RunFolder.latestCheckpoint(o.folder());
     if (last == null) {
       throw new IllegalStateException("no checkpoint in " + o.folder());
@@ -184,7 +213,7 @@ public final class Demo {
     SizeReport size = SizeReport.of(weights, List.of(SparseFormats.DENSE, SparseFormats.ENTROPY));
     return new Row(name, o.prunePercent(), o.networkSparsityPercent(), backbonePercent(weights), o.metrics(),
         size.fileBytes().get(SparseFormats.DENSE.name()), size.fileBytes().get(SparseFormats.ENTROPY.name()),
-        o.folder());
+        costs == null ? 0 : costs.denseMacs(), costs == null ? 0 : costs.sparseMacs(), o.folder());
   }
 
   /**
@@ -242,7 +271,8 @@ public final class Demo {
         "task: seg",
         "data: {train: data/train-" + size.trainImages() + "/" + SynthGenerator.ANNOTATIONS
             + ", val: data/val-" + size.valImages() + "/" + SynthGenerator.ANNOTATIONS + "}",
-        "model: {arch: resnet18, width: 0.5, fpn_channels: 64, head_width: 256, min_size: [128], max_size: 128,"
+        "model: {arch: resnet18, width: 0.5, fpn_channels: 64, head_width: 256, min_size: [" + IMAGE + "], max_size: "
+            + IMAGE + ","
             + " scratch: true, roi_samples: 64}",
         "training: {iterations: " + size.iterations() + "it, batch: 4, lr: 0.02, warmup: "
             + Math.max(1, size.iterations() / 16) + "it, milestones: [" + milestone + "it], eval_every: "

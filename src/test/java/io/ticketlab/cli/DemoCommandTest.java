@@ -54,7 +54,7 @@ class DemoCommandTest {
 
     List<String> lines = first.out().lines().toList();
     assertThat(lines.get(0)).contains("Mask R-CNN").contains("prune").contains("sparsity").contains("bbox AP")
-        .contains("segm AP").contains("on disk");
+        .contains("segm AP").contains("GMACs").contains("on disk");
     for (int i = 0; i < ROWS.size(); i++) {
       assertThat(lines.get(1 + i)).startsWith(ROWS.get(i)).endsWith(" MB");
     }
@@ -71,8 +71,17 @@ class DemoCommandTest {
       assertThat(percents(lines.get(row))[2]).as(lines.get(row)).isBetween(79.0, 81.0);
     }
     assertThat(percents(lines.get(2))[2]).as("direct ticket's backbone").isBetween(1.0, 99.9);
-    // the ticket's weights take less room than the dense model's
+    // the ticket's weights take less room than the dense model's, and disk size falls faster than MACs
     assertThat(megabytes(lines.get(2))).isLessThan(megabytes(lines.get(1)) / 2);
+    assertThat(gmacs(lines.get(2))).isPositive().isLessThan(gmacs(lines.get(1)));
+    // the summary's ratios are those of its columns (MACs fall with layer-wise pruning's uniform density)
+    java.util.regex.Matcher ratios = java.util.regex.Pattern.compile("ticket: ([0-9.]+)x smaller on disk, ([0-9.]+)x"
+        + " fewer MACs").matcher(first.out());
+    assertThat(ratios.find()).as(first.out()).isTrue();
+    assertThat(Double.parseDouble(ratios.group(1))).isCloseTo(megabytes(lines.get(1)) / megabytes(lines.get(2)),
+        org.assertj.core.api.Assertions.within(0.1));
+    assertThat(Double.parseDouble(ratios.group(2))).isCloseTo(gmacs(lines.get(1)) / gmacs(lines.get(2)),
+        org.assertj.core.api.Assertions.within(0.1));
     assertThat(first.out()).contains("--quick: a smoke test").contains("report: " + out.resolve("report.html"));
 
     // the report holds every arm
@@ -95,6 +104,18 @@ class DemoCommandTest {
         .contains("random-reinit control of lottery_" + detector);
     for (String config : List.of("mask-rcnn.yaml", "classifier.yaml", "imagenet-ticket.yaml", "mask-transfer.yaml")) {
       assertThat(out.resolve(config)).exists();
+    }
+
+    // ... and opens in a real browser: no console error, the figures painted (skipped without chromium)
+    Path browser = ReportBrowserTest.chromium();
+    if (browser == null) {
+      System.out.println("DemoCommandTest: the demo's report not opened in a browser: no chromium on PATH");
+    } else {
+      ReportBrowserTest.Shot shot = ReportBrowserTest.open(browser, out.resolve("report.html"),
+          Files.createDirectories(tmp.resolve("browser")));
+      assertThat(shot.console()).as("console messages of the demo's report").isEmpty();
+      assertThat(ReportBrowserTest.count(shot.image(), 0x1f4e79)).as("direct-pruning series painted")
+          .isGreaterThan(200);
     }
 
     // again: nothing to train, the same summary
@@ -172,6 +193,11 @@ class DemoCommandTest {
     }
     assertThat(v).as(line).hasSize(3);
     return new double[] {v.get(0), v.get(1), v.get(2)};
+  }
+
+  /** The GMACs column: the number before the size on disk. */
+  private static double gmacs(String line) {
+    return Double.parseDouble(line.replaceAll(".* ([0-9.]+) +[0-9.]+ MB$", "$1"));
   }
 
   private static double megabytes(String line) {

@@ -52,6 +52,23 @@ class ReportBrowserTest {
     String[] r = fixtures.report("--root", root.toString(), "--out", page.toString());
     assertThat(r[0]).as(r[2]).isEqualTo("0");
 
+    Shot shot = open(browser, page, dir);
+    assertThat(shot.console()).as("console messages of the page").isEmpty();
+
+    BufferedImage image = shot.image();
+    assertThat(image.getWidth()).isEqualTo(1200);
+    int direct = count(image, 0x1f4e79);
+    assertThat(direct).as("pixels of the direct-pruning series painted").isGreaterThan(200);
+    Path keep = Files.createDirectories(Path.of("target", "report-browser"));
+    Files.copy(shot.png(), keep.resolve("report.png"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(page, keep.resolve("report.html"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** A page as headless chromium painted it: the screenshot and the page's console messages. */
+  record Shot(Path png, BufferedImage image, List<String> console) {}
+
+  /** Opens {@code page} from disk in headless {@code browser} with networking off; files go to {@code dir}. */
+  static Shot open(Path browser, Path page, Path dir) throws Exception {
     Path png = dir.resolve("shot.png");
     Path profile = Files.createDirectories(dir.resolve("profile"));
     List<String> cmd = new ArrayList<>(List.of(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
@@ -67,24 +84,20 @@ class ReportBrowserTest {
     String output = Files.readString(log);
     assertThat(png).as(output).exists();
     List<String> console = output.lines().filter(l -> l.contains(":CONSOLE") || l.contains("Uncaught")).toList();
-    assertThat(console).as("console messages of the page").isEmpty();
+    return new Shot(png, ImageIO.read(png.toFile()), console);
+  }
 
-    BufferedImage image = ImageIO.read(png.toFile());
-    assertThat(image.getWidth()).isEqualTo(1200);
-    int direct = 0;
-    int mask = 0xFFFFFF;
+  /** Pixels of {@code image} within 6 levels per channel of {@code rgb}. */
+  static int count(BufferedImage image, int rgb) {
+    int n = 0;
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {
-        int rgb = image.getRGB(x, y) & mask;
-        if (near(rgb, 0x1f4e79)) {
-          direct++;
+        if (near(image.getRGB(x, y) & 0xFFFFFF, rgb)) {
+          n++;
         }
       }
     }
-    assertThat(direct).as("pixels of the direct-pruning series painted").isGreaterThan(200);
-    Path keep = Files.createDirectories(Path.of("target", "report-browser"));
-    Files.copy(png, keep.resolve("report.png"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(page, keep.resolve("report.html"), StandardCopyOption.REPLACE_EXISTING);
+    return n;
   }
 
   private static boolean near(int rgb, int target) {
