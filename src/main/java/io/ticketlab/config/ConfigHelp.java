@@ -108,7 +108,8 @@ public final class ConfigHelp {
     doc("pruning.rounds", "Levels to reach pruning.sparsity, the dense one included (2: one-shot).");
     doc("pruning.fraction", "Share of the remaining weights pruned at each level, in (0, 1) (instead of sparsity).",
         "none (pruning.sparsity)");
-    doc("pruning.levels", "Number of pruned levels with pruning.fraction.", "none (--levels)");
+    doc("pruning.levels", "Number of pruned levels with pruning.fraction (without it, the command line's --levels"
+        + " gives it).", "none");
     doc("rewind.at", "Where each level rewinds its surviving weights to (0it: the original lottery ticket; later:"
         + " late rewinding).");
     doc("rewind.optimizer", "Rewind the optimizer's momentum as well.");
