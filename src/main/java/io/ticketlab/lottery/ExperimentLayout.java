@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * &lt;root&gt;/lottery_&lt;id&gt;/              spec.json (the resolved spec), lock; sweep.log, failure.txt (sweeps)
- *   replicate_&lt;n&gt;/level_&lt;k&gt;/main/      one level: checkpoints, mask.tlck, level.json, sparsity.json, provenance.json
+ *   replicate_&lt;n&gt;/level_&lt;k&gt;/main/      one level: checkpoints, mask.tlck, level.json, sparsity.json, provenance.json;
+ *                                     reused_from.json in a level 0 shared with another experiment
  *   replicate_&lt;n&gt;/level_&lt;k&gt;/branch_&lt;name&gt;/   a control beside the level's ticket
  * </pre>
  *
@@ -30,6 +31,8 @@ public record ExperimentLayout(Path runDir) {
   private static final String LEVEL = "level_";
   private static final String MAIN = "main";
   private static final String BRANCH = "branch_";
+  /** In a level 0 copied from another experiment with the same training ({@link DenseReuse}): where from. */
+  static final String REUSED_FROM = "reused_from.json";
   private static final Pattern LEVEL_FOLDER =
       Pattern.compile(REPLICATE + "(\\d+)/" + LEVEL + "(\\d+)/(" + MAIN + "|" + BRANCH + "(.+))");
 
@@ -103,6 +106,11 @@ public record ExperimentLayout(Path runDir) {
   /** Per-tensor sparsity of a level's final weights. */
   public static Path sparsity(Path levelDir) {
     return levelDir.resolve("sparsity.json");
+  }
+
+  /** Where a level 0 shared with another experiment of the same training was copied from. */
+  public static Path reusedFrom(Path levelDir) {
+    return levelDir.resolve(REUSED_FROM);
   }
 
   /** The IoU of an early-bird mask with the ticket's. */

@@ -204,6 +204,10 @@ public final class LotteryRunner {
             out.add(outcome(dir, p.task(), true));
             continue;
           }
+          if (level == 0 && reuseDense(root, p, r, dir, schedule.density(0), progress)) {
+            out.add(outcome(dir, p.task(), false));
+            continue;
+          }
           Files.createDirectories(dir);
           Mask mask = null;
           LotteryTask.Start start = null;
@@ -236,6 +240,13 @@ public final class LotteryRunner {
       Prepared p, long seed, List<Step> checkpointAt, Path dir, LotteryTask.Start start, Mask mask,
       int r, int level, double density, PrintStream progress) throws IOException {
     Map<String, Double> metrics = p.task().train(dir, seed, checkpointAt, start, mask, progress);
+    LevelRecord record = record(p, dir, metrics, r, level, density);
+    return new LevelOutcome(record, p.task().reported(), dir, false);
+  }
+
+  /** Writes a trained level's per-tensor sparsity and then its record (which marks it done). */
+  private static LevelRecord record(Prepared p, Path dir, Map<String, Double> metrics, int r, int level,
+      double density) throws IOException {
     Map<String, FloatTensor> trained =
         TicketCheckpoint.read(ExperimentLayout.checkpoint(dir, p.total())).weights().toFloatTensors();
     NetworkSparsity sparsity = NetworkSparsity.of(trained, p.prunable());
@@ -243,7 +254,35 @@ public final class LotteryRunner {
         100 * sparsity.networkSparsity(), p.task().reported(), metrics);
     AtomicFiles.writeString(ExperimentLayout.sparsity(dir), JSON.writeValueAsString(sparsity.perTensor()) + "\n");
     record.write(ExperimentLayout.record(dir));
-    return new LevelOutcome(record, p.task().reported(), dir, false);
+    return record;
+  }
+
+  /**
+   * Level 0 of replicate {@code r} copied from another experiment under {@code root} with the same
+   * training ({@link DenseReuse}), when it has not started here and such a finished one exists.
+   */
+  private static boolean reuseDense(Path root, Prepared p, int r, Path dir, double density, PrintStream progress)
+      throws IOException {
+    DenseReuse.removeLeftover(dir);
+    if (!DenseReuse.notStarted(dir)) {
+      return false;
+    }
+    List<Long> needed = new ArrayList<>();
+    needed.add(p.rewindAt());
+    for (Double f : p.spec().earlyBird()) {
+      needed.add(earlyBirdIteration(p.total(), f));
+    }
+    needed.add(p.total());
+    Path source = DenseReuse.source(root, p.layout(), p.spec(), r, needed);
+    if (source == null) {
+      return false;
+    }
+    if (progress != null) {
+      progress.printf("replicate %d, level 0: the same dense training as %s, reused%n", r,
+          root.relativize(source.getParent().getParent().getParent()));
+    }
+    DenseReuse.copy(source, dir, (staging, metrics) -> record(p, staging, metrics, r, 0, density));
+    return true;
   }
 
   /** The control experiments of open_lth, run beside a level's ticket. */
