@@ -12,6 +12,7 @@ import io.ticketlab.prune.PrunableSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -245,9 +246,9 @@ public record ExperimentSpec(
       throw keys.bad("training.size", t.size(), "classification only; detectors take model.min_size and model.max_size");
     }
     Data data = new Data(
-        normal(d.train()), normal(d.val()),
-        det ? imagesOf(d.trainImages(), d.train()) : null,
-        det && d.val() != null ? imagesOf(d.valImages(), d.val()) : null);
+        normal(d.train(), "data.train", keys), normal(d.val(), "data.val", keys),
+        det ? imagesOf(d.trainImages(), "data.train_images", d.train(), keys) : null,
+        det && d.val() != null ? imagesOf(d.valImages(), "data.val_images", d.val(), keys) : null);
     if (det && d.val() == null && d.valImages() != null) {
       throw keys.bad("data.val_images", d.valImages(), "given without data.val");
     }
@@ -326,7 +327,7 @@ public record ExperimentSpec(
     } else if (t.prune() != null) {
       throw keys.bad("transfer.prune", t.prune(), "only for kind mask: an ImageNet ticket brings its own zeros");
     }
-    return new Transfer(kind, normal(t.source()), t.prune(),
+    return new Transfer(kind, normal(t.source(), "transfer.source", keys), t.prune(),
         Transfer.TASK.equals(kind) ? Boolean.TRUE.equals(t.maskOnly()) : null);
   }
 
@@ -373,7 +374,7 @@ public record ExperimentSpec(
     if (!(width > 0) || Double.isInfinite(width)) {
       throw keys.bad("model.width", m.width(), "must be a positive multiplier (1.0 = torchvision's widths)");
     }
-    String weights = normal(m.weights());
+    String weights = normal(m.weights(), "model.weights", keys);
     if (!det) {
       return new Model(arch, width, null, null, null, null, null, null, null, null, weights, null);
     }
@@ -546,17 +547,26 @@ public record ExperimentSpec(
   }
 
   /** A path as written, normalised ({@code data/./train/} → {@code data/train}); null stays null. */
-  private static String normal(String path) {
-    return path == null ? null : Path.of(path).normalize().toString();
+  private static String normal(String path, String key, ConfigKeys keys) {
+    return path == null ? null : asPath(path, key, keys).normalize().toString();
   }
 
   /** The image folder of a COCO json: as written, or the json's folder. */
-  private static String imagesOf(String images, String json) {
+  private static String imagesOf(String images, String key, String json, ConfigKeys keys) {
     if (images != null) {
-      return normal(images);
+      return normal(images, key, keys);
     }
-    Path parent = Path.of(json).normalize().getParent();
+    Path parent = asPath(json, "data.train", keys).normalize().getParent();
     return parent == null ? "." : parent.toString();
+  }
+
+  /** A path the file system can name; a NUL or another character it refuses is the config's fault. */
+  private static Path asPath(String path, String key, ConfigKeys keys) {
+    try {
+      return Path.of(path);
+    } catch (InvalidPathException e) {
+      throw keys.bad(key, path, "not a usable path (" + e.getReason() + ")");
+    }
   }
 
   /** Whether this is a detector experiment. */

@@ -178,6 +178,9 @@ class ExperimentSpecTest {
     assertBad(CLASSIFY.replace("width: 0.125}", "width: 0.125, roi_samples: 64}"), "model.roi_samples", "only for detector tasks");
     assertBad(MASK_RCNN.replace("trainable_layers: 3}", "trainable_layers: 3, roi_samples: 0}"), "model.roi_samples: bad value 0");
     assertThatThrownBy(() -> read("data: {train: t}\n")).hasMessageContaining("pruning");
+    // a path the file system cannot name (a NUL, as a damaged file can hold): the key, not InvalidPathException
+    assertBad(MASK_RCNN.replace("train: coco/train.json", "train: \"coco/t\\0rain.json\""), "c.yaml: data.train: bad value", "not a usable path");
+    assertBad(MASK_RCNN.replace("val_images: coco/val2017", "val_images: \"v\\0\""), "c.yaml: data.val_images: bad value", "not a usable path");
     for (String s : List.of("java.lang", "Integer", "Cannot deserialize", "io.ticketlab")) {
       assertThatThrownBy(() -> read(MASK_RCNN.replace("batch: 16", "batch: x"))).message().doesNotContain(s);
     }
