@@ -72,15 +72,26 @@ public final class Demo {
    * @param meaningful false for a smoke test, whose numbers mean nothing
    */
   public record Size(String name, int trainImages, int valImages, int iterations, int rewind, int evalEvery,
-      int classifyIterations, double classifyLr, double cropScale, int crop, boolean meaningful) {
+      int classifyIterations, double classifyLr, double cropScale, int crop, boolean meaningful, boolean full) {
     /** The demo: 13 min 23 s on a 2-core Intel Xeon VM (docs/benchmarks.md). */
     public static Size standard() {
-      return new Size("demo", 600, 100, 600, 75, 200, 1200, 0.1, 0.5, 48, true);
+      return new Size("demo", 600, 100, 600, 75, 200, 1200, 0.1, 0.5, 48, true, false);
     }
 
     /** A smoke test of the whole pipeline in well under three minutes (numbers meaningless). */
     public static Size quick() {
-      return new Size("demo --quick", 8, 4, 6, 2, 3, 6, 0.05, 0.5, 32, false);
+      return new Size("demo --quick", 16, 4, 6, 2, 3, 6, 0.05, 0.5, 32, false, false);
+    }
+
+    /**
+     * The same size with the rest of the paper's story ({@link Demo#run}: Keypoint R-CNN, cross-task
+     * transfers both ways, 50/80/90%, one-shot vs iterative, global vs layer-wise, an early-bird
+     * ticket, a second replicate of the main arms). Its first stages are this size's demo, so a
+     * folder of the plain demo is continued, not redone.
+     */
+    public Size withFull() {
+      return new Size(name.replace("demo", "demo --full"), trainImages, valImages, iterations, rewind, evalEvery,
+          classifyIterations, classifyLr, cropScale, crop, meaningful, true);
     }
   }
 
@@ -90,12 +101,67 @@ public final class Demo {
    * its multiply-accumulates per image dense and skipping the zero weights (the report's count; 0
    * where the report could not count them).
    */
-  public record Row(String name, double prunePercent, double sparsityPercent, double backbonePercent,
+  public record Row(String name, String task, int replicate, double prunePercent, double sparsityPercent, double backbonePercent,
       Map<String, Double> metrics, long denseBytes, long sparseBytes, long denseMacs, long sparseMacs, Path folder) {
     /** A metric of the final evaluation ({@code bbox/AP}, {@code segm/AP50}, ...), or null. */
     public Double metric(String name) {
       return metrics.get(name);
     }
+  }
+
+  /**
+   * One line of the printed summary: the rows of one arm (its replicates) with their mean, and the
+   * population standard deviation of each metric over the replicates (0 for one replicate), as the
+   * report's tables give them.
+   */
+  public record Line(String name, String task, int replicates, double prunePercent, double sparsityPercent,
+      double backbonePercent, Map<String, double[]> metrics, long sparseMacs, long sparseBytes, Row first) {
+    /** The mean of a metric over the replicates, or null where it was not evaluated. */
+    public Double mean(String metric) {
+      double[] m = metrics.get(metric);
+      return m == null ? null : m[0];
+    }
+
+    /** The population standard deviation of a metric over the replicates, or null. */
+    public Double std(String metric) {
+      double[] m = metrics.get(metric);
+      return m == null ? null : m[1];
+    }
+  }
+
+  /** The summary's lines: rows of one task and name (the replicates of one arm) folded into one, in row order. */
+  public static List<Line> lines(List<Row> rows) {
+    Map<String, List<Row>> byName = new java.util.LinkedHashMap<>();
+    rows.forEach(r -> byName.computeIfAbsent(r.task() + "/" + r.name(), n -> new ArrayList<>()).add(r));
+    List<Line> out = new ArrayList<>();
+    for (List<Row> g : byName.values()) {
+      Map<String, double[]> metrics = new java.util.LinkedHashMap<>();
+      for (String metric : g.get(0).metrics().keySet()) {
+        double[] v = g.stream().map(r -> r.metric(metric)).filter(java.util.Objects::nonNull)
+            .mapToDouble(Double::doubleValue).toArray();
+        if (v.length == g.size()) {
+          double mean = java.util.Arrays.stream(v).average().orElseThrow();
+          double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / v.length;
+          metrics.put(metric, new double[] {mean, Math.sqrt(var)});
+        }
+      }
+      out.add(new Line(g.get(0).name(), g.get(0).task(), g.size(), g.stream().mapToDouble(Row::prunePercent).average()
+          .orElseThrow(), g.stream().mapToDouble(Row::sparsityPercent).average().orElseThrow(),
+          g.stream().mapToDouble(Row::backbonePercent).average().orElseThrow(), metrics,
+          Math.round(g.stream().mapToLong(Row::sparseMacs).average().orElseThrow()),
+          Math.round(g.stream().mapToLong(Row::sparseBytes).average().orElseThrow()), g.get(0)));
+    }
+    return out;
+  }
+
+  /** The IoU of an early-bird row's mask with its ticket's (mask_iou.json), or null for other rows. */
+  public static Double earlyBirdIou(Row row) throws IOException {
+    Path file = ExperimentLayout.maskIou(row.folder());
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()).path("maskIouWithTicket")
+        .asDouble();
   }
 
   /** What the demo produced: the summary rows (dense first) and the report's path. */
@@ -108,7 +174,24 @@ public final class Demo {
 
   private Demo() {}
 
-  /** Runs (or resumes) the demo in {@code dir}. */
+  /** The early-bird ticket's point: its mask is drawn from level 0 at this fraction of training (paper Fig. 2f). */
+  public static final double EARLY_BIRD = 0.25;
+
+  /** A named stage, as the stage counter shows it. */
+  private record Named(String name, Stage stage) {}
+
+  /** An outcome waiting for the report's costs: its summary label, task and experiment. */
+  private record Arm(String label, String task, String experiment, LotteryRunner.LevelOutcome outcome) {}
+
+  /**
+   * Runs (or resumes) the demo in {@code dir}: synthetic data, the classifier lottery on crops (dense
+   * and its 80% ticket), Mask R-CNN dense and its 80% ticket, the random-pruning control, the
+   * ImageNet ticket and mask transfer, then the report. With {@link Size#full()} also: a second
+   * replicate of those arms; one-shot tickets at 50% and 90%; an iterative ticket to 90% in three
+   * rounds; a global-threshold ticket at 80%; an early-bird ticket; Keypoint R-CNN dense and its 80%
+   * ticket; cross-task tickets both ways (up to the box head). Pruning variants share the dense level 0
+   * of Mask R-CNN (they differ only in pruning), so each costs one training.
+   */
   public static Result run(Path dir, Size size, PrintStream progress) throws IOException {
     InputFiles.requireOutputFolder(dir);
     // folders named by their size: a quick run and the full demo in one folder do not share data
@@ -117,77 +200,171 @@ public final class Demo {
     Path crops = dir.resolve("data").resolve("crops-" + size.trainImages() + "-" + size.crop());
     Path cropsVal = dir.resolve("data").resolve("crops-val-" + size.valImages() + "-" + size.crop());
     Path root = dir.resolve("runs");
-    Path segConfig = dir.resolve("mask-rcnn.yaml");
-    Path classifyConfig = dir.resolve("classifier.yaml");
-    Path imagenetConfig = dir.resolve("imagenet-ticket.yaml");
-    Path maskConfig = dir.resolve("mask-transfer.yaml");
-    AtomicFiles.writeString(classifyConfig, classifierConfig(size));
-    Experiment classify = Experiment.read(classifyConfig);
+    Experiment classify = experiment(dir.resolve("classifier.yaml"), classifierConfig(size));
     Path classifierRun = classify.layout(root).replicate(0);
     Path pretrained = ExperimentLayout.checkpoint(classifierRun.resolve("level_0/main"), size.classifyIterations());
-    AtomicFiles.writeString(segConfig, detectorConfig(size, true, "Mask R-CNN R18-FPN (small), backbone from the"
-        + " classifier: dense (level 0) and its 80% lottery ticket (level 1) with late rewinding")
-        .replace("scratch: true,", "scratch: true, weights: " + dir.relativize(pretrained) + ","));
-    Experiment seg = Experiment.read(segConfig);
-    AtomicFiles.writeString(imagenetConfig, detectorConfig(size, false, "the classifier's 80% ticket (the"
-        + " \"ImageNet\" ticket) in Mask R-CNN's backbone, fine-tuned with its mask fixed")
+    String fromClassifier = "scratch: true, weights: " + dir.relativize(pretrained) + ",";
+    Experiment seg = experiment(dir.resolve("mask-rcnn.yaml"), detectorConfig(size, "seg", pruning("layerwise", SPARSITY, 2),
+        "Mask R-CNN R18-FPN (small), backbone from the classifier: dense (level 0) and its 80% lottery ticket"
+            + " (level 1) with late rewinding").replace("scratch: true,", fromClassifier));
+    Experiment imagenet = experiment(dir.resolve("imagenet-ticket.yaml"), detectorConfig(size, "seg", null,
+        "the classifier's 80% ticket (the \"ImageNet\" ticket) in Mask R-CNN's backbone, fine-tuned with its mask fixed")
         + "transfer: {kind: imagenet-ticket, source: " + dir.relativize(classifierRun.resolve("level_1/main")) + "}\n");
-    AtomicFiles.writeString(maskConfig, detectorConfig(size, false, "mask transfer: the dense classifier's largest"
-        + " 20% of backbone conv weights in Mask R-CNN's backbone, the rest zero and fixed")
-        + "transfer: {kind: mask, source: " + dir.relativize(classifierRun.resolve("level_0/main")) + ", prune: "
-        + SPARSITY + "}\n");
-    Experiment imagenet = Experiment.read(imagenetConfig);
-    Experiment mask = Experiment.read(maskConfig);
+    Experiment mask = experiment(dir.resolve("mask-transfer.yaml"), detectorConfig(size, "seg", null, "mask transfer:"
+        + " the dense classifier's largest 20% of backbone conv weights in Mask R-CNN's backbone, the rest zero and"
+        + " fixed") + "transfer: {kind: mask, source: " + dir.relativize(classifierRun.resolve("level_0/main"))
+        + ", prune: " + SPARSITY + "}\n");
 
-    List<LotteryRunner.LevelOutcome> outcomes = new ArrayList<>();
-    List<String> names = List.of("synthetic shapes and their crops",
-        "classifier on crops, dense (the \"ImageNet\" pretraining)",
-        "classifier 80% ticket (the \"ImageNet ticket\")", "Mask R-CNN dense (level 0), backbone from the classifier",
-        "Mask R-CNN 80% ticket (level 1, rewound to " + size.rewind() + "it)", "random-pruning control at 80%",
-        "ImageNet ticket 80% into Mask R-CNN", "mask transfer 80% into Mask R-CNN", "report");
+    List<Arm> arms = new ArrayList<>();
     Path page = dir.resolve(REPORT);
     int[] warnings = {0};
     List<ReportInput.Costs> costs = new ArrayList<>();
-    List<Stage> stages = List.of(
-        () -> {
-          synth(train, new SynthOptions(size.trainImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.train),
-              progress);
-          synth(val, new SynthOptions(size.valImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.val),
-              progress);
-          crops(crops, new SynthOptions(size.trainImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.train),
-              size.crop());
-          crops(cropsVal, new SynthOptions(size.valImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.val),
-              size.crop());
-        },
-        () -> LotteryRunner.run(classify, root, 0, 1, false, progress),
-        () -> LotteryRunner.run(classify, root, 1, 1, false, progress),
-        () -> outcomes.addAll(LotteryRunner.run(seg, root, 0, 1, false, progress)),
-        () -> outcomes.add(LotteryRunner.run(seg, root, 1, 1, false, progress).get(1)),
-        () -> outcomes.add(LotteryRunner.runBranch(seg, root, 0, 1, LotteryRunner.Branch.RANDOM_PRUNING, null, false,
-            progress)),
-        () -> outcomes.add(LotteryRunner.run(imagenet, root, null, 1, false, progress).get(0)),
-        () -> outcomes.add(LotteryRunner.run(mask, root, null, 1, false, progress).get(0)),
-        () -> {
-          ReportInput input = RunIndex.scan(List.of(root), HtmlReport.filesFolder(page).resolve("cache"));
-          HtmlReport.of(input).write(page);
-          warnings[0] = input.unreadable().size();
-          costs.addAll(input.costs());
-        });
+    List<Named> stages = new ArrayList<>();
+    stages.add(new Named("synthetic shapes and their crops", () -> {
+      synth(train, new SynthOptions(size.trainImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.train),
+          progress);
+      synth(val, new SynthOptions(size.valImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.val), progress);
+      crops(crops, new SynthOptions(size.trainImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.train),
+          size.crop());
+      crops(cropsVal, new SynthOptions(size.valImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.val),
+          size.crop());
+    }));
+    stages.add(new Named("classifier on crops, dense (the \"ImageNet\" pretraining)",
+        () -> LotteryRunner.run(classify, root, 0, 1, false, progress)));
+    stages.add(new Named("classifier 80% ticket (the \"ImageNet ticket\")",
+        () -> LotteryRunner.run(classify, root, 1, 1, false, progress)));
+    stages.add(new Named("Mask R-CNN dense (level 0), backbone from the classifier",
+        () -> add(arms, "dense (level 0)", seg, LotteryRunner.run(seg, root, 0, 1, false, progress), 0, 0)));
+    stages.add(new Named("Mask R-CNN 80% ticket (level 1, rewound to " + size.rewind() + "it)",
+        () -> add(arms, "ticket, direct pruning", seg, LotteryRunner.run(seg, root, 1, 1, false, progress), 0, 1)));
+    stages.add(new Named("random-pruning control at 80%", () -> add(arms, "random pruning (control)", seg,
+        List.of(LotteryRunner.runBranch(seg, root, 0, 1, LotteryRunner.Branch.RANDOM_PRUNING, null, false, progress)),
+        0, 1)));
+    stages.add(new Named("ImageNet ticket 80% into Mask R-CNN",
+        () -> add(arms, "ImageNet ticket", imagenet, LotteryRunner.run(imagenet, root, null, 1, false, progress), 0, 1)));
+    stages.add(new Named("mask transfer 80% into Mask R-CNN",
+        () -> add(arms, "mask transfer", mask, LotteryRunner.run(mask, root, null, 1, false, progress), 0, 1)));
+    if (size.full()) {
+      fullStages(dir, size, root, seg, imagenet, mask, fromClassifier, arms, stages, progress);
+    }
+    stages.add(new Named("report", () -> {
+      ReportInput input = RunIndex.scan(List.of(root), HtmlReport.filesFolder(page).resolve("cache"));
+      HtmlReport.of(input).write(page);
+      warnings[0] = input.unreadable().size();
+      costs.addAll(input.costs());
+    }));
     for (int i = 0; i < stages.size(); i++) {
       if (progress != null) {
-        progress.printf("[%d/%d] %s%n", i + 1, stages.size(), names.get(i));
+        progress.printf("[%d/%d] %s%n", i + 1, stages.size(), stages.get(i).name());
       }
-      stages.get(i).run();
+      stages.get(i).stage().run();
     }
-    List<String> labels = List.of("dense (level 0)", "ticket, direct pruning", "random pruning (control)",
-        "ImageNet ticket", "mask transfer");
-    List<String> experiments = List.of(seg.spec().runId(), seg.spec().runId(), seg.spec().runId(),
-        imagenet.spec().runId(), mask.spec().runId());
+    // the summary's order: the main arms (replicates together), then the rest as run
+    List<String> order = new ArrayList<>();
+    arms.forEach(a -> {
+      if (!order.contains(a.task() + "/" + a.label())) {
+        order.add(a.task() + "/" + a.label());
+      }
+    });
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < outcomes.size(); i++) {
-      rows.add(row(labels.get(i), outcomes.get(i), costsOf(costs, experiments.get(i), outcomes.get(i))));
+    for (String key : order) {
+      for (Arm a : arms) {
+        if ((a.task() + "/" + a.label()).equals(key)) {
+          rows.add(row(a.label(), a.task(), a.outcome(), costsOf(costs, a.experiment(), a.outcome())));
+        }
+      }
     }
     return new Result(rows, page, warnings[0]);
+  }
+
+  /** The stages {@code --full} adds after the demo's own, before the report. */
+  private static void fullStages(Path dir, Size size, Path root, Experiment seg, Experiment imagenet, Experiment mask,
+      String fromClassifier, List<Arm> arms, List<Named> stages, PrintStream progress) throws IOException {
+    String segWhat = "Mask R-CNN R18-FPN (small), backbone from the classifier, the dense level 0 shared with"
+        + " mask-rcnn.yaml: ";
+    Experiment half = experiment(dir.resolve("mask-rcnn-50.yaml"), detectorConfig(size, "seg",
+        pruning("layerwise", 0.5, 2), segWhat + "a one-shot 50% ticket").replace("scratch: true,", fromClassifier));
+    Experiment ninety = experiment(dir.resolve("mask-rcnn-90.yaml"), detectorConfig(size, "seg",
+        pruning("layerwise", 0.9, 2), segWhat + "a one-shot 90% ticket").replace("scratch: true,", fromClassifier));
+    Experiment iterative = experiment(dir.resolve("mask-rcnn-90-iterative.yaml"), detectorConfig(size, "seg",
+        pruning("layerwise", 0.9, 4), segWhat + "a 90% ticket in three rounds of iterative pruning (54%, 78%, 90%)")
+        .replace("scratch: true,", fromClassifier));
+    Experiment global = experiment(dir.resolve("mask-rcnn-global.yaml"), detectorConfig(size, "seg",
+        pruning("global", SPARSITY, 2), segWhat + "an 80% ticket by one magnitude threshold over the whole pruned set")
+        .replace("scratch: true,", fromClassifier));
+    Experiment kp = experiment(dir.resolve("keypoint-rcnn.yaml"), detectorConfig(size, "kp",
+        pruning("layerwise", SPARSITY, 2), "Keypoint R-CNN R18-FPN (small), backbone from the classifier: dense"
+            + " (level 0) and its 80% lottery ticket (level 1)").replace("scratch: true,", fromClassifier));
+    Path segTicket = seg.layout(root).level(0, 1);
+    Path kpTicket = kp.layout(root).level(0, 1);
+    Experiment segToKp = experiment(dir.resolve("kp-from-mask-rcnn.yaml"), detectorConfig(size, "kp", null,
+        "cross-task: Mask R-CNN's 80% ticket up to the box head in Keypoint R-CNN, fine-tuned with its mask fixed")
+        + "transfer: {kind: task, source: " + dir.relativize(segTicket) + "}\n");
+    Experiment kpToSeg = experiment(dir.resolve("mask-rcnn-from-kp.yaml"), detectorConfig(size, "seg", null,
+        "cross-task: Keypoint R-CNN's 80% ticket up to the box head in Mask R-CNN, fine-tuned with its mask fixed")
+        + "transfer: {kind: task, source: " + dir.relativize(kpTicket) + "}\n");
+
+    stages.add(new Named("Mask R-CNN dense and 80% ticket, second replicate (seed 1)",
+        () -> add(arms, null, seg, LotteryRunner.run(seg, root, 1, 2, false, progress), 1, -1)));
+    stages.add(new Named("random-pruning control at 80%, second replicate", () -> add(arms, "random pruning (control)",
+        seg, List.of(LotteryRunner.runBranch(seg, root, 1, 1, LotteryRunner.Branch.RANDOM_PRUNING, null, false,
+            progress)), 1, 1)));
+    stages.add(new Named("ImageNet ticket and mask transfer, second replicate", () -> {
+      add(arms, "ImageNet ticket", imagenet, LotteryRunner.run(imagenet, root, null, 2, false, progress), 1, 1);
+      add(arms, "mask transfer", mask, LotteryRunner.run(mask, root, null, 2, false, progress), 1, 1);
+    }));
+    stages.add(new Named("Mask R-CNN one-shot tickets at 50% and 90%", () -> {
+      add(arms, "ticket 50%, one-shot", half, LotteryRunner.run(half, root, null, 1, false, progress), 0, 1);
+      add(arms, "ticket 90%, one-shot", ninety, LotteryRunner.run(ninety, root, null, 1, false, progress), 0, 1);
+    }));
+    stages.add(new Named("Mask R-CNN iterative ticket to 90% (three rounds)", () -> {
+      List<LotteryRunner.LevelOutcome> levels = LotteryRunner.run(iterative, root, null, 1, false, progress);
+      for (int level = 1; level <= 3; level++) {
+        add(arms, "ticket, iterative round " + level, iterative, levels, 0, level);
+      }
+    }));
+    stages.add(new Named("Mask R-CNN 80% ticket by a global threshold", () -> add(arms, "ticket 80%, global threshold",
+        global, LotteryRunner.run(global, root, null, 1, false, progress), 0, 1)));
+    stages.add(new Named("early-bird ticket at 80% (mask from " + Math.round(100 * EARLY_BIRD) + "% of training)",
+        () -> add(arms, "early-bird ticket", seg, List.of(LotteryRunner.runBranch(seg, root, 0, 1,
+            LotteryRunner.Branch.EARLY_BIRD, EARLY_BIRD, false, progress)), 0, 1)));
+    stages.add(new Named("Keypoint R-CNN dense and its 80% ticket", () -> {
+      List<LotteryRunner.LevelOutcome> levels = LotteryRunner.run(kp, root, null, 1, false, progress);
+      add(arms, "dense (level 0)", kp, levels, 0, 0);
+      add(arms, "ticket, direct pruning", kp, levels, 0, 1);
+    }));
+    stages.add(new Named("cross-task: Mask R-CNN ticket into Keypoint R-CNN", () -> add(arms,
+        "cross-task ticket from Mask R-CNN", segToKp,
+        LotteryRunner.run(segToKp, root, null, 1, false, progress), 0, 1)));
+    stages.add(new Named("cross-task: Keypoint R-CNN ticket into Mask R-CNN", () -> add(arms,
+        "cross-task ticket from Keypoint R-CNN", kpToSeg, LotteryRunner.run(kpToSeg, root, null, 1, false, progress),
+        0, 1)));
+  }
+
+  /**
+   * Adds the outcomes of replicate {@code replicate} at {@code level} (every level when −1, labelled
+   * dense / ticket by level when {@code label} is null) as summary arms.
+   */
+  private static void add(List<Arm> arms, String label, Experiment e, List<LotteryRunner.LevelOutcome> outcomes,
+      int replicate, int level) {
+    for (LotteryRunner.LevelOutcome o : outcomes) {
+      if (o.replicate() == replicate && (level < 0 || o.level() == level)) {
+        String name = label != null ? label : o.level() == 0 ? "dense (level 0)" : "ticket, direct pruning";
+        arms.add(new Arm(name, e.spec().task().key(), e.spec().runId(), o));
+      }
+    }
+  }
+
+  /** Writes a config the demo owns and reads it as an experiment. */
+  private static Experiment experiment(Path file, String config) throws IOException {
+    AtomicFiles.writeString(file, config);
+    return Experiment.read(file);
+  }
+
+  /** The pruning section of a detector lottery (the paper-coco set, late rewinding, an early-bird point). */
+  private static String pruning(String strategy, double sparsity, int rounds) {
+    return "pruning: {preset: paper-coco, strategy: " + strategy + ", sparsity: " + sparsity + ", rounds: " + rounds
+        + "}";
   }
 
   /** The report's costs of an outcome's folder, or null. */
@@ -204,14 +381,15 @@ public final class Demo {
     return null;
   }
 
-  private static Row row(String name, LotteryRunner.LevelOutcome o, ReportInput.Costs costs) throws IOException {
+  private static Row row(String name, String task, LotteryRunner.LevelOutcome o, ReportInput.Costs costs)
+      throws IOException {
     Map.Entry<Long, Path> last = RunFolder.latestCheckpoint(o.folder());
     if (last == null) {
       throw new IllegalStateException("no checkpoint in " + o.folder());
     }
     Map<String, FloatTensor> weights = TicketCheckpoint.read(last.getValue()).weights().toFloatTensors();
     SizeReport size = SizeReport.of(weights, List.of(SparseFormats.DENSE, SparseFormats.ENTROPY));
-    return new Row(name, o.prunePercent(), o.networkSparsityPercent(), backbonePercent(weights), o.metrics(),
+    return new Row(name, task, o.replicate(), o.prunePercent(), o.networkSparsityPercent(), backbonePercent(weights), o.metrics(),
         size.fileBytes().get(SparseFormats.DENSE.name()), size.fileBytes().get(SparseFormats.ENTROPY.name()),
         costs == null ? 0 : costs.denseMacs(), costs == null ? 0 : costs.sparseMacs(), o.folder());
   }
@@ -261,14 +439,15 @@ public final class Demo {
   }
 
   /**
-   * A Mask R-CNN experiment on the demo's data: with {@code lottery}, dense and the 80% ticket with
-   * late rewinding; without, the target of a transfer (the caller appends the transfer section).
+   * A detector experiment ({@code task}: seg or kp) on the demo's data: with a {@code pruning} section,
+   * a lottery (dense, then its tickets with late rewinding, and an early-bird checkpoint); without,
+   * the target of a transfer (the caller appends the transfer section).
    */
-  static String detectorConfig(Size size, boolean lottery, String what) {
+  static String detectorConfig(Size size, String task, String pruning, String what) {
     int milestone = size.iterations() * 3 / 4;
     List<String> lines = new ArrayList<>(List.of(
         "# written by 'ticketlab " + size.name() + "': " + what,
-        "task: seg",
+        "task: " + task,
         "data: {train: data/train-" + size.trainImages() + "/" + SynthGenerator.ANNOTATIONS
             + ", val: data/val-" + size.valImages() + "/" + SynthGenerator.ANNOTATIONS + "}",
         "model: {arch: resnet18, width: 0.5, fpn_channels: 64, head_width: 256, min_size: [" + IMAGE + "], max_size: "
@@ -277,9 +456,10 @@ public final class Demo {
         "training: {iterations: " + size.iterations() + "it, batch: 4, lr: 0.02, warmup: "
             + Math.max(1, size.iterations() / 16) + "it, milestones: [" + milestone + "it], eval_every: "
             + size.evalEvery() + "it, ap_every: end}"));
-    if (lottery) {
-      lines.add("pruning: {preset: paper-coco, strategy: layerwise, sparsity: " + SPARSITY + ", rounds: 2}");
+    if (pruning != null) {
+      lines.add(pruning);
       lines.add("rewind: {at: " + size.rewind() + "it}");
+      lines.add("early_bird: {fractions: [" + EARLY_BIRD + "]}");
     }
     lines.add("seed: 0");
     return String.join("\n", lines) + "\n";

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ticketlab demo --quick}: the whole pipeline (synthetic shapes and crops, Mask R-CNN dense,
  * its 80% ticket, the random-pruning control, the classifier lottery on crops, ImageNet ticket, mask
- * transfer, report) on a tiny scale; a second call reuses everything, and a demo killed mid-way
- * finishes with the same numbers as an uninterrupted one.
+ * transfer, report) on a tiny scale; a second call reuses everything; {@code --full} continues the
+ * folder with the rest of the paper's story; and a demo killed mid-way finishes with the same
+ * numbers as an uninterrupted one.
  */
 @Tag("engine")
 class DemoCommandTest {
@@ -123,6 +124,9 @@ class DemoCommandTest {
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(second.out()).isEqualTo(first.out());
 
+    TreeMap<String, String> plainRecords = records(out);
+    fullDemo_continuesThePlainDemosFolder(out, plainRecords);
+
     // killed in the middle of a stage and run again: the same numbers, the same level records
     Path killed = tmp.resolve("killed");
     Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -145,9 +149,95 @@ class DemoCommandTest {
     assertThat(resumed.exitCode()).as(resumed.err()).isZero();
     assertThat(resumed.out().lines().limit(1 + ROWS.size()).toList())
         .isEqualTo(first.out().lines().limit(1 + ROWS.size()).toList());
-    assertThat(records(killed)).isEqualTo(records(out));
+    assertThat(records(killed)).isEqualTo(plainRecords);
     try (Stream<Path> all = Files.walk(killed)) {
       assertThat(all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).isEmpty();
+    }
+  }
+
+  /**
+   * {@code demo --full --quick} in the plain demo's folder: its eight stages reused (the same records),
+   * the rest of the story added — a second replicate of the main arms as mean ± std, one-shot 50% and
+   * 90%, iterative to 90%, a global threshold, an early-bird ticket, Keypoint R-CNN, cross-task both
+   * ways — in the summary and in the report's sections.
+   */
+  private void fullDemo_continuesThePlainDemosFolder(Path out, TreeMap<String, String> before) throws Exception {
+    java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream standardError = System.err;
+    MainTest.Outcome full;
+    System.setErr(new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      full = MainTest.run("demo", "--full", "--quick", "--out", out.toString());
+    } finally {
+      System.setErr(standardError);
+    }
+    assertThat(full.exitCode()).as(full.err()).isZero();
+    List<String> stages = java.util.regex.Pattern.compile("\\[\\d+/19] [^\\r\\n]*")
+        .matcher(progress.toString(java.nio.charset.StandardCharsets.UTF_8)).results()
+        .map(java.util.regex.MatchResult::group).toList();
+    assertThat(stages).hasSize(19);
+    assertThat(stages.get(8)).startsWith("[9/19] Mask R-CNN dense and 80% ticket, second replicate");
+    assertThat(stages.get(15)).startsWith("[16/19] Keypoint R-CNN dense");
+    assertThat(stages.get(18)).isEqualTo("[19/19] report");
+    // the plain demo's runs are reused as they are
+    TreeMap<String, String> after = records(out);
+    before.forEach((file, content) -> assertThat(after.get(file)).as(file).isEqualTo(content));
+
+    List<String> lines = full.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("Mask R-CNN").contains("segm AP");
+    // the main arms with two replicates: mean±std cells; the plain demo's arms first, in its order
+    for (int i = 0; i < ROWS.size(); i++) {
+      assertThat(lines.get(1 + i)).startsWith(ROWS.get(i) + " ×2").matches(".*( +[0-9.]+±[0-9.]+){4} .*");
+    }
+    // seed 0's replicate of every main arm is the plain demo's: its cells are means, so compare the records
+    String[] seg = {"ticket 50%, one-shot", "ticket 90%, one-shot", "ticket, iterative round 1",
+        "ticket, iterative round 2", "ticket, iterative round 3", "ticket 80%, global threshold", "early-bird ticket",
+        "cross-task ticket from Keypoint R-CNN"};
+    double[] prune = {50, 90, 53.6, 78.5, 90, 80, 80, 80};
+    for (int i = 0; i < seg.length; i++) {
+      String line = lines.get(1 + ROWS.size() + i);
+      assertThat(line).as("row %d", i).startsWith(seg[i]).endsWith(" MB");
+      assertThat(percents(line)[0]).as(line).isCloseTo(prune[i], org.assertj.core.api.Assertions.within(0.6));
+    }
+    // the global threshold: the same network sparsity as layer-wise, more of it outside the backbone here
+    assertThat(percents(lines.get(1 + ROWS.size() + 5))[1]).isCloseTo(percents(lines.get(2))[1],
+        org.assertj.core.api.Assertions.within(0.5));
+    int kp = 1 + ROWS.size() + seg.length;
+    assertThat(lines.get(kp)).startsWith("Keypoint R-CNN R18-FPN, persons").contains("kp AP");
+    assertThat(lines.get(kp + 1)).startsWith("dense (level 0)").contains(" 0.0% ");
+    assertThat(percents(lines.get(kp + 2))[0]).isBetween(79.0, 81.0);
+    assertThat(lines.get(kp + 2)).startsWith("ticket, direct pruning");
+    assertThat(lines.get(kp + 3)).startsWith("cross-task ticket from Mask R-CNN");
+    // the cross-task tickets move the backbone's mask (and FPN/RPN/box head): 80% of the backbone convs
+    assertThat(percents(lines.get(kp + 3))[2]).isBetween(79.0, 81.0);
+    assertThat(full.out()).contains("×2: mean ± standard deviation over 2 replicates")
+        .containsPattern("one-shot vs iterative at 90% \\(paper Fig. 2d\\): bbox AP50 [0-9.]+ one-shot, [0-9.]+ after three rounds")
+        .containsPattern("global vs layer-wise at 80% \\(Fig. 2e\\): bbox AP50 [0-9.]+ global, [0-9.±]+ layer-wise; [0-9.]+ vs [0-9.]+ GMACs")
+        .contains("--quick: a smoke test");
+    java.util.regex.Matcher iou = java.util.regex.Pattern.compile("mask from 25% of dense training, IoU ([0-9.]+)")
+        .matcher(full.out());
+    assertThat(iou.find()).as(full.out()).isTrue();
+    assertThat(Double.parseDouble(iou.group(1))).isBetween(0.5, 1.0);
+
+    // the report: the ablations, the early-bird table, both cross-task tables, the keypoint sections
+    String html = Files.readString(out.resolve("report.html"));
+    assertThat(html).contains("id=\"ablation-seg-pruning-rounds\"", "id=\"ablation-seg-pruning-strategy\"",
+        "id=\"early-bird\"", "id=\"cross-task-seg\"", "id=\"cross-task-kp\"", "id=\"table-kp\"",
+        "id=\"keypoint-errors\"", "Keypoint R-CNN");
+    assertThat(html).doesNotContain("data-ablation=\"pruning.rounds\" data-task=\"seg\"",
+        "data-ablation=\"pruning.strategy\" data-task=\"seg\"", "data-ablation=\"early-bird\"",
+        "data-form=\"cross-task\"", "data-form=\"mask-transfer\"", "class=\"unreadable\"");
+    // one-shot 90% against three rounds to 90%: the rounds figure's series, one per value
+    String rounds = Files.readString(out.resolve("report-files/figure-ablation-seg-pruning-rounds.csv"));
+    assertThat(rounds).contains("pruning.rounds 2 (one-shot)").contains("pruning.rounds 4 (iterative)");
+    String strategy = Files.readString(out.resolve("report-files/figure-ablation-seg-pruning-strategy.csv"));
+    assertThat(strategy).contains("pruning.strategy global").contains("pruning.strategy layerwise");
+    // the main arms' two replicates in the direct-pruning table
+    assertThat(strategy.lines().filter(l -> l.startsWith("pruning.strategy layerwise")).toList())
+        .allSatisfy(l -> assertThat(l).endsWith(",2"));
+    for (String config : List.of("mask-rcnn-50.yaml", "mask-rcnn-90.yaml", "mask-rcnn-90-iterative.yaml",
+        "mask-rcnn-global.yaml", "keypoint-rcnn.yaml", "kp-from-mask-rcnn.yaml", "mask-rcnn-from-kp.yaml")) {
+      assertThat(out.resolve(config)).exists();
     }
   }
 
@@ -187,7 +277,8 @@ class DemoCommandTest {
   /** The prune %, network sparsity % and backbone sparsity % of a summary row. */
   private static double[] percents(String line) {
     List<Double> v = new ArrayList<>();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(" ([0-9.]+)%").matcher(line);
+    // after the 38-column name, which may hold a percent of its own ("ticket 50%, one-shot")
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(" ([0-9.]+)%").matcher(line.substring(38));
     while (m.find()) {
       v.add(Double.parseDouble(m.group(1)));
     }
