@@ -135,6 +135,9 @@ final class ClassifyCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** What the decoder reads: a folder given to classify is a set of images, not an ImageFolder data set. */
+  private static final java.util.Set<String> DECODED = java.util.Set.of("jpg", "jpeg", "png", "bmp", "gif");
+
   private static List<Path> listImages(Path root) throws IOException {
     if (Files.isRegularFile(root)) {
       return List.of(root);
@@ -148,7 +151,7 @@ final class ClassifyCommand implements Callable<Integer> {
               .filter(p -> {
                 String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
                 int dot = n.lastIndexOf('.');
-                return dot > 0 && io.ticketlab.data.folder.ImageFolder.EXTENSIONS.contains(n.substring(dot + 1));
+                return dot > 0 && DECODED.contains(n.substring(dot + 1));
               })
               .sorted()
               .toList();
