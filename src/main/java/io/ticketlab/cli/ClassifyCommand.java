@@ -68,6 +68,11 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
+  @Option(names = "--exif-orientation", description = "Turn each image as its EXIF orientation says (as a photo"
+      + " viewer shows it; PIL's ImageOps.exif_transpose). Default: ignored, as torchvision and PIL's"
+      + " convert(\"RGB\") ignore it, so the numbers equal torchvision's.")
+  boolean exifOrientation;
+
   @Override
   public Integer call() throws IOException {
     int depth;
@@ -100,7 +105,7 @@ final class ClassifyCommand implements Callable<Integer> {
       ParameterStore ps = new ParameterStore(manager, false);
       for (Path f : files) {
         float[] x = ClassificationTransforms.toTensor(
-            ClassificationTransforms.evalCrop(ImageDecoder.decode(f), 256, 224));
+            ClassificationTransforms.evalCrop(ImageDecoder.decode(f, null, exifOrientation), 256, 224));
         ClassificationTrainer.Prediction p =
             ClassificationTrainer.topK(
                     model.logits(ps, manager.create(x, new Shape(1, 3, 224, 224)), false), topk)

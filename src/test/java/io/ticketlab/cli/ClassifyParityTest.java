@@ -13,8 +13,10 @@ import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,53 @@ class ClassifyParityTest {
                 org.assertj.core.data.Offset.offset(1e-4));
       }
     }
+  }
+
+  /**
+   * {@code --exif-orientation}: a JPEG stored sideways with orientation 6 is classified as the upright
+   * picture (a lossless PNG of its turned pixels) is; without the flag, as stored (torchvision's way).
+   */
+  @Test
+  void exifOrientation_classifiesThePictureAsShown() throws Exception {
+    Path file = dir.resolve("resnet18.safetensors");
+    JsonNode shapes = read(new ObjectMapper(), "/parity/resnet18_eval.json");
+    Map<String, FloatTensor> weights = new LinkedHashMap<>();
+    for (int k = 0; k < shapes.get("keys").size(); k++) {
+      JsonNode s = shapes.get("shapes").get(k);
+      int[] shape = new int[s.size()];
+      for (int d = 0; d < shape.length; d++) {
+        shape[d] = s.get(d).asInt();
+      }
+      weights.put(shapes.get("keys").get(k).asText(), DeterministicFill.fill(shapes.get("keys").get(k).asText(), shape, k));
+    }
+    Safetensors.write(file, StateDict.ofFloats(weights));
+    Path sideways = dir.resolve("sideways.jpg");
+    try (InputStream in = getClass().getResourceAsStream("/images/exif/orientation_6.jpg")) {
+      Files.write(sideways, in.readAllBytes());
+    }
+    io.ticketlab.data.image.DecodedImage shown = io.ticketlab.data.image.ImageDecoder.decode(sideways, null, true);
+    assertThat(shown.width()).isEqualTo(5);
+    java.awt.image.BufferedImage upright = new java.awt.image.BufferedImage(shown.width(), shown.height(),
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < shown.height(); y++) {
+      for (int x = 0; x < shown.width(); x++) {
+        upright.setRGB(x, y, shown.get(x, y, 0) << 16 | shown.get(x, y, 1) << 8 | shown.get(x, y, 2));
+      }
+    }
+    Path png = dir.resolve("upright.png");
+    javax.imageio.ImageIO.write(upright, "png", png.toFile());
+
+    String asShown = top5(file, sideways, "--exif-orientation");
+    assertThat(asShown).isEqualTo(top5(file, png)).isNotEqualTo(top5(file, sideways));
+  }
+
+  private static String top5(Path weights, Path image, String... flags) throws IOException {
+    List<String> args = new ArrayList<>(List.of("classify", "--weights", weights.toString(), "--images",
+        image.toString(), "--json"));
+    args.addAll(List.of(flags));
+    MainTest.Outcome out = MainTest.run(args.toArray(String[]::new));
+    assertThat(out.exitCode()).as(out.err()).isZero();
+    return new ObjectMapper().readTree(out.out()).get("predictions").get(0).get("topk").toString();
   }
 
   private static JsonNode read(ObjectMapper json, String resource) throws IOException {

@@ -47,7 +47,7 @@ import javax.imageio.stream.ImageInputStream;
  * </ul>
  *
  * <p>Embedded ICC profiles and EXIF orientation are ignored, as PIL's {@code convert("RGB")} and
- * torchvision ignore them. Baseline and progressive JPEGs decode with the JDK's libjpeg (6b,
+ * torchvision ignore them ({@link #decode(Path, String, boolean)} applies the orientation on request). Baseline and progressive JPEGs decode with the JDK's libjpeg (6b,
  * islow IDCT, fancy upsampling), which equals PIL's libjpeg-turbo on the fixtures; see {@code
  * ImageDecoderTest} for the measured agreement per mode.
  *
@@ -119,6 +119,24 @@ public final class ImageDecoder {
       String detail = e.getMessage() == null || e.getMessage().isBlank() ? "" : " (" + e.getMessage().strip() + ")";
       throw new BadInputException(BadInputException.describe(file, record, null, null,
           "cannot decode image, truncated or corrupt" + detail), e);
+    }
+  }
+
+  /**
+   * {@link #decode(Path, String)}, then, with {@code exifOrientation}, turned as the file's EXIF
+   * orientation says (PIL's {@code ImageOps.exif_transpose}; {@link ExifOrientation}). Without it
+   * the same as {@link #decode(Path, String)}: PIL's {@code convert("RGB")} and torchvision ignore
+   * the tag.
+   */
+  public static DecodedImage decode(Path file, String record, boolean exifOrientation) {
+    DecodedImage image = decode(file, record);
+    if (!exifOrientation) {
+      return image;
+    }
+    try {
+      return ExifOrientation.apply(image, ExifOrientation.read(file));
+    } catch (IOException e) {
+      throw BadInputException.of(file, record, null, null, "cannot read (" + e.getMessage() + ")");
     }
   }
 
