@@ -102,6 +102,18 @@ public final class LotteryRunner {
     LotteryTask task = LotteryTask.of(spec, e.base());
     PrunableSet prunable = spec.pruning().prunableSet();
     Map<String, int[]> prunableShapes = prunable.select(task.parameterShapes());
+    if (task instanceof LotteryTask.Detector d) {
+      // named by the config's key, not by the flag of `train detect` that the training run would name
+      int images = d.trainingImages();
+      int batch = spec.training().batch();
+      int accumulate = spec.training().accumulate();
+      if ((long) batch * accumulate > images) {
+        throw BadInputException.of(e.file(), null, "training.batch", batch, "larger than the " + images
+            + " training images of " + resolve(e.base(), spec.data().train())
+            + (accumulate > 1 ? " with training.accumulate " + accumulate + " (" + batch + " × " + accumulate
+                + " images an iteration)" : ""));
+      }
+    }
     long[] lengths = task.lengths();
     long total = lengths[1];
     long rewindAt = spec.rewind().at().toIterations(lengths[0]);

@@ -158,6 +158,11 @@ abstract class LotteryTask {
       return DetectionRun.parameterShapes(run.model());
     }
 
+    /** The number of images in the training set. */
+    int trainingImages() {
+      return trainingSet().size();
+    }
+
     @Override
     long[] lengths() {
       return DetectionRun.lengths(run, trainingSet());

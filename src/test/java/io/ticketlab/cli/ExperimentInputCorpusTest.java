@@ -280,6 +280,12 @@ class ExperimentInputCorpusTest {
     }
     cases.add(lotteryInput("lottery det, data.train missing", config(detect(), "data", "{train: coco/missing.json}"), List.of("missing.json: no such file")));
     cases.add(lotteryInput("lottery det, data.train a folder", config(detect(), "data", "{train: coco}"), List.of("coco: is a folder")));
+    cases.add(lottery("lottery det, training.batch larger than the training set", config(detect(), "training",
+        "{iterations: 2it, batch: 9, lr: 0.01, warmup: 0it}"), List.of("training.batch: bad value 9", "larger than the",
+        "training images of", "train.json")));
+    cases.add(lottery("lottery det, training.batch × training.accumulate larger than the training set", config(detect(),
+        "training", "{iterations: 2it, batch: 1, accumulate: 64, lr: 0.01, warmup: 0it}"),
+        List.of("training.batch: bad value 1", "with training.accumulate 64")));
     cases.add(lotteryInput("lottery det, data.train not COCO", config(detect(), "data", "{train: a-file.txt}"), List.of("a-file.txt: malformed JSON at line 1")));
     Path withPruning = config(detect(), "transfer", "{kind: mask, source: x.pth, prune: 0.5}");
     cases.add(lottery("lottery det, transfer with pruning", withPruning, List.of("pruning", "not with transfer")));
