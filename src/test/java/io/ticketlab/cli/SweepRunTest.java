@@ -129,4 +129,107 @@ class SweepRunTest {
     assertThat(lottery.exitCode()).as(lottery.err()).isZero();
     assertThat(lottery.out()).contains(ticket.runId()).contains("(done before)");
   }
+  /**
+   * {@code sweep run --jobs 2} killed with its children (SIGKILL to the whole tree, as a crash or an
+   * out-of-memory kill), then stopped by SIGTERM (Ctrl-C, a scheduler): SIGTERM stops the parent and
+   * both children within 10 s; a third run finishes, and every level record, checkpoint and mask
+   * equals an uninterrupted run's; no temp file is left.
+   */
+  @Test
+  void killedAndStopped_theSweepResumes_toTheBytesOfAnUninterruptedRun() throws Exception {
+    ClassificationTrainingTestData.writeShapes(dir.resolve("train"), 4, 1);
+    ClassificationTrainingTestData.writeShapes(dir.resolve("val"), 2, 2);
+    Path file = Files.writeString(dir.resolve("sweep.yaml"), String.join("\n",
+        "base:",
+        "  data: {train: train, val: val}",
+        "  model: {arch: resnet18, width: 0.125}",
+        "  training: {iterations: 24it, batch: 6, size: 32, lr: 0.02}",
+        "  rewind: {at: 2it}",
+        // a checkpoint at iteration 12 as well: the moment of the second interruption
+        "  early_bird: {fractions: [0.5]}",
+        "axes:",
+        "  pruning.sparsity: [0.5, 0.8]", ""));
+    Path reference = dir.resolve("uninterrupted");
+    MainTest.Outcome o = MainTest.run("sweep", "run", file.toString(), "--root", reference.toString(), "--jobs", "2",
+        "--threads-per-job", "1", "--quiet");
+    assertThat(o.exitCode()).as(o.out() + o.err()).isZero();
+
+    Path root = dir.resolve("interrupted");
+    Sweep sweep = Sweep.read(file, root);
+    // 1: SIGKILL to the parent and both children once the cells train
+    Process first = startSweep(file, root);
+    List<ProcessHandle> children = awaitTraining(first, sweep, root, 1);
+    first.toHandle().destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    for (ProcessHandle c : children) {
+      c.onExit().get(30, TimeUnit.SECONDS);
+    }
+    // 2: SIGTERM to the parent alone, later in training: it and its children stop within 10 s
+    Process second = startSweep(file, root);
+    children = awaitTraining(second, sweep, root, 12);
+    long t0 = System.nanoTime();
+    second.toHandle().destroy();
+    assertThat(second.waitFor(10, TimeUnit.SECONDS)).as("the sweep stops within 10 s of SIGTERM").isTrue();
+    for (ProcessHandle c : children) {
+      c.onExit().get(Math.max(1, 10 - TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)), TimeUnit.SECONDS);
+    }
+    boolean doneAlready = sweep.cells().stream().allMatch(c -> Sweep.isDone(c, root));
+    assertThat(doneAlready).as("stopped before the end (make the cells longer)").isFalse();
+    // 3: run again to the end
+    MainTest.Outcome third = MainTest.run("sweep", "run", file.toString(), "--root", root.toString(), "--jobs", "2",
+        "--threads-per-job", "1", "--quiet");
+    assertThat(third.exitCode()).as(third.out() + third.err()).isZero();
+    assertThat(third.out()).contains("2 of 2 cells done");
+    for (Sweep.Cell c : sweep.cells()) {
+      ExperimentLayout a = c.experiment().layout(reference);
+      ExperimentLayout b = c.experiment().layout(root);
+      for (int level : LotteryRunner.levels(c.experiment().spec())) {
+        assertThat(Files.readAllBytes(ExperimentLayout.record(b.level(0, level)))).as(c.label() + " level " + level)
+            .isEqualTo(Files.readAllBytes(ExperimentLayout.record(a.level(0, level))));
+        assertThat(Files.readAllBytes(ExperimentLayout.checkpoint(b.level(0, level), 24)))
+            .isEqualTo(Files.readAllBytes(ExperimentLayout.checkpoint(a.level(0, level), 24)));
+        if (level > 0) {
+          assertThat(Files.readAllBytes(ExperimentLayout.mask(b.level(0, level))))
+              .isEqualTo(Files.readAllBytes(ExperimentLayout.mask(a.level(0, level))));
+        }
+      }
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+      assertThat(all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp") || n.startsWith(".tmp"))
+          .toList()).isEmpty();
+    }
+  }
+
+  private static Process startSweep(Path file, Path root) throws Exception {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "sweep", "run", file.toString(), "--root", root.toString(), "--jobs", "2", "--threads-per-job", "1",
+        "--quiet").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** Waits until a cell has a level-0 checkpoint past {@code iteration}; returns the sweep's children then. */
+  private static List<ProcessHandle> awaitTraining(Process sweepProcess, Sweep sweep, Path root, int iteration)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while (true) {
+      assertThat(sweepProcess.isAlive()).as("the sweep runs until it is interrupted").isTrue();
+      assertThat(System.nanoTime()).as("a cell trains within 240 s").isLessThan(deadline);
+      for (Sweep.Cell c : sweep.cells()) {
+        Path level0 = c.experiment().layout(root).level(0, 0);
+        if (Files.isDirectory(level0)) {
+          try (java.util.stream.Stream<Path> files = Files.list(level0)) {
+            boolean past = files.map(p -> p.getFileName().toString())
+                .filter(n -> n.matches("checkpoint_\\d+\\.tlck"))
+                .anyMatch(n -> Integer.parseInt(n.replaceAll("\\D", "")) >= iteration);
+            List<ProcessHandle> children = sweepProcess.toHandle().children().toList();
+            if (past && !children.isEmpty()) {
+              return children;
+            }
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+  }
 }
