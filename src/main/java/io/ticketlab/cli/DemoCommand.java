@@ -42,8 +42,8 @@ final class DemoCommand implements Callable<Integer> {
       + " nothing).")
   boolean quick;
 
-  @Option(names = "--full", description = "The rest of the paper's story as well (docs/demo.md; its time on two"
-      + " cores in docs/benchmarks.md): a second replicate of the main arms (mean ± std), one-shot tickets at 50%%"
+  @Option(names = "--full", description = "The rest of the paper's story as well (docs/demo.md; 84 minutes on two AMD"
+      + " EPYC cores): a second replicate of the main arms (mean ± std), one-shot tickets at 50%%"
       + " and 90%%, an iterative one to 90%% in three rounds, a global-threshold ticket, an early-bird ticket,"
       + " Keypoint R-CNN dense and its ticket, cross-task tickets both ways. Continues a plain demo's folder; with"
       + " --quick, the same on a handful of images.")
