@@ -175,7 +175,7 @@ class SweepRunTest {
       c.onExit().get(Math.max(1, 10 - TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)), TimeUnit.SECONDS);
     }
     boolean doneAlready = sweep.cells().stream().allMatch(c -> Sweep.isDone(c, root));
-    assertThat(doneAlready).as("stopped before the end (make the cells longer)").isFalse();
+    assertThat(doneAlready).as("the children stopped on SIGTERM, before their cells were done").isFalse();
     // 3: run again to the end
     MainTest.Outcome third = MainTest.run("sweep", "run", file.toString(), "--root", root.toString(), "--jobs", "2",
         "--threads-per-job", "1", "--quiet");
