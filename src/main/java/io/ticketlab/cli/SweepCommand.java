@@ -6,6 +6,7 @@ import io.ticketlab.engine.EngineSettings;
 import io.ticketlab.engine.LocalLibtorch;
 import io.ticketlab.lottery.LotteryRunner;
 import io.ticketlab.lottery.sweep.ClusterJobs;
+import io.ticketlab.lottery.sweep.SlurmRequeue;
 import io.ticketlab.lottery.sweep.Sweep;
 import io.ticketlab.lottery.sweep.SweepRunner;
 import io.ticketlab.lottery.sweep.SweepStatus;
@@ -37,13 +38,13 @@ import picocli.CommandLine.Parameters;
       "Each run trains on one machine (DJL has no multi-node training): a cell is one process, one node."
     },
     subcommands = {SweepCommand.Plan.class, SweepCommand.Status.class, SweepCommand.Run.class,
-        SweepCommand.RunCell.class, SweepCommand.Emit.class})
+        SweepCommand.RunCell.class, SweepCommand.Emit.class, SweepCommand.Requeue.class})
 final class SweepCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: plan, status, run, run-cell or emit");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: plan, status, run, run-cell, emit or requeue");
   }
 
   /** The sweep file and the root its cells run under: what every subcommand takes (a picocli mixin). */
@@ -349,4 +350,51 @@ final class SweepCommand implements Runnable {
       return 0;
     }
   }
+
+  /** {@code ticketlab sweep requeue}. */
+  @Command(name = "requeue", mixinStandardHelpOptions = true,
+      header = "Requeue the failed tasks of a Slurm sweep submitted with submit.sh, and make the stages after them wait for them again.",
+      description = {
+        "Slurm never re-tests a dependency it found failed: after a task of one stage fails, the next stage stays pending"
+            + " (DependencyNeverSatisfied) even once the task has been requeued and has completed. This command requeues"
+            + " every failed, cancelled, timed-out or out-of-memory task recorded in DIR/" + SlurmRequeue.SUBMITTED
+            + " (scontrol requeue) and makes each pending job after them wait, task by task, for the tasks of the stage"
+            + " before it that have not completed (scontrol update Dependency=afterok:JOB_TASK:...).",
+        "Run it on a machine of the cluster after the cause of the failure is mended; the cells resume from their"
+            + " checkpoints. Exits 1 when an scontrol call failed."
+      })
+  static final class Requeue implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The --out folder of sweep emit slurm, after submit.sh ran.")
+    Path dir;
+
+    @Option(names = "--dry-run", description = "Only say what would be requeued and mended.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      SlurmRequeue.Outcome o = SlurmRequeue.requeue(dir, scontrol(), dryRun);
+      PrintWriter out = spec.commandLine().getOut();
+      o.lines().forEach(out::println);
+      if (o.requeued() == 0 && o.mended() == 0) {
+        out.println("nothing to requeue: no task of " + dir.resolve(SlurmRequeue.SUBMITTED) + " has failed");
+      }
+      out.flush();
+      if (!o.ok()) {
+        o.errors().forEach(e -> spec.commandLine().getErr().println("sweep requeue: " + e));
+        spec.commandLine().getErr().flush();
+        return 1;
+      }
+      return 0;
+    }
+  }
+
+  /** The scontrol that {@code sweep requeue} calls: the one on the PATH, or a test's. */
+  static SlurmRequeue.Scontrol scontrol() {
+    return scontrolForTests != null ? scontrolForTests : SlurmRequeue.onPath();
+  }
+
+  /** A fake scontrol for in-process tests; null for the real one. */
+  static volatile SlurmRequeue.Scontrol scontrolForTests;
 }

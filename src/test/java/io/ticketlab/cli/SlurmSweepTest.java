@@ -36,9 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * this machine): a sweep of two classifier cells and an ImageNet-ticket transfer into a tiny
  * detector, emitted with {@code sweep emit slurm}, submitted with its {@code submit.sh} (two job
  * arrays chained by afterok), gives every cell's {@code level.json} and mask byte for byte as {@code
- * sweep run} on this machine did. The transfer task is killed (SIGKILL) mid-run, which Slurm records
- * as a failed task; requeued with {@code scontrol requeue}, it completes with the same bytes. Skips
- * where {@code sbatch}/{@code sinfo} are missing or no node is up.
+ * sweep run} on this machine did. On the way, both stage-0 tasks fail (their data is not there yet),
+ * which leaves stage 1 {@code DependencyNeverSatisfied}; once the data is back, {@code sweep
+ * requeue} requeues them and makes stage 1 wait for them again. Then the transfer task is killed
+ * (SIGKILL) mid-run, which Slurm records as a failed task, and {@code sweep requeue} runs it again
+ * from its checkpoint. Skips where {@code sbatch}/{@code sinfo} are missing or no node is up.
  */
 @Tag("engine")
 @Tag("slurm")
@@ -140,7 +142,7 @@ class SlurmSweepTest {
   }
 
   @Test
-  void aSweepSubmittedToSlurm_givesTheLocalRunsBytes_evenWithAKilledAndRequeuedTask() throws Exception {
+  void aSweepSubmittedToSlurm_givesTheLocalRunsBytes_evenWithFailedAndKilledTasksRequeued() throws Exception {
     assumeClusterUp();
     ClassificationTrainingTestData.writeShapes(dir.resolve("crops"), 4, 3);
     SynthGenerator.write(dir.resolve("train"), new SynthOptions(4, 1, 128, SynthOptions.Split.train));
@@ -176,6 +178,10 @@ class SlurmSweepTest {
     MainTest.Outcome emit = MainTest.run("sweep", "emit", "slurm", file.toString(), "--root", root.toString(),
         "--out", jobs.toString(), "--ticketlab", launcher().toString());
     assertThat(emit.exitCode()).as(emit.err()).isZero();
+    // Stage 0 fails first: its data is not there yet (as when shared storage lags behind a submission).
+    Path crops = dir.resolve("crops");
+    Path away = dir.resolve("crops-not-yet");
+    Files.move(crops, away);
     Instant deadline = Instant.now().plus(TIMEOUT);
     Shell submit = shell(List.of("sh", jobs.resolve("submit.sh").toString()), Duration.ofSeconds(60));
     assertThat(submit.exitCode()).as(submit.out()).isZero();
@@ -189,6 +195,18 @@ class SlurmSweepTest {
     // Slurm holds stage 1 for stage 0 (with 2 CPUs, resources alone might order them as well)
     assertThat(shell(List.of("scontrol", "-o", "show", "job", stageJobs.get(1)), Duration.ofSeconds(20)).out())
         .contains("Dependency=afterok:" + stageJobs.get(0));
+    waitUntil("both stage-0 tasks to fail", deadline, () -> taskStates(stageJobs.get(0)).equals(List.of("FAILED", "FAILED")));
+    // what Slurm does by itself: stage 1 can never start, whatever happens to stage 0 now
+    waitUntil("stage 1 to be DependencyNeverSatisfied", deadline, () -> shell(List.of("scontrol", "-o", "show", "job",
+        stageJobs.get(1)), Duration.ofSeconds(20)).out().contains("Reason=DependencyNeverSatisfied"));
+    Files.move(away, crops);
+    MainTest.Outcome requeue0 = MainTest.run("sweep", "requeue", jobs.toString());
+    assertThat(requeue0.exitCode()).as(requeue0.out() + requeue0.err()).isZero();
+    String j0 = stageJobs.get(0);
+    assertThat(requeue0.out().lines()).containsExactly(
+        "requeued " + j0 + "_0 (stage 0 job " + j0 + ", cell 0, was FAILED: NonZeroExitCode)",
+        "requeued " + j0 + "_1 (stage 0 job " + j0 + ", cell 1, was FAILED: NonZeroExitCode)",
+        "made stage 1 job " + stageJobs.get(1) + " wait for " + j0 + "_0, " + j0 + "_1 (was DependencyNeverSatisfied)");
 
     // Kill the transfer's task once it has started training (its first checkpoint is on disk).
     Path level = transfer.experiment().layout(root).level(0, LotteryRunner.levels(transfer.experiment().spec()).get(0));
@@ -207,8 +225,11 @@ class SlurmSweepTest {
     String transferTask = stageJobs.get(1) + "_0";
     waitUntil("Slurm to record the killed task as failed", deadline, () -> taskStates(transferTask).equals(List.of("FAILED")));
 
-    Shell requeue = shell(List.of("scontrol", "requeue", transferTask), Duration.ofSeconds(20));
-    assertThat(requeue.exitCode()).as(requeue.out()).isZero();
+    MainTest.Outcome requeue1 = MainTest.run("sweep", "requeue", jobs.toString());
+    assertThat(requeue1.exitCode()).as(requeue1.out() + requeue1.err()).isZero();
+    // (the reason Slurm gives for a killed task varies: NonZeroExitCode, RaisedSignal:9, ...)
+    assertThat(requeue1.out().lines()).singleElement().asString()
+        .startsWith("requeued " + transferTask + " (stage 1 job " + stageJobs.get(1) + ", cell 2, was FAILED");
     // It starts again once its credential has expired: AuthInfo=cred_expire (10 s in .ci/slurm-up.sh,
     // 120 s by default). Starting it sooner (scontrol update StartTime=now) gets it killed at launch.
     for (String job : stageJobs) {
@@ -219,6 +240,8 @@ class SlurmSweepTest {
       });
     }
     assertThat(taskStates(stageJobs.get(0))).hasSize(2);
+    assertThat(shell(List.of("scontrol", "-o", "show", "job", j0), Duration.ofSeconds(20)).out())
+        .contains("Restarts=1").doesNotContain("Restarts=0");
     assertThat(shell(List.of("scontrol", "-o", "show", "job", transferTask), Duration.ofSeconds(20)).out())
         .contains("Restarts=1");
 

@@ -99,6 +99,12 @@ class SweepEmitTest {
         "sbatch --parsable --dependency=afterok:1002 " + out.toAbsolutePath().resolve("report.sbatch"));
     assertThat(printed).contains("stage 0 (60 cells): job 1001", "stage 1 (108 cells): job 1002", "report: job 1003");
     assertThat(out.resolve("logs")).isDirectory();
+    // the jobs, for sweep requeue: written afresh by every submission
+    assertThat(Files.readAllLines(out.resolve("submitted.txt"))).containsExactly(
+        "stage 0 1001 stage_0.sbatch", "stage 1 1002 stage_1.sbatch", "report 1003 report.sbatch");
+    sh(out.resolve("submit.sh"), Map.of("PATH", dir.resolve("bin") + ":" + System.getenv("PATH")), "sh");
+    assertThat(Files.readAllLines(out.resolve("submitted.txt"))).containsExactly(
+        "stage 0 1004 stage_0.sbatch", "stage 1 1005 stage_1.sbatch", "report 1006 report.sbatch");
   }
 
   @Test

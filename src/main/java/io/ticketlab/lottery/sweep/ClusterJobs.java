@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * {@code --dependency=afterok:JOB}. Kubernetes: an Indexed Job per stage ({@code completionMode:
  * Indexed}, {@code JOB_COMPLETION_INDEX} → cell) over a shared volume, and {@code apply.sh} applying
  * them in order. A requeued or duplicated task is safe: {@code run-cell} is idempotent and waits for
- * the experiment's lock. Every file is written atomically, after all of them have been built.
+ * the experiment's lock. {@code submit.sh} records its jobs in {@link SlurmRequeue#SUBMITTED}, from
+ * which {@link SlurmRequeue} requeues failed tasks and mends the dependencies after them. Every
+ * file is written atomically, after all of them have been built.
  */
 public final class ClusterJobs {
   /** The script that submits the Slurm stages. */
@@ -75,6 +77,8 @@ public final class ClusterJobs {
         "set -eu",
         "here=$(cd \"$(dirname \"$0\")\" && pwd)",
         "mkdir -p " + quote(logs.toString()),
+        "# the jobs, for ticketlab sweep requeue: a line per job array (stage K JOB FILE), report JOB FILE",
+        ": > \"$here/" + SlurmRequeue.SUBMITTED + "\"",
         "prev=", ""));
     for (int k = 0; k < stages.size(); k++) {
       List<Sweep.Cell> stage = stages.get(k);
@@ -102,6 +106,8 @@ public final class ClusterJobs {
         files.put(file, s.toString());
         submit.append("job=$(sbatch --parsable ${prev:+--dependency=afterok:$prev} \"$here/").append(file).append("\")\n");
         submit.append("ids=${ids:+$ids:}${job%%;*}\n");
+        submit.append("echo \"stage ").append(k).append(" ${job%%;*} ").append(file).append("\" >> \"$here/")
+            .append(SlurmRequeue.SUBMITTED).append("\"\n");
       }
       submit.append("prev=$ids\n");
       submit.append("echo \"stage ").append(k).append(" (").append(stage.size()).append(" cells): job $prev\"\n");
@@ -117,6 +123,8 @@ public final class ClusterJobs {
       s.append("exec ").append(report(ticketlab, sweep, root)).append('\n');
       files.put("report.sbatch", s.toString());
       submit.append("job=$(sbatch --parsable ${prev:+--dependency=afterok:$prev} \"$here/report.sbatch\")\n");
+      submit.append("echo \"report ${job%%;*} report.sbatch\" >> \"$here/").append(SlurmRequeue.SUBMITTED)
+          .append("\"\n");
       submit.append("echo \"report: job ${job%%;*}\"\n");
     }
     files.put(SUBMIT, submit.toString());
