@@ -59,7 +59,7 @@ class SweepCommandTest {
   }
 
   @Test
-  void status_tellsDoneRunningFailedReadyAndWaiting() throws Exception {
+  void status_tellsDoneRunningFailedStoppedReadyAndWaiting() throws Exception {
     Path root = dir.resolve("runs");
     Path file = dir.resolve("s.yaml");
     Files.writeString(file, String.join("\n",
@@ -79,15 +79,19 @@ class SweepCommandTest {
     ExperimentLayout failed = sweep.cells().get(2).experiment().layout(root);
     Files.createDirectories(failed.runDir());
     Files.writeString(failed.failure(), "exit code 137 (see sweep.log)\n");
+    // killed by a scheduler's limit: its lock file and first level folder are left, no failure line
+    ExperimentLayout stopped = sweep.cells().get(3).experiment().layout(root);
+    Files.createDirectories(stopped.level(0, 0));
     try (ExperimentLock lock = ExperimentLock.take(running.lock(), false, null)) {
       MainTest.Outcome o = MainTest.run("sweep", "status", file.toString(), "--root", root.toString());
       assertThat(o.exitCode()).as(o.err()).isZero();
       List<String> lines = o.out().lines().toList();
-      assertThat(lines.get(0)).isEqualTo("done 1, running 1, failed 1, ready 2, waiting 1");
+      assertThat(lines.get(0)).isEqualTo("done 1, running 1, failed 1, stopped 1, ready 1, waiting 1");
       assertThat(lines.get(1)).contains(" done ").endsWith("classify pruning.sparsity=0.5");
       assertThat(lines.get(2)).contains(" running ").endsWith("(this process)");
       assertThat(lines.get(3)).contains(" failed ").endsWith("(exit code 137 (see sweep.log))");
-      assertThat(lines.get(4)).contains(" ready ");
+      assertThat(lines.get(4)).contains(" stopped ").endsWith("(0 of 2 levels done; killed or stopped, it resumes"
+          + " from its checkpoints when run again (on Slurm: sweep requeue))");
       assertThat(lines.get(5)).contains(" ready ").contains("source.pruning.sparsity=0.5");
       assertThat(lines.get(6)).contains(" waiting ").endsWith("(waits for cell 1)");
     }

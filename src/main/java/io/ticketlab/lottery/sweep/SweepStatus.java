@@ -14,14 +14,16 @@ import java.util.stream.Collectors;
  * Where each cell of a sweep stands, read from the run folders under a root (so it sees the work of
  * {@code sweep run}, of Slurm array tasks and of plain {@code ticketlab lottery} alike): done (every
  * level record written), running (its experiment lock is held, by whom), failed (the last sweep
- * process for it left a failure line), ready (its sources are done) or waiting (for which cells).
+ * process for it left a failure line), stopped (it started and is not running, with no failure
+ * line: killed, e.g. by a scheduler for its time or memory limit, or stopped), ready (its sources
+ * are done) or waiting (for which cells).
  */
 public final class SweepStatus {
   private SweepStatus() {}
 
   /** A cell's state. */
   public enum State {
-    DONE, RUNNING, FAILED, READY, WAITING;
+    DONE, RUNNING, FAILED, STOPPED, READY, WAITING;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -56,11 +58,28 @@ public final class SweepStatus {
         out.add(new CellState(c, State.FAILED, Files.readString(layout.failure(), StandardCharsets.UTF_8).strip()));
         continue;
       }
+      if (Files.exists(layout.lock()) || Files.isDirectory(layout.replicate(0))) {
+        out.add(new CellState(c, State.STOPPED, levelsDone(c, layout) + " done; killed or stopped, it resumes from"
+            + " its checkpoints when run again (on Slurm: sweep requeue)"));
+        continue;
+      }
       List<Integer> waiting = c.dependencies().stream().filter(d -> !done[d]).toList();
       out.add(waiting.isEmpty() ? new CellState(c, State.READY, "")
           : new CellState(c, State.WAITING, "waits for cell" + (waiting.size() > 1 ? "s " : " ")
               + waiting.stream().map(String::valueOf).collect(Collectors.joining(", "))));
     }
     return List.copyOf(out);
+  }
+
+  private static String levelsDone(Sweep.Cell c, ExperimentLayout layout) {
+    List<Integer> levels = io.ticketlab.lottery.LotteryRunner.levels(c.experiment().spec());
+    int replicates = c.experiment().spec().replicates();
+    int done = 0;
+    for (int r = 0; r < replicates; r++) {
+      for (int level : levels) {
+        done += Files.exists(ExperimentLayout.record(layout.level(r, level))) ? 1 : 0;
+      }
+    }
+    return done + " of " + levels.size() * replicates + " levels";
   }
 }

@@ -133,6 +133,14 @@ class SweepRunnerTest {
     // the report is written only when every cell is done
     Path report = root.resolve("tables/report.html");
     assertThat(report).doesNotExist();
+
+    // a cell killed without a word (a scheduler's time or memory limit): started, not running, no failure line
+    Files.delete(sweep.cells().get(2).experiment().layout(root).failure());
+    Files.createDirectories(sweep.cells().get(2).experiment().layout(root).replicate(0));
+    SweepStatus.CellState stopped = SweepStatus.of(sweep, root).get(2);
+    assertThat(stopped.state()).isEqualTo(SweepStatus.State.STOPPED);
+    assertThat(stopped.detail()).isEqualTo("0 of " + LotteryRunner.levels(sweep.cells().get(2).experiment().spec()).size()
+        + " levels done; killed or stopped, it resumes from its checkpoints when run again (on Slurm: sweep requeue)");
   }
 
   @Test
