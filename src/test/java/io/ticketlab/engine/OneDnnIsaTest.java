@@ -1,0 +1,89 @@
+package io.ticketlab.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
+
+/**
+ * The oneDNN instruction-set switch without starting an engine: a forced value wins and skips the
+ * probe, an earlier probe's answer is read from the per-machine cache, and the cache's key tells
+ * machines (CPU model and flags, kernel, PyTorch build) apart. The probe itself (AVX-512 gradients
+ * wrong → AVX2) is {@code ConvolutionGradientTest}'s part, on the engine.
+ */
+@ResourceLock(Resources.SYSTEM_PROPERTIES)
+class OneDnnIsaTest {
+  @TempDir Path home;
+
+  private String savedHome;
+  private String savedForced;
+
+  @BeforeEach
+  void save() {
+    savedHome = System.getProperty("user.home");
+    savedForced = System.getProperty(OneDnnIsa.PROPERTY);
+    System.setProperty("user.home", home.toString());
+    System.clearProperty(OneDnnIsa.PROPERTY);
+  }
+
+  @AfterEach
+  void restore() {
+    System.setProperty("user.home", savedHome);
+    if (savedForced == null) {
+      System.clearProperty(OneDnnIsa.PROPERTY);
+    } else {
+      System.setProperty(OneDnnIsa.PROPERTY, savedForced);
+    }
+  }
+
+  @Test
+  void aForcedValue_isUsedAsGiven_upperCased_withoutProbing() {
+    System.setProperty(OneDnnIsa.PROPERTY, " avx2 ");
+    OneDnnIsa.Choice c = OneDnnIsa.choose();
+    assertThat(c.isa()).isEqualTo("AVX2");
+    assertThat(c.reason()).isEqualTo("set by ticketlab.onednn.isa/TICKETLAB_ONEDNN_ISA");
+    assertThat(home).isEmptyDirectory();
+  }
+
+  @Test
+  void anEarlierProbesAnswer_isReadFromThisMachinesCache() throws Exception {
+    String arch = System.getProperty("os.arch");
+    org.junit.jupiter.api.Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64"),
+        "the cap is chosen on x86-64 only (this is " + arch + ")");
+    Path cache = OneDnnIsa.cacheFile();
+    assertThat(cache).isNotNull();
+    assertThat(cache.getParent()).isEqualTo(home.resolve(".ticketlab").resolve("engine"));
+    assertThat(cache.getFileName().toString()).matches("onednn-isa-[0-9a-f]{16}\\.txt");
+    Files.createDirectories(cache.getParent());
+    for (String answer : new String[] {OneDnnIsa.SAFE, OneDnnIsa.FULL}) {
+      Files.writeString(cache, answer + "\n");
+      OneDnnIsa.Choice c = OneDnnIsa.choose();
+      assertThat(c.isa()).isEqualTo(answer);
+      assertThat(c.reason()).isEqualTo("probed earlier on this machine (" + cache + ")");
+    }
+    // the same machine gives the same key; another home, another file
+    assertThat(OneDnnIsa.cacheFile()).isEqualTo(cache);
+    System.setProperty("user.home", home.resolve("other").toString());
+    assertThat(OneDnnIsa.cacheFile().getFileName()).isEqualTo(cache.getFileName());
+    assertThat(OneDnnIsa.cacheFile()).isNotEqualTo(cache);
+  }
+
+  @Test
+  void theCacheKey_changesWithTheKernel() {
+    Path a = OneDnnIsa.cacheFile();
+    String saved = System.getProperty("os.version");
+    try {
+      System.setProperty("os.version", saved + "-other");
+      assertThat(OneDnnIsa.cacheFile()).isNotEqualTo(a);
+    } finally {
+      System.setProperty("os.version", saved);
+    }
+    assertThat(OneDnnIsa.cacheFile()).isEqualTo(a);
+  }
+}
