@@ -42,4 +42,19 @@ class HalfTest {
     assertThat(Half.fromFloat(-0f)).isEqualTo((short) 0x8000);
     assertThat(Half.toFloat((short) 0xFC00)).isEqualTo(Float.NEGATIVE_INFINITY);
   }
+
+  @Test
+  void beyondTheRange_isInfinity_withItsSign_andNaNStaysNaNWithItsTopPayloadBits() {
+    // 65536 and above: exponent 31 of binary16, which must not be read as a NaN pattern
+    assertThat(Half.fromFloat(65536f)).isEqualTo((short) 0x7C00);
+    assertThat(Half.fromFloat(70000f)).as("exponent 31 with mantissa bits").isEqualTo((short) 0x7C00);
+    assertThat(Half.fromFloat(-1e6f)).isEqualTo((short) 0xFC00);
+    assertThat(Half.fromFloat(Float.MAX_VALUE)).isEqualTo((short) 0x7C00);
+    assertThat(Half.fromFloat(Float.NEGATIVE_INFINITY)).isEqualTo((short) 0xFC00);
+    // NaN: quiet bit set, the top 9 payload bits kept (as x86's vcvtps2ph does), sign kept
+    assertThat(Half.fromFloat(Float.intBitsToFloat(0x7FC00000))).isEqualTo((short) 0x7E00);
+    assertThat(Half.fromFloat(Float.intBitsToFloat(0x7F802000))).isEqualTo((short) 0x7E01);
+    assertThat(Half.fromFloat(Float.intBitsToFloat(0xFFBFE000)) & 0xFFFF).isEqualTo(0xFFFF);
+    assertThat(Float.isNaN(Half.toFloat(Half.fromFloat(Float.intBitsToFloat(0x7F800001))))).isTrue();
+  }
 }
