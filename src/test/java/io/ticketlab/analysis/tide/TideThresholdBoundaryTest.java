@@ -1,6 +1,7 @@
 package io.ticketlab.analysis.tide;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ticketlab.data.coco.CocoAnnotation;
 import io.ticketlab.data.coco.CocoCategory;
@@ -82,5 +83,48 @@ class TideThresholdBoundaryTest {
     assertThat(above.ignoredDetections()).containsExactly(0);
     assertThat(above.errorsByResultIndex()).containsExactly(Map.entry(0, TideErrorType.BKG));
     assertThat(atThreshold.errorsByResultIndex()).containsExactly(Map.entry(0, TideErrorType.BKG));
+  }
+
+  @Test
+  void aLocErrorTiedBetweenTwoGts_targetsTheFirst_asNumpysArgmax() {
+    // [5,0,20,10] overlaps A [0,0,10,10] and B [20,0,10,10] by 50 each: IoU 50 / 250 = 0.2 with both
+    CocoDataset gt = new CocoDataset(List.of(new CocoImage(1, 100, 100, "a.jpg")), List.of(CocoCategory.of(1, "a")),
+        List.of(gt(1, 1, GT_BOX, false), gt(2, 1, new double[] {20, 0, 10, 10}, false)));
+    TideResult r = Tide.analyze(gt, List.of(CocoResult.box(1, 1, 0.9, new double[] {5, 0, 20, 10})),
+        TideSettings.defaults(TideMode.BBOX));
+    assertThat(r.errorsByResultIndex()).containsExactly(Map.entry(0, TideErrorType.LOC));
+    assertThat(r.detectionErrors().get(0).targetGtId()).isEqualTo(1L);
+    assertThat(r.missedGtIds()).as("A became usable, B is missed").containsExactly(2L);
+  }
+
+  @Test
+  void twoCrowdRegionsOfOneImage_eachIgnoresItsOwnClass() {
+    // crowd IoUs are indexed per (detection, region): with two regions a wrong index mixes them up
+    CocoDataset gt = new CocoDataset(List.of(new CocoImage(1, 100, 100, "a.jpg")),
+        List.of(CocoCategory.of(1, "a"), CocoCategory.of(2, "b")),
+        List.of(gt(1, 1, new double[] {80, 80, 10, 10}, false), gt(2, 1, GT_BOX, true),
+            gt(3, 2, new double[] {40, 40, 10, 10}, true)));
+    TideResult r = Tide.analyze(gt, List.of(
+        CocoResult.box(1, 1, 0.9, GT_BOX),
+        CocoResult.box(1, 1, 0.8, new double[] {60, 60, 10, 10}),
+        CocoResult.box(1, 2, 0.7, new double[] {40, 40, 10, 10}),
+        CocoResult.box(1, 2, 0.6, GT_BOX)), TideSettings.defaults(TideMode.BBOX));
+    assertThat(r.ignoredDetections()).containsExactlyInAnyOrder(0, 2);
+  }
+
+  @Test
+  void thresholds_areCheckedWithTheirEndsIncluded() {
+    assertThat(new TideSettings(TideMode.BBOX, 1.0, 1.0, 100, TideSettings.COCO_THRESHOLDS).foregroundThreshold())
+        .isEqualTo(1.0);
+    assertThat(new TideSettings(TideMode.BBOX, 0.5, 0.0, 100, TideSettings.COCO_THRESHOLDS).backgroundThreshold())
+        .isEqualTo(0.0);
+    assertThatThrownBy(() -> new TideSettings(TideMode.BBOX, 0.0, 0.0, 100, TideSettings.COCO_THRESHOLDS))
+        .hasMessage("foreground IoU threshold must be in (0, 1]: 0.0");
+    assertThatThrownBy(() -> new TideSettings(TideMode.BBOX, 1.5, 0.1, 100, TideSettings.COCO_THRESHOLDS))
+        .hasMessage("foreground IoU threshold must be in (0, 1]: 1.5");
+    assertThatThrownBy(() -> new TideSettings(TideMode.BBOX, 0.5, -0.1, 100, TideSettings.COCO_THRESHOLDS))
+        .hasMessage("background IoU threshold must be in [0, foreground = 0.5]: -0.1");
+    assertThatThrownBy(() -> new TideSettings(TideMode.BBOX, 0.5, 0.6, 100, TideSettings.COCO_THRESHOLDS))
+        .hasMessage("background IoU threshold must be in [0, foreground = 0.5]: 0.6");
   }
 }
