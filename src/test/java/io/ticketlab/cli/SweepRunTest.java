@@ -87,7 +87,7 @@ class SweepRunTest {
     assertThat(Files.getLastModifiedTime(ExperimentLayout.record(sweep.cells().get(0).experiment().layout(parallel)
         .level(0, 1))).toMillis()).isEqualTo(before);
     MainTest.Outcome status = MainTest.run("sweep", "status", file.toString(), "--root", parallel.toString());
-    assertThat(status.out().lines().findFirst().orElseThrow()).isEqualTo("done 2, running 0, failed 0, ready 0, waiting 0");
+    assertThat(status.out().lines().findFirst().orElseThrow()).isEqualTo("done 2, running 0, failed 0, stopped 0, ready 0, waiting 0");
     assertThat(List.of(sweep.cells().get(0).runId(), sweep.cells().get(1).runId())).doesNotHaveDuplicates();
   }
 
