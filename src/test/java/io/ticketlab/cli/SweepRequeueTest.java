@@ -169,6 +169,12 @@ class SweepRequeueTest {
     assertThat(o.err().strip()).isEqualTo("ticketlab sweep requeue: " + missing.resolve("submitted.txt")
         + ": no such folder (give the --out folder of sweep emit slurm)");
 
+    Path aFile = Files.writeString(dir.resolve("sweep.yaml"), "grids: {}\n");
+    o = MainTest.run("sweep", "requeue", aFile.toString());
+    assertThat(o.exitCode()).isEqualTo(2);
+    assertThat(o.err().strip()).isEqualTo("ticketlab sweep requeue: " + aFile
+        + ": not a folder (give the --out folder of sweep emit slurm)");
+
     Path empty = Files.createDirectories(dir.resolve("emitted"));
     o = MainTest.run("sweep", "requeue", empty.toString());
     assertThat(o.exitCode()).isEqualTo(2);

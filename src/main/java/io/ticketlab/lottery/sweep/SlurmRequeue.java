@@ -101,6 +101,9 @@ public final class SlurmRequeue {
 
   /** The jobs {@code submit.sh} recorded in {@code dir/submitted.txt}, in submission order. */
   public static List<Job> readSubmission(Path dir) throws IOException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw BadInputException.of(dir, null, null, null, "not a folder (give the --out folder of sweep emit slurm)");
+    }
     Path file = dir.resolve(SUBMITTED);
     List<String> lines;
     try {
