@@ -57,20 +57,24 @@ public final class SlurmRequeue {
     return args -> {
       List<String> cmd = new ArrayList<>(List.of("scontrol"));
       cmd.addAll(args);
-      Process p;
+      Path out = Files.createTempFile("ticketlab-scontrol", ".out");
       try {
-        p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      } catch (IOException e) {
-        throw new BadInputException("scontrol: cannot run it (" + e.getMessage() + "); run sweep requeue on a"
-            + " machine of the cluster, where Slurm's commands are");
+        Process p;
+        try {
+          p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        } catch (IOException e) {
+          throw new BadInputException("scontrol: cannot run it (" + e.getMessage() + "); run sweep requeue on a"
+              + " machine of the cluster, where Slurm's commands are");
+        }
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor();
+          return new Output(-1, "still running after 60 s");
+        }
+        return new Output(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+      } finally {
+        Files.deleteIfExists(out);
       }
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Output(-1, "still running after 60 s");
-      }
-      return new Output(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     };
   }
 
