@@ -205,16 +205,24 @@ public record Sweep(Path file, List<Cell> cells, Resources resources, Report rep
 
   /** Whether every level of every replicate of {@code cell} has its record under {@code root}. */
   public static boolean isDone(Cell cell, Path root) {
+    return levelsDone(cell, root) == levelCount(cell);
+  }
+
+  /** The levels of {@code cell} under {@code root} whose record is written, over all replicates. */
+  public static int levelsDone(Cell cell, Path root) {
     ExperimentLayout layout = cell.experiment().layout(root);
-    List<Integer> levels = LotteryRunner.levels(cell.experiment().spec());
+    int done = 0;
     for (int r = 0; r < cell.experiment().spec().replicates(); r++) {
-      for (int level : levels) {
-        if (!Files.exists(ExperimentLayout.record(layout.level(r, level)))) {
-          return false;
-        }
+      for (int level : LotteryRunner.levels(cell.experiment().spec())) {
+        done += Files.exists(ExperimentLayout.record(layout.level(r, level))) ? 1 : 0;
       }
     }
-    return true;
+    return done;
+  }
+
+  /** The levels {@code cell} runs, over all replicates. */
+  public static int levelCount(Cell cell) {
+    return LotteryRunner.levels(cell.experiment().spec()).size() * cell.experiment().spec().replicates();
   }
 
   /** One grid as written: base, axes, and the source of its transfers. */

@@ -59,7 +59,7 @@ public final class SweepStatus {
         continue;
       }
       if (Files.exists(layout.lock()) || Files.isDirectory(layout.replicate(0))) {
-        out.add(new CellState(c, State.STOPPED, levelsDone(c, layout) + " done; killed or stopped, it resumes from"
+        out.add(new CellState(c, State.STOPPED, Sweep.levelsDone(c, root) + " of " + Sweep.levelCount(c) + " levels done; killed or stopped, it resumes from"
             + " its checkpoints when run again (on Slurm: sweep requeue)"));
         continue;
       }
@@ -69,17 +69,5 @@ public final class SweepStatus {
               + waiting.stream().map(String::valueOf).collect(Collectors.joining(", "))));
     }
     return List.copyOf(out);
-  }
-
-  private static String levelsDone(Sweep.Cell c, ExperimentLayout layout) {
-    List<Integer> levels = io.ticketlab.lottery.LotteryRunner.levels(c.experiment().spec());
-    int replicates = c.experiment().spec().replicates();
-    int done = 0;
-    for (int r = 0; r < replicates; r++) {
-      for (int level : levels) {
-        done += Files.exists(ExperimentLayout.record(layout.level(r, level))) ? 1 : 0;
-      }
-    }
-    return done + " of " + levels.size() * replicates + " levels";
   }
 }
