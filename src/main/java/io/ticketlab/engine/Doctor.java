@@ -120,7 +120,7 @@ public final class Doctor {
       String text =
           String.format(
               Locale.ROOT,
-              "float32 conv gradients vs float64 (narrow and wide convs): max rel. error %.1e"
+              "float32 conv values and gradients vs float64 (a survey of " + ConvolutionSelfCheck.survey().size() + " shapes, as the models compute them): max rel. error %.1e"
                   + " (tolerance 1e-4); oneDNN ISA cap ONEDNN_MAX_CPU_ISA=%s: %s",
               err,
               EngineSettings.oneDnnIsa(),

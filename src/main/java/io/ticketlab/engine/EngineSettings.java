@@ -127,13 +127,21 @@ public final class EngineSettings {
     if (choice.isa() == null) {
       oneDnnIsa = "none";
     } else {
-      String value = NativeStderr.setNativeEnvIfAbsent("ONEDNN_MAX_CPU_ISA", choice.isa());
+      String value = NativeStderr.setNativeEnvIfAbsent("ONEDNN_MAX_CPU_ISA", choice.cap());
       oneDnnIsa = value == null ? "unknown" : value;
+      if (choice.rewrites() && choice.cap().equals(value)) {
+        Convolutions.setRewriting(true);
+        oneDnnIsa = choice.isa();
+      }
     }
     oneDnnIsaReason = choice.reason();
   }
 
-  /** The oneDNN ISA cap in force ({@code ONEDNN_MAX_CPU_ISA}), once the engine has started. */
+  /**
+   * The oneDNN ISA cap in force ({@code ONEDNN_MAX_CPU_ISA}), once the engine has started;
+   * with {@code _ROUTED} appended ({@code ALL_ROUTED}, {@code AVX2_ROUTED}) when {@link
+   * Convolutions}' rewrites are on.
+   */
   public static String oneDnnIsa() {
     return oneDnnIsa == null ? "not set" : oneDnnIsa;
   }

@@ -52,6 +52,18 @@ class OneDnnIsaTest {
   }
 
   @Test
+  void aChoiceWithRewrites_capsAtItsIsa_andTurnsTheRewritesOn() {
+    assertThat(new OneDnnIsa.Choice("ALL_ROUTED", "").cap()).isEqualTo("ALL");
+    assertThat(new OneDnnIsa.Choice("ALL_ROUTED", "").rewrites()).isTrue();
+    assertThat(new OneDnnIsa.Choice("AVX2_ROUTED", "").cap()).isEqualTo("AVX2");
+    assertThat(new OneDnnIsa.Choice("AVX2", "").cap()).isEqualTo("AVX2");
+    assertThat(new OneDnnIsa.Choice("AVX2", "").rewrites()).isFalse();
+    assertThat(new OneDnnIsa.Choice("AVX512_CORE", "").rewrites()).isFalse();
+    assertThat(new OneDnnIsa.Choice("_ROUTED", "").rewrites()).isFalse();
+    assertThat(new OneDnnIsa.Choice(null, "").cap()).isNull();
+  }
+
+  @Test
   void anEarlierProbesAnswer_isReadFromThisMachinesCache() throws Exception {
     String arch = System.getProperty("os.arch");
     org.junit.jupiter.api.Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("x86_64"),
@@ -61,7 +73,7 @@ class OneDnnIsaTest {
     assertThat(cache.getParent()).isEqualTo(home.resolve(".ticketlab").resolve("engine"));
     assertThat(cache.getFileName().toString()).matches("onednn-isa-[0-9a-f]{16}\\.txt");
     Files.createDirectories(cache.getParent());
-    for (String answer : new String[] {OneDnnIsa.SAFE, OneDnnIsa.FULL}) {
+    for (String answer : new String[] {OneDnnIsa.SAFE, OneDnnIsa.FULL, OneDnnIsa.ROUTED, OneDnnIsa.SAFE_ROUTED}) {
       Files.writeString(cache, answer + "\n");
       OneDnnIsa.Choice c = OneDnnIsa.choose();
       assertThat(c.isa()).isEqualTo(answer);

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.ticketlab.engine.Convolutions;
 
 /**
  * PyTorch's {@code nn.Conv2d}: parameters {@code weight} [out, in/groups, k, k] and optional
@@ -101,15 +101,7 @@ public final class ConvLayer extends TorchBlock {
       input = x.get(":, :, ::" + stride + ", ::" + stride);
       s = 1;
     }
-    return Conv2d.conv2d(
-            input,
-            w,
-            b,
-            new Shape(s, s),
-            new Shape(padding, padding),
-            new Shape(dilation, dilation),
-            groups)
-        .singletonOrThrow();
+    return Convolutions.conv2d(input, w, b, s, padding, dilation, groups);
   }
 
   @Override

@@ -150,10 +150,10 @@ class RpnParityTest {
     var out = rpn.forward(ps, features, 128, 160, sizes, null, false, null);
     for (int i = 0; i < 2; i++) {
       float[] expected = floats(FX.get("proposals").get(i));
+      float[] expectedScores = floats(FX.get("proposalScores").get(i));
       assertThat(out.proposals().get(i)).hasSize(expected.length);
-      assertThat(Json.maxAbsDiff(out.proposals().get(i), expected)).isLessThan(1e-2f);
-      assertThat(Json.maxAbsDiff(out.scores().get(i), floats(FX.get("proposalScores").get(i))))
-          .isLessThan(1e-4f);
+      assertThat(boxDiffUpToTies(out.proposals().get(i), expected, expectedScores)).isLessThan(1e-2f);
+      assertThat(Json.maxAbsDiff(out.scores().get(i), expectedScores)).isLessThan(1e-4f);
     }
     assertThat(out.lossObjectness()).isNull();
   }
@@ -166,10 +166,11 @@ class RpnParityTest {
       float[] expected = floats(FX.get("trainProposals").get(i));
       assertThat(expected.length / 4).isEqualTo(FX.get("trainProposalCounts").get(i).asInt());
       assertThat(out.proposals().get(i)).as("training proposals of image %d", i).hasSameSizeAs(expected);
-      // every box and score, in torchvision's order
-      assertThat(Json.maxAbsDiff(out.proposals().get(i), expected)).as("boxes of image %d", i).isLessThan(1e-2f);
-      assertThat(Json.maxAbsDiff(out.scores().get(i), floats(FX.get("trainProposalScores").get(i))))
-          .as("scores of image %d", i).isLessThan(1e-4f);
+      // every box and score, in torchvision's order but for near-tied scores
+      float[] expectedScores = floats(FX.get("trainProposalScores").get(i));
+      assertThat(boxDiffUpToTies(out.proposals().get(i), expected, expectedScores))
+          .as("boxes of image %d", i).isLessThan(1e-2f);
+      assertThat(Json.maxAbsDiff(out.scores().get(i), expectedScores)).as("scores of image %d", i).isLessThan(1e-4f);
     }
   }
 
@@ -199,6 +200,40 @@ class RpnParityTest {
     assertThat((double) losses[0].getFloat()).isCloseTo(FX.get("lossObjectness").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
     assertThat((double) losses[1].getFloat()).isCloseTo(FX.get("lossRpnBoxReg").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
     assertThat(Boxes.count(anchors)).isEqualTo(targets.get(0).labels().length);
+  }
+
+  /** Scores closer than this may come out in either order: CPUs' kernels round them differently. */
+  static final float TIE = 1e-5f;
+
+  /**
+   * The largest difference between box r of {@code actual} and box r of {@code expected}, where a
+   * box may instead equal an expected box of a near-tied score ({@link #TIE}): a proposal list in
+   * score order swaps two such boxes when a kernel rounds the scores the other way (seen between
+   * the AVX2 and AVX-512 kernels: 0.17369553 and 0.17369512 in torchvision came out as 0.17369562
+   * and 0.17369574). Any other difference still counts in full.
+   */
+  static float boxDiffUpToTies(float[] actual, float[] expected, float[] expectedScores) {
+    float worst = 0;
+    int rows = expectedScores.length;
+    for (int r = 0; r < rows && 4 * r + 3 < actual.length; r++) {
+      float best = Float.POSITIVE_INFINITY;
+      for (int k = r; k >= 0 && Math.abs(expectedScores[k] - expectedScores[r]) <= TIE; k--) {
+        best = Math.min(best, boxDiff(actual, r, expected, k));
+      }
+      for (int k = r + 1; k < rows && Math.abs(expectedScores[k] - expectedScores[r]) <= TIE; k++) {
+        best = Math.min(best, boxDiff(actual, r, expected, k));
+      }
+      worst = Math.max(worst, best);
+    }
+    return worst;
+  }
+
+  private static float boxDiff(float[] a, int r, float[] e, int k) {
+    float d = 0;
+    for (int c = 0; c < 4; c++) {
+      d = Math.max(d, Math.abs(a[4 * r + c] - e[4 * k + c]));
+    }
+    return d;
   }
 
   private static double relativeError(float[] actual, float[] expected) {

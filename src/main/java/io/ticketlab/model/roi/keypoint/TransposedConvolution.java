@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
+import io.ticketlab.engine.Convolutions;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -67,8 +67,7 @@ public final class TransposedConvolution extends TorchBlock {
       input = NDArrays.stack(rows, 3).reshape(n, c, h * stride, wOut).get(":, :, :" + ((h - 1) * stride + 1) + ", :");
     }
     int pad = kernel - 1 - padding;
-    return Conv2d.conv2d(input, w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1)
-        .singletonOrThrow();
+    return Convolutions.conv2d(input, w, b, 1, pad, 1, 1);
   }
 
   @Override
