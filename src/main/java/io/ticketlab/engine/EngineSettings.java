@@ -105,13 +105,23 @@ public final class EngineSettings {
     }
   }
 
+  /** The environment variable that hands this process's choice to its children. */
+  static final String CHOICE_ENV = "TICKETLAB_ONEDNN_CHOICE";
+
   private static volatile String oneDnnIsa;
   private static volatile String oneDnnIsaReason;
 
   /**
-   * Sets oneDNN's instruction-set cap before libtorch loads: see {@link OneDnnIsa} (AVX-512
-   * kernels give wrong float32 convolution gradients on some VMs; a one-time probe per machine
-   * decides). A value the user put in {@code ONEDNN_MAX_CPU_ISA} is kept.
+   * Sets oneDNN's instruction-set cap before libtorch loads: see {@link OneDnnIsa} (oneDNN
+   * kernels give wrong float32 convolutions for some shapes on some VMs; a one-time probe per
+   * machine decides the cap and whether {@link Convolutions}' rewrites are on). A value the user
+   * put in {@code ONEDNN_MAX_CPU_ISA} is kept, with the rewrites off.
+   *
+   * <p>The cap is set in the process's environment, which child processes (sweep cells, probes, a
+   * test's child JVM) inherit; so is the whole choice, as {@link #CHOICE_ENV}: a child that finds
+   * both, agreeing, makes the same choice, rewrites included, instead of taking the inherited cap
+   * for the user's and computing with other kernels than its parent (seen: a killed and resumed
+   * lottery whose first part ran in a child JVM diverged from the uninterrupted run at iteration 0).
    */
   static void capOneDnnIsa() {
     if (oneDnnIsa != null) {
@@ -119,6 +129,15 @@ public final class EngineSettings {
     }
     String user = System.getenv("ONEDNN_MAX_CPU_ISA");
     if (user != null && !user.isBlank()) {
+      OneDnnIsa.Choice inherited = new OneDnnIsa.Choice(System.getenv(CHOICE_ENV), "");
+      if (inherited.isa() != null && user.equals(inherited.cap())) {
+        oneDnnIsa = inherited.isa();
+        oneDnnIsaReason = "chosen by the parent process (" + CHOICE_ENV + "=" + inherited.isa() + ")";
+        if (inherited.rewrites()) {
+          Convolutions.setRewriting(true);
+        }
+        return;
+      }
       oneDnnIsa = user;
       oneDnnIsaReason = "set in the environment";
       return;
@@ -129,9 +148,12 @@ public final class EngineSettings {
     } else {
       String value = NativeStderr.setNativeEnvIfAbsent("ONEDNN_MAX_CPU_ISA", choice.cap());
       oneDnnIsa = value == null ? "unknown" : value;
-      if (choice.rewrites() && choice.cap().equals(value)) {
-        Convolutions.setRewriting(true);
-        oneDnnIsa = choice.isa();
+      if (choice.cap().equals(value)) {
+        NativeStderr.setNativeEnvIfAbsent(CHOICE_ENV, choice.isa());
+        if (choice.rewrites()) {
+          Convolutions.setRewriting(true);
+          oneDnnIsa = choice.isa();
+        }
       }
     }
     oneDnnIsaReason = choice.reason();
