@@ -4,6 +4,12 @@
 # NOT RUN YET: written on a machine without a GPU. It passes `bash -n` and shellcheck, and its CPU
 # half was exercised with GPU_CHECK_DRY_RUN=1 (which puts `cpu` wherever a GPU would be), but no
 # line of it has run against a CUDA engine. Whoever runs it first: please report the output.
+# Tried 2026-12-04 on the H200 machine lent to a session (nvidia-smi: one NVIDIA H200; Ubuntu 24.04,
+# glibc 2.39, 16 cores): it cannot run there as it stands. That machine has no Java (no java on the
+# PATH, no /usr/lib/jvm), its only libtorch is the one of its Python torch 2.11.0+cu130 (TicketLab
+# needs 2.7.1 and refuses other versions at start-up), nothing can be fetched there, and at most 64
+# MiB travel with a call: not a JDK plus a CUDA libtorch 2.7.1 (about 2 GB). It needs a machine with
+# a JDK 17 and a CUDA libtorch 2.7.1 (pip's torch==2.7.1 cu128 wheel) installed.
 #
 # Usage: bench/gpu-check.sh [LIBTORCH_DIR]
 #   LIBTORCH_DIR  a CUDA libtorch 2.7.1 folder, e.g. the torch/lib of

@@ -27,9 +27,8 @@ import picocli.CommandLine.Option;
           + " control at the same sparsity; the ImageNet ticket in the detector's backbone, fine-tuned with its"
           + " mask fixed; mask transfer of the classifier's largest 20%% of backbone weights; then ticketlab"
           + " report over all of it (--out/report.html). Prints the summary (COCO bbox and segm AP of each, MACs,"
-          + " weights on disk). About 14 minutes on two Intel Xeon cores, over 20 on AMD EPYC ones whose AVX-512"
-          + " kernels TicketLab cannot use (--quick: under a minute); running the command again resumes what was"
-          + " interrupted and reuses what is done."
+          + " weights on disk). About 12 minutes on two AMD EPYC cores, 14 on two Intel Xeon ones (--quick: under a"
+          + " minute); running the command again resumes what was interrupted and reuses what is done."
     })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -42,8 +41,8 @@ final class DemoCommand implements Callable<Integer> {
       + " nothing).")
   boolean quick;
 
-  @Option(names = "--full", description = "The rest of the paper's story as well (docs/demo.md; 84 minutes on two AMD"
-      + " EPYC cores): a second replicate of the main arms (mean ± std), one-shot tickets at 50%%"
+  @Option(names = "--full", description = "The rest of the paper's story as well (docs/demo.md; at most 84 minutes on two"
+      + " AMD EPYC cores, measured with their slower AVX2 kernels): a second replicate of the main arms (mean ± std), one-shot tickets at 50%%"
       + " and 90%%, an iterative one to 90%% in three rounds, a global-threshold ticket, an early-bird ticket,"
       + " Keypoint R-CNN dense and its ticket, cross-task tickets both ways. Continues a plain demo's folder; with"
       + " --quick, the same on a handful of images.")
@@ -86,6 +85,11 @@ final class DemoCommand implements Callable<Integer> {
           dense.denseMacs() / 1e9, disk, macs, macs < disk ? "" : " (layer-wise pruning keeps 20% of every pruned layer,"
               + " the early high-resolution ones too, so MACs fall with the weights; the paper's global threshold keeps"
               + " more of them)");
+    }
+    List<String> findings = Demo.findings(lines);
+    if (!findings.isEmpty()) {
+      pw.println("the paper's findings (bbox AP50), read off the rows above; docs/demo.md says why one may not show:");
+      findings.forEach(f -> pw.println("  " + f));
     }
     if (size.full()) {
       ablations(pw, lines);

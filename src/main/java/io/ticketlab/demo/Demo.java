@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -127,6 +128,62 @@ public final class Demo {
       double[] m = metrics.get(metric);
       return m == null ? null : m[1];
     }
+  }
+
+  /** How far (bbox AP50) a ticket may stay from dense, and random pruning must fall below it, for a finding to show. */
+  static final double FEW_AP_POINTS = 0.05;
+
+  /**
+   * The paper's findings that the plain demo can show, each read off the Mask R-CNN lines and said
+   * to show here or not, with the numbers it was read from (bbox AP50; disk and MAC ratios dense /
+   * ticket): the 80% direct ticket within {@link #FEW_AP_POINTS} of dense, random pruning at least
+   * that far below it, the ImageNet ticket and mask transfer below it at the same backbone
+   * sparsity, and disk size falling faster than MACs. A finding whose lines are missing (not run,
+   * or not evaluated) is left out.
+   */
+  public static List<String> findings(List<Line> lines) {
+    List<String> out = new ArrayList<>();
+    Double dense = ap50(lines, "dense (level 0)");
+    Double ticket = ap50(lines, "ticket, direct pruning");
+    if (dense == null || ticket == null) {
+      return out;
+    }
+    out.add(finding("the 80% ticket within a few AP points of dense", Math.abs(ticket - dense) <= FEW_AP_POINTS,
+        String.format(Locale.ROOT, "%.3f vs %.3f", ticket, dense)));
+    Double random = ap50(lines, "random pruning (control)");
+    if (random != null) {
+      out.add(finding("random pruning clearly below the ticket", ticket - random >= FEW_AP_POINTS,
+          String.format(Locale.ROOT, "%.3f vs %.3f", random, ticket)));
+    }
+    for (String[] t : new String[][] {{"ImageNet ticket", "the ImageNet ticket"}, {"mask transfer", "mask transfer"}}) {
+      Double v = ap50(lines, t[0]);
+      if (v != null) {
+        out.add(finding(t[1] + " below direct pruning at the same backbone sparsity", v < ticket,
+            String.format(Locale.ROOT, "%.3f vs %.3f", v, ticket)));
+      }
+    }
+    Line d = line(lines, "dense (level 0)");
+    Line k = line(lines, "ticket, direct pruning");
+    if (d.sparseMacs() > 0 && k.sparseMacs() > 0 && k.sparseBytes() > 0) {
+      double disk = (double) d.sparseBytes() / k.sparseBytes();
+      double macs = (double) d.sparseMacs() / k.sparseMacs();
+      out.add(finding("disk size falling faster than MACs", disk > macs,
+          String.format(Locale.ROOT, "%.1fx smaller on disk, %.1fx fewer MACs", disk, macs)));
+    }
+    return out;
+  }
+
+  private static String finding(String what, boolean shows, String numbers) {
+    return what + ": " + (shows ? "shows" : "does not show") + " here (" + numbers + ")";
+  }
+
+  private static Line line(List<Line> lines, String name) {
+    return lines.stream().filter(l -> l.task().equals("seg") && l.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private static Double ap50(List<Line> lines, String name) {
+    Line l = line(lines, name);
+    return l == null ? null : l.mean("bbox/AP50");
   }
 
   /** The summary's lines: rows of one task and name (the replicates of one arm) folded into one, in row order. */

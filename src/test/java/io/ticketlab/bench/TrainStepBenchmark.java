@@ -24,6 +24,7 @@ import java.util.Locale;
  * after a warm-up. {@code bench/train-step.sh} runs it beside the torchvision reference.
  *
  * <p>Arguments: {@code arch batch size steps warmup threads}, e.g. {@code resnet18 8 224 10 3 2}.
+ * With {@code TL_PROFILE=trace.json} the engine's profiler records the last step (a Chrome trace).
  */
 public final class TrainStepBenchmark {
   private TrainStepBenchmark() {}
@@ -66,8 +67,13 @@ public final class TrainStepBenchmark {
       double[] times = new double[steps];
       double[] hookMs = new double[steps];
       float loss = 0;
+      String profileFile = System.getenv("TL_PROFILE");
       for (int i = 0; i < warmup + steps; i++) {
         long t0 = System.nanoTime();
+        boolean profile = profileFile != null && i == warmup + steps - 1;
+        if (profile) {
+          ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+        }
         try (NDScope scope = new NDScope()) {
           sgd.zeroGradients();
           NDArray l;
@@ -91,6 +97,9 @@ public final class TrainStepBenchmark {
             hookMs[i - warmup] = ((h1 - h0) + (h3 - h2)) / 1e6;
           }
           loss = l.getFloat();
+        }
+        if (profile) {
+          ai.djl.pytorch.jni.JniUtils.stopProfile(profileFile);
         }
         double ms = (System.nanoTime() - t0) / 1e6;
         if (i >= warmup) {

@@ -84,6 +84,11 @@ class DemoCommandTest {
     assertThat(Double.parseDouble(ratios.group(2))).isCloseTo(gmacs(lines.get(1)) / gmacs(lines.get(2)),
         org.assertj.core.api.Assertions.within(0.1));
     assertThat(first.out()).contains("--quick: a smoke test").contains("report: " + out.resolve("report.html"));
+    // the findings, each read off the rows (their verdicts on a quick run mean nothing)
+    assertThat(first.out()).contains("the paper's findings (bbox AP50)")
+        .containsPattern("the 80% ticket within a few AP points of dense: (shows|does not show) here \\(")
+        .containsPattern("random pruning clearly below the ticket: (shows|does not show) here")
+        .containsPattern("mask transfer below direct pruning at the same backbone sparsity: (shows|does not show) here");
 
     // the report holds every arm
     String html = Files.readString(out.resolve("report.html"));
