@@ -119,6 +119,7 @@ public final class ConvolutionSelfCheck {
    * Returns the worst relative error; NaN counts as infinite.
    */
   public static double float32GradientError() {
+    Engines.pytorch(); // the engine's start decides whether the rewrites are on: read them after it
     return worst(Convolutions.rewriting()).error();
   }
 

@@ -17,15 +17,16 @@ import ai.djl.nn.convolutional.Conv2d;
  * gradients go wrong (relative errors 1e-2 to NaN) when the input channels are above 16 and not a
  * multiple of 16, or, for strided convolutions, not a multiple of 32; the input gradient goes wrong
  * when the output channels are not a multiple of 16; and a 7×7 kernel whose output is a single
- * position is wrong whatever the channels. The rewrites, each exact in real arithmetic (they add
+ * position is wrong whatever the channels; the AVX2 kernels go wrong for 12 input channels and, in
+ * the input gradient, for output channels that are not a multiple of 8. The rewrites, each exact in real arithmetic (they add
  * products with zeros, which are exact in floating point, or reorder nothing):
  *
  * <ul>
  *   <li>a grouped convolution runs as one convolution per group;
  *   <li>an output of one position per image is a matrix product of the input window (the part of
  *       the kernel that falls on padding is dropped);
- *   <li>input channels above 16 are padded with zero channels (and zero weights) to a multiple of
- *       32;
+ *   <li>input channels above 8 are padded with zero channels (and zero weights) to a multiple of
+ *       32 (the AVX2 kernels go wrong for 12 input channels as the AVX-512 ones do for 24);
  *   <li>output channels are padded with zero filters to a multiple of 16 and cut off afterwards.
  * </ul>
  *
@@ -104,7 +105,7 @@ public final class Convolutions {
     long cout = w.getShape().get(0);
     NDArray xi = x;
     NDArray wi = w;
-    if (cin > 16 && cin % 32 != 0) {
+    if (cin > 8 && cin % 32 != 0) {
       long extra = roundUp(cin, 32) - cin;
       xi = xi.concat(x.getManager().zeros(new Shape(xs.get(0), extra, h, wd), x.getDataType(), x.getDevice()), 1);
       wi = wi.concat(w.getManager().zeros(new Shape(cout, extra, k, k), w.getDataType(), w.getDevice()), 1);

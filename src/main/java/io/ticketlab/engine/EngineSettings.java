@@ -115,7 +115,7 @@ public final class EngineSettings {
    * Sets oneDNN's instruction-set cap before libtorch loads: see {@link OneDnnIsa} (oneDNN
    * kernels give wrong float32 convolutions for some shapes on some VMs; a one-time probe per
    * machine decides the cap and whether {@link Convolutions}' rewrites are on). A value the user
-   * put in {@code ONEDNN_MAX_CPU_ISA} is kept, with the rewrites off.
+   * put in {@code ONEDNN_MAX_CPU_ISA} is kept, with the rewrites on (they are exact everywhere).
    *
    * <p>The cap is set in the process's environment, which child processes (sweep cells, probes, a
    * test's child JVM) inherit; so is the whole choice, as {@link #CHOICE_ENV}: a child that finds
@@ -138,8 +138,11 @@ public final class EngineSettings {
         }
         return;
       }
+      // the user's cap, with the rewrites: they are exact on every machine, and nothing says that
+      // this cap's kernels are right for every shape (AVX2's are not on some VMs)
+      Convolutions.setRewriting(true);
       oneDnnIsa = user;
-      oneDnnIsaReason = "set in the environment";
+      oneDnnIsaReason = "set in the environment (shapes some kernels get wrong are rewritten)";
       return;
     }
     OneDnnIsa.Choice choice = OneDnnIsa.choose();

@@ -30,9 +30,11 @@ import java.util.concurrent.TimeUnit;
  * ALL_ROUTED}, {@code AVX2} or {@code AVX2_ROUTED} — is kept in {@code ~/.ticketlab/engine/} keyed
  * by CPU model and flags, kernel, PyTorch version and probe version.
  *
- * <p>Overrides: {@code ONEDNN_MAX_CPU_ISA} in the environment is always respected (rewrites off);
- * the system property or environment variable {@code TICKETLAB_ONEDNN_ISA} (e.g. {@code AVX2},
- * {@code ALL}, {@code ALL_ROUTED}) skips the probe.
+ * <p>Overrides: {@code ONEDNN_MAX_CPU_ISA} in the environment is always respected (with the
+ * rewrites on, as they are exact everywhere); the system property or environment variable {@code
+ * TICKETLAB_ONEDNN_ISA} skips the probe: {@code ALL_ROUTED} or {@code AVX2_ROUTED} with the
+ * rewrites, {@code ALL}, {@code AVX2} or another oneDNN level without them (the plain kernels, to
+ * see what they do).
  */
 final class OneDnnIsa {
   static final String PROPERTY = "ticketlab.onednn.isa";

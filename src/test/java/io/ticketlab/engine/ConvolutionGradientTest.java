@@ -29,7 +29,11 @@ class ConvolutionGradientTest {
    */
   @Test
   void float32Gradients_agreeWithFloat64() {
-    assertThat(ConvolutionSelfCheck.float32GradientError()).isLessThan(1e-4);
+    double error = ConvolutionSelfCheck.float32GradientError();
+    assertThat(error)
+        .as("worst: %s (ONEDNN_MAX_CPU_ISA %s, rewrites %s)", ConvolutionSelfCheck.worst(Convolutions.rewriting()),
+            EngineSettings.oneDnnIsa(), Convolutions.rewriting())
+        .isLessThan(1e-4);
   }
 
   /**
