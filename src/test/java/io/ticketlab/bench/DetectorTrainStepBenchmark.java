@@ -83,30 +83,7 @@ public final class DetectorTrainStepBenchmark {
         float s = size;
         float[] boxes = {0.1f * s, 0.1f * s, 0.5f * s, 0.6f * s, 0.4f * s, 0.3f * s, 0.9f * s, 0.8f * s,
             0.05f * s, 0.6f * s, 0.3f * s, 0.95f * s};
-        int[] labels = spec.task() == DetectorSpec.Task.KEYPOINTS ? new int[] {1, 1, 1} : new int[] {1, 2, 3};
-        float[] keypoints = null;
-        if (spec.task() == DetectorSpec.Task.KEYPOINTS) {
-          keypoints = new float[3 * 17 * 3];
-          for (int k = 0; k < 3; k++) {
-            for (int p = 0; p < 17; p++) {
-              int o = (k * 17 + p) * 3;
-              keypoints[o] = boxes[4 * k] + (boxes[4 * k + 2] - boxes[4 * k]) * ((p * 7) % 17) / 17f;
-              keypoints[o + 1] = boxes[4 * k + 1] + (boxes[4 * k + 3] - boxes[4 * k + 1]) * p / 17f;
-              keypoints[o + 2] = 2;
-            }
-          }
-        }
-        byte[][] masks = null;
-        if (spec.task() == DetectorSpec.Task.SEGMENTATION) {
-          masks = new byte[3][size * size];
-          for (int k = 0; k < 3; k++) {
-            for (int y = (int) boxes[4 * k + 1]; y < (int) boxes[4 * k + 3]; y++) {
-              Arrays.fill(masks[k], y * size + (int) boxes[4 * k], y * size + (int) boxes[4 * k + 2], (byte) 1);
-            }
-          }
-        }
-        targets.add(new DetectionTarget(boxes, labels, masks, masks == null ? 0 : size, masks == null ? 0 : size,
-            keypoints, keypoints == null ? 0 : 17));
+        targets.add(target(spec.task(), boxes, size, size));
       }
       double[] times = new double[steps];
       float loss = 0;
@@ -150,5 +127,36 @@ public final class DetectorTrainStepBenchmark {
           shared == null ? "" : " from torchvision's weights and images",
           EngineSettings.oneDnnIsa(), EngineSettings.nativeMemory());
     }
+  }
+
+  /**
+   * Three objects in {@code boxes} (x1, y1, x2, y2 each) on an image of h×w: classes 1, 2, 3 (all
+   * persons for keypoints), masks filling the boxes, 17 keypoints spread over each box.
+   */
+  public static DetectionTarget target(DetectorSpec.Task task, float[] boxes, int h, int w) {
+    int[] labels = task == DetectorSpec.Task.KEYPOINTS ? new int[] {1, 1, 1} : new int[] {1, 2, 3};
+    float[] keypoints = null;
+    if (task == DetectorSpec.Task.KEYPOINTS) {
+      keypoints = new float[3 * 17 * 3];
+      for (int k = 0; k < 3; k++) {
+        for (int p = 0; p < 17; p++) {
+          int o = (k * 17 + p) * 3;
+          keypoints[o] = boxes[4 * k] + (boxes[4 * k + 2] - boxes[4 * k]) * ((p * 7) % 17) / 17f;
+          keypoints[o + 1] = boxes[4 * k + 1] + (boxes[4 * k + 3] - boxes[4 * k + 1]) * p / 17f;
+          keypoints[o + 2] = 2;
+        }
+      }
+    }
+    byte[][] masks = null;
+    if (task == DetectorSpec.Task.SEGMENTATION) {
+      masks = new byte[3][h * w];
+      for (int k = 0; k < 3; k++) {
+        for (int y = (int) boxes[4 * k + 1]; y < (int) boxes[4 * k + 3]; y++) {
+          Arrays.fill(masks[k], y * w + (int) boxes[4 * k], y * w + (int) boxes[4 * k + 2], (byte) 1);
+        }
+      }
+    }
+    return new DetectionTarget(boxes, labels, masks, masks == null ? 0 : h, masks == null ? 0 : w,
+        keypoints, keypoints == null ? 0 : 17);
   }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.ticketlab.bench.DetectorTrainStepBenchmark;
 import io.ticketlab.model.backbone.ResNet;
 import io.ticketlab.model.backbone.ResNetConfig;
 import io.ticketlab.model.boxes.DetectionTarget;
@@ -87,30 +88,6 @@ class ModelConvolutionsTest {
   }
 
   private static DetectionTarget target(DetectorSpec.Task task) {
-    float[] boxes = {10, 12, 60, 70, 40, 30, 100, 110, 5, 70, 40, 120};
-    int[] labels = task == DetectorSpec.Task.KEYPOINTS ? new int[] {1, 1, 1} : new int[] {1, 2, 3};
-    float[] keypoints = null;
-    if (task == DetectorSpec.Task.KEYPOINTS) {
-      keypoints = new float[3 * 17 * 3];
-      for (int k = 0; k < 3; k++) {
-        for (int p = 0; p < 17; p++) {
-          int o = (k * 17 + p) * 3;
-          keypoints[o] = boxes[4 * k] + (boxes[4 * k + 2] - boxes[4 * k]) * ((p * 7) % 17) / 17f;
-          keypoints[o + 1] = boxes[4 * k + 1] + (boxes[4 * k + 3] - boxes[4 * k + 1]) * p / 17f;
-          keypoints[o + 2] = 2;
-        }
-      }
-    }
-    byte[][] masks = null;
-    if (task == DetectorSpec.Task.SEGMENTATION) {
-      masks = new byte[3][128 * 112];
-      for (int k = 0; k < 3; k++) {
-        for (int y = (int) boxes[4 * k + 1]; y < (int) boxes[4 * k + 3]; y++) {
-          Arrays.fill(masks[k], y * 112 + (int) boxes[4 * k], y * 112 + (int) boxes[4 * k + 2], (byte) 1);
-        }
-      }
-    }
-    return new DetectionTarget(boxes, labels, masks, masks == null ? 0 : 128, masks == null ? 0 : 112,
-        keypoints, keypoints == null ? 0 : 17);
+    return DetectorTrainStepBenchmark.target(task, new float[] {10, 12, 60, 70, 40, 30, 100, 110, 5, 70, 40, 120}, 128, 112);
   }
 }
