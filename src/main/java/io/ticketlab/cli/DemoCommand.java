@@ -86,10 +86,10 @@ final class DemoCommand implements Callable<Integer> {
               + " the early high-resolution ones too, so MACs fall with the weights; the paper's global threshold keeps"
               + " more of them)");
     }
-    List<String> findings = Demo.findings(lines);
-    if (!findings.isEmpty()) {
-      pw.println("the paper's findings (bbox AP50), read off the rows above; docs/demo.md says why one may not show:");
-      findings.forEach(f -> pw.println("  " + f));
+    if (!result.findings().isEmpty()) {
+      pw.println("the paper's findings (bbox AP50 unless said), read off the rows above; docs/demo.md says why one may"
+          + " not show:");
+      result.findings().forEach(f -> pw.println("  " + f));
     }
     if (size.full()) {
       ablations(pw, lines);

@@ -12,6 +12,7 @@ import io.ticketlab.lottery.LotteryRunner;
 import io.ticketlab.lottery.RunIndex;
 import io.ticketlab.model.io.TicketCheckpoint;
 import io.ticketlab.prune.PrunableSet;
+import io.ticketlab.report.Finding;
 import io.ticketlab.report.HtmlReport;
 import io.ticketlab.report.ReportInput;
 import io.ticketlab.storage.SizeReport;
@@ -134,56 +135,116 @@ public final class Demo {
   static final double FEW_AP_POINTS = 0.05;
 
   /**
-   * The paper's findings that the plain demo can show, each read off the Mask R-CNN lines and said
-   * to show here or not, with the numbers it was read from (bbox AP50; disk and MAC ratios dense /
-   * ticket): the 80% direct ticket within {@link #FEW_AP_POINTS} of dense, random pruning at least
-   * that far below it, the ImageNet ticket and mask transfer below it at the same backbone
-   * sparsity, and disk size falling faster than MACs. A finding whose lines are missing (not run,
-   * or not evaluated) is left out.
+   * The paper's findings that the demo can show, each read off its lines and said to show here or
+   * not, with the numbers it was read from (bbox AP50 of the Mask R-CNN lines unless the numbers say
+   * otherwise; disk and MAC ratios dense / ticket). The plain demo's: the 80% direct ticket within
+   * {@link #FEW_AP_POINTS} of dense, random pruning at least that far below it, the ImageNet ticket
+   * and mask transfer below it at the same backbone sparsity, and disk size falling faster than
+   * MACs. {@code --full}'s, where its lines are there: accuracy falling beyond 80%, one-shot at least
+   * as good as iterative pruning (the paper's finding for detection), a global threshold beating
+   * layer-wise pruning and its disk size falling faster than its MACs, the early-bird ticket within
+   * a few AP points of the ticket ({@code earlyBirdIou}: its mask's IoU with the ticket's, or null),
+   * Keypoint R-CNN's ticket within a few keypoint AP50 points of its dense model, and each cross-task
+   * ticket below the target task's own. A finding whose lines are missing (not run, or not
+   * evaluated) is left out.
    */
-  public static List<String> findings(List<Line> lines) {
-    List<String> out = new ArrayList<>();
+  public static List<Finding> findings(List<Line> lines, Double earlyBirdIou) {
+    List<Finding> out = new ArrayList<>();
     Double dense = ap50(lines, "dense (level 0)");
     Double ticket = ap50(lines, "ticket, direct pruning");
     if (dense == null || ticket == null) {
       return out;
     }
-    out.add(finding("the 80% ticket within a few AP points of dense", Math.abs(ticket - dense) <= FEW_AP_POINTS,
-        String.format(Locale.ROOT, "%.3f vs %.3f", ticket, dense)));
+    out.add(new Finding("the 80% ticket within a few AP points of dense", Math.abs(ticket - dense) <= FEW_AP_POINTS,
+        vs(ticket, dense)));
     Double random = ap50(lines, "random pruning (control)");
     if (random != null) {
-      out.add(finding("random pruning clearly below the ticket", ticket - random >= FEW_AP_POINTS,
-          String.format(Locale.ROOT, "%.3f vs %.3f", random, ticket)));
+      out.add(new Finding("random pruning clearly below the ticket", ticket - random >= FEW_AP_POINTS,
+          vs(random, ticket)));
     }
     for (String[] t : new String[][] {{"ImageNet ticket", "the ImageNet ticket"}, {"mask transfer", "mask transfer"}}) {
       Double v = ap50(lines, t[0]);
       if (v != null) {
-        out.add(finding(t[1] + " below direct pruning at the same backbone sparsity", v < ticket,
-            String.format(Locale.ROOT, "%.3f vs %.3f", v, ticket)));
+        out.add(new Finding(t[1] + " below direct pruning at the same backbone sparsity", v < ticket, vs(v, ticket)));
       }
     }
-    Line d = line(lines, "dense (level 0)");
-    Line k = line(lines, "ticket, direct pruning");
-    if (d.sparseMacs() > 0 && k.sparseMacs() > 0 && k.sparseBytes() > 0) {
-      double disk = (double) d.sparseBytes() / k.sparseBytes();
-      double macs = (double) d.sparseMacs() / k.sparseMacs();
-      out.add(finding("disk size falling faster than MACs", disk > macs,
-          String.format(Locale.ROOT, "%.1fx smaller on disk, %.1fx fewer MACs", disk, macs)));
+    Finding costs = diskFasterThanMacs("disk size falling faster than MACs", line(lines, "seg", "dense (level 0)"),
+        line(lines, "seg", "ticket, direct pruning"));
+    if (costs != null) {
+      out.add(costs);
+    }
+    Double ninety = ap50(lines, "ticket 90%, one-shot");
+    if (ninety != null) {
+      out.add(new Finding("accuracy falling beyond 80% sparsity (the 90% one-shot ticket below the 80% ticket)",
+          ticket - ninety >= FEW_AP_POINTS, vs(ninety, ticket)));
+    }
+    Double iterative = ap50(lines, "ticket, iterative round 3");
+    if (ninety != null && iterative != null) {
+      out.add(new Finding("one-shot pruning at least as good as iterative pruning at 90% (the paper's detectors)",
+          ninety >= iterative, String.format(Locale.ROOT, "%.3f one-shot vs %.3f in three rounds", ninety, iterative)));
+    }
+    Double global = ap50(lines, "ticket 80%, global threshold");
+    if (global != null) {
+      out.add(new Finding("a global threshold beating layer-wise pruning at 80%", global > ticket,
+          String.format(Locale.ROOT, "%.3f global vs %.3f layer-wise", global, ticket)));
+      Finding g = diskFasterThanMacs("disk size falling faster than MACs under a global threshold",
+          line(lines, "seg", "dense (level 0)"), line(lines, "seg", "ticket 80%, global threshold"));
+      if (g != null) {
+        out.add(g);
+      }
+    }
+    Double early = ap50(lines, "early-bird ticket");
+    if (early != null) {
+      out.add(new Finding("the early-bird ticket within a few AP points of the ticket (paper: mask IoU about 0.96)",
+          Math.abs(early - ticket) <= FEW_AP_POINTS, vs(early, ticket) + (earlyBirdIou == null ? ""
+              : String.format(Locale.ROOT, "; mask IoU %.3f", earlyBirdIou))));
+    }
+    Double kpDense = metric(lines, "kp", "dense (level 0)", "keypoints/AP50");
+    Double kpTicket = metric(lines, "kp", "ticket, direct pruning", "keypoints/AP50");
+    if (kpDense != null && kpTicket != null) {
+      out.add(new Finding("Keypoint R-CNN's 80% ticket within a few AP points of dense",
+          Math.abs(kpTicket - kpDense) <= FEW_AP_POINTS, "keypoint AP50 " + vs(kpTicket, kpDense)));
+      Double cross = metric(lines, "kp", "cross-task ticket from Mask R-CNN", "keypoints/AP50");
+      if (cross != null) {
+        out.add(new Finding("Mask R-CNN's ticket in Keypoint R-CNN below Keypoint R-CNN's own ticket", cross < kpTicket,
+            "keypoint AP50 " + vs(cross, kpTicket)));
+      }
+    }
+    Double fromKp = ap50(lines, "cross-task ticket from Keypoint R-CNN");
+    if (fromKp != null) {
+      out.add(new Finding("Keypoint R-CNN's ticket in Mask R-CNN below Mask R-CNN's own ticket", fromKp < ticket,
+          vs(fromKp, ticket)));
     }
     return out;
   }
 
-  private static String finding(String what, boolean shows, String numbers) {
-    return what + ": " + (shows ? "shows" : "does not show") + " here (" + numbers + ")";
+  /** Disk size against MACs of {@code ticket} over {@code dense}, or null where either was not counted. */
+  private static Finding diskFasterThanMacs(String claim, Line dense, Line ticket) {
+    if (dense == null || ticket == null || dense.sparseMacs() <= 0 || ticket.sparseMacs() <= 0
+        || ticket.sparseBytes() <= 0) {
+      return null;
+    }
+    double disk = (double) dense.sparseBytes() / ticket.sparseBytes();
+    double macs = (double) dense.sparseMacs() / ticket.sparseMacs();
+    return new Finding(claim, disk > macs,
+        String.format(Locale.ROOT, "%.1fx smaller on disk, %.1fx fewer MACs", disk, macs));
   }
 
-  private static Line line(List<Line> lines, String name) {
-    return lines.stream().filter(l -> l.task().equals("seg") && l.name().equals(name)).findFirst().orElse(null);
+  private static String vs(double a, double b) {
+    return String.format(Locale.ROOT, "%.3f vs %.3f", a, b);
+  }
+
+  private static Line line(List<Line> lines, String task, String name) {
+    return lines.stream().filter(l -> l.task().equals(task) && l.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private static Double metric(List<Line> lines, String task, String name, String metric) {
+    Line l = line(lines, task, name);
+    return l == null ? null : l.mean(metric);
   }
 
   private static Double ap50(List<Line> lines, String name) {
-    Line l = line(lines, name);
-    return l == null ? null : l.mean("bbox/AP50");
+    return metric(lines, "seg", name, "bbox/AP50");
   }
 
   /** The summary's lines: rows of one task and name (the replicates of one arm) folded into one, in row order. */
@@ -221,8 +282,8 @@ public final class Demo {
         .asDouble();
   }
 
-  /** What the demo produced: the summary rows (dense first) and the report's path. */
-  public record Result(List<Row> rows, Path report, int warnings) {}
+  /** What the demo produced: the summary rows (dense first), the paper's findings read off them, the report's path. */
+  public record Result(List<Row> rows, List<Finding> findings, Path report, int warnings) {}
 
   /** One step of the demo, as the stage counter shows it. */
   private interface Stage {
@@ -275,7 +336,6 @@ public final class Demo {
     List<Arm> arms = new ArrayList<>();
     Path page = dir.resolve(REPORT);
     int[] warnings = {0};
-    List<ReportInput.Costs> costs = new ArrayList<>();
     List<Named> stages = new ArrayList<>();
     stages.add(new Named("synthetic shapes and their crops", () -> {
       synth(train, new SynthOptions(size.trainImages(), 1, SynthOptions.DEFAULT_SIZE, SynthOptions.Split.train),
@@ -304,11 +364,17 @@ public final class Demo {
     if (size.full()) {
       fullStages(dir, size, root, seg, imagenet, mask, fromClassifier, arms, stages, progress);
     }
+    List<Row> rows = new ArrayList<>();
+    List<Finding> findings = new ArrayList<>();
     stages.add(new Named("report", () -> {
       ReportInput input = RunIndex.scan(List.of(root), HtmlReport.filesFolder(page).resolve("cache"));
-      HtmlReport.of(input).write(page);
       warnings[0] = input.unreadable().size();
-      costs.addAll(input.costs());
+      rows.addAll(rows(arms, input.costs()));
+      findings.addAll(findings(lines(rows), earlyBirdIou(rows)));
+      HtmlReport.of(input, findings, "Read off the demo's rows (" + size.name() + ", " + imageSide()
+          + " synthetic shapes): bbox AP50 of Mask R-CNN unless the numbers say otherwise; a ticket is \"within a few"
+          + " AP points\" within " + Math.round(100 * FEW_AP_POINTS) + " points; docs/demo.md says why one may not"
+          + " show." + (size.meaningful() ? "" : " --quick: a smoke test whose numbers mean nothing.")).write(page);
     }));
     for (int i = 0; i < stages.size(); i++) {
       if (progress != null) {
@@ -316,7 +382,11 @@ public final class Demo {
       }
       stages.get(i).stage().run();
     }
-    // the summary's order: the main arms (replicates together), then the rest as run
+    return new Result(rows, findings, page, warnings[0]);
+  }
+
+  /** The summary's rows: the main arms (replicates together), then the rest as run. */
+  private static List<Row> rows(List<Arm> arms, List<ReportInput.Costs> costs) throws IOException {
     List<String> order = new ArrayList<>();
     arms.forEach(a -> {
       if (!order.contains(a.task() + "/" + a.label())) {
@@ -331,7 +401,17 @@ public final class Demo {
         }
       }
     }
-    return new Result(rows, page, warnings[0]);
+    return rows;
+  }
+
+  /** The early-bird ticket's mask IoU with its ticket's, or null where the demo has no early-bird row. */
+  private static Double earlyBirdIou(List<Row> rows) throws IOException {
+    for (Row r : rows) {
+      if (r.task().equals("seg") && r.name().equals("early-bird ticket")) {
+        return earlyBirdIou(r);
+      }
+    }
+    return null;
   }
 
   /** The stages {@code --full} adds after the demo's own, before the report. */

@@ -125,9 +125,20 @@ public final class HtmlReport {
 
   /** Builds the report of {@code input}. */
   public static HtmlReport of(ReportInput input) {
+    return of(input, List.of(), "");
+  }
+
+  /**
+   * Builds the report of {@code input} with the paper's findings read off it first (the demo's;
+   * none: no such section), {@code basis} saying what they were read from.
+   */
+  public static HtmlReport of(ReportInput input, List<Finding> findings, String basis) {
     List<Row> rows = rows(input.levels());
     Map<String, String> files = new LinkedHashMap<>();
     StringBuilder body = new StringBuilder();
+    if (!findings.isEmpty()) {
+      findingsSection(findings, basis, body, files);
+    }
     Map<String, List<Row>> byTask = new TreeMap<>();
     rows.forEach(r -> byTask.computeIfAbsent(r.task(), t -> new ArrayList<>()).add(r));
 
@@ -162,6 +173,26 @@ public final class HtmlReport {
         .append(" Metrics in % (COCO AP, top-1); mean ± population std over replicates where there are several.</p>\n")
         .append(body).append("</body>\n</html>\n");
     return new HtmlReport(page.toString(), files);
+  }
+
+  /** The paper's findings, each with its verdict here and its numbers ({@code findings.csv}). */
+  private static void findingsSection(List<Finding> findings, String basis, StringBuilder body,
+      Map<String, String> files) {
+    long shown = findings.stream().filter(Finding::shows).count();
+    body.append("<h2 id=\"findings\">The paper's findings in these runs</h2>\n<p class=\"caption\">")
+        .append(Html.escape(shown + " of " + findings.size() + " show here. " + basis + " Data: findings.csv."))
+        .append("</p>\n<table class=\"findings\">\n<thead><tr><th>finding (the paper)</th><th>here</th>"
+            + "<th>read from</th></tr></thead>\n<tbody>\n");
+    StringBuilder csv = new StringBuilder("finding,shows,evidence\n");
+    for (Finding f : findings) {
+      body.append("<tr data-shows=\"").append(f.shows()).append("\"><td>").append(Html.escape(f.claim()))
+          .append("</td><td>").append(f.shows() ? "shows" : "does not show").append("</td><td>")
+          .append(Html.escape(f.evidence())).append("</td></tr>\n");
+      csv.append(Html.csv(f.claim())).append(',').append(f.shows()).append(',').append(Html.csv(f.evidence()))
+          .append('\n');
+    }
+    body.append("</tbody>\n</table>\n");
+    files.put("findings.csv", csv.toString());
   }
 
   private static void tableSection(String task, List<Row> rows, StringBuilder body, Map<String, String> files) {
@@ -615,6 +646,8 @@ public final class HtmlReport {
       "svg.plot { color: var(--fg); max-width: 100%; height: auto; }",
       ".notrun { border: 1px dashed var(--rule); padding: 0.7em 1em; }",
       "details { margin: 1.5em 0; } summary { cursor: pointer; font-weight: bold; }",
+      "table.findings td:nth-child(2) { font-weight: bold; }",
+      "table.findings tr[data-shows=\"false\"] td:nth-child(2) { color: #8b1e3f; }",
       "#provenance table { font-size: 0.85em; } #provenance td, #provenance th { text-align: left; }",
       "");
 }

@@ -85,7 +85,7 @@ class DemoCommandTest {
         org.assertj.core.api.Assertions.within(0.1));
     assertThat(first.out()).contains("--quick: a smoke test").contains("report: " + out.resolve("report.html"));
     // the findings, each read off the rows (their verdicts on a quick run mean nothing)
-    assertThat(first.out()).contains("the paper's findings (bbox AP50)")
+    assertThat(first.out()).contains("the paper's findings (bbox AP50 unless said)")
         .containsPattern("the 80% ticket within a few AP points of dense: (shows|does not show) here \\(")
         .containsPattern("random pruning clearly below the ticket: (shows|does not show) here")
         .containsPattern("mask transfer below direct pruning at the same backbone sparsity: (shows|does not show) here");
@@ -96,7 +96,7 @@ class DemoCommandTest {
         "ImageNet ticket", "mask transfer", "segm/AP");
     assertThat(out.resolve("report-files/table-seg.csv")).exists();
     // every section, filled from the real runs: no section is a "not run" box for what the demo ran
-    for (String section : List.of("tables", "sparsity", "paper-tables", "ablations", "sizes", "errors", "convergence",
+    for (String section : List.of("findings", "tables", "sparsity", "paper-tables", "ablations", "sizes", "errors", "convergence",
         "costs", "runs")) {
       assertThat(html).as(section).contains("<h2 id=\"" + section + "\"");
     }
@@ -104,6 +104,9 @@ class DemoCommandTest {
         "TIDE", "sparsity per layer", "disk size vs sparsity", "convergence-seg-validation-loss",
         "Every level and branch folder found has a level record.");
     assertThat(html).doesNotContain("data-form=\"mask-transfer\"", "class=\"unreadable\"");
+    // the findings of the summary, in the report
+    assertThat(html).contains("random pruning clearly below the ticket</td>", "--quick: a smoke test whose numbers");
+    assertThat(Files.readString(out.resolve("report-files/findings.csv")).lines()).hasSize(6);
     // the detector has its random-pruning control (the classifier, the transfers' source, has none: a box)
     String detector = io.ticketlab.lottery.Experiment.read(out.resolve("mask-rcnn.yaml")).spec().runId();
     assertThat(html).doesNotContain("random-pruning control of lottery_" + detector)
@@ -224,8 +227,12 @@ class DemoCommandTest {
     assertThat(iou.find()).as(full.out()).isTrue();
     assertThat(Double.parseDouble(iou.group(1))).isBetween(0.5, 1.0);
 
-    // the report: the ablations, the early-bird table, both cross-task tables, the keypoint sections
+    assertThat(full.out()).containsPattern("one-shot pruning at least as good as iterative pruning at 90% \\(the paper's"
+        + " detectors\\): (shows|does not show) here").containsPattern("Keypoint R-CNN's ticket in Mask R-CNN below Mask"
+        + " R-CNN's own ticket: (shows|does not show) here").contains("; mask IoU ");
+    // the report: the findings, the ablations, the early-bird table, both cross-task tables, the keypoint sections
     String html = Files.readString(out.resolve("report.html"));
+    assertThat(Files.readString(out.resolve("report-files/findings.csv")).lines()).hasSize(14);
     assertThat(html).contains("id=\"ablation-seg-pruning-rounds\"", "id=\"ablation-seg-pruning-strategy\"",
         "id=\"early-bird\"", "id=\"cross-task-seg\"", "id=\"cross-task-kp\"", "id=\"table-kp\"",
         "id=\"keypoint-errors\"", "Keypoint R-CNN");
