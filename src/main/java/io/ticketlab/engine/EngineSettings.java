@@ -129,6 +129,7 @@ public final class EngineSettings {
     }
     String user = System.getenv("ONEDNN_MAX_CPU_ISA");
     if (user != null && !user.isBlank()) {
+      OneDnnIsa.checkUserCap(user);
       OneDnnIsa.Choice inherited = new OneDnnIsa.Choice(System.getenv(CHOICE_ENV), "");
       if (inherited.isa() != null && user.equals(inherited.cap())) {
         oneDnnIsa = inherited.isa();

@@ -1,6 +1,7 @@
 package io.ticketlab.engine;
 
 import io.ticketlab.common.AtomicFiles;
+import io.ticketlab.common.BadInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,29 @@ final class OneDnnIsa {
   /** Bumped when the probe changes, so that machines probed by an older one are probed again. */
   static final String PROBE_VERSION = "2";
 
+  /**
+   * The values oneDNN 3.7 (libtorch 2.7.1) reads from {@code ONEDNN_MAX_CPU_ISA}, lowest first; an
+   * unknown one it ignores without a word, running its default kernels.
+   */
+  static final List<String> LEVELS = List.of("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE",
+      "AVX512_CORE_VNNI", "AVX512_CORE_BF16", "AVX10_1_512", "AVX512_CORE_FP16", "AVX10_1_512_AMX",
+      "AVX512_CORE_AMX", "AVX10_1_512_AMX_FP16", "AVX512_CORE_AMX_FP16", "DEFAULT", "ALL");
+
   private OneDnnIsa() {}
+
+  /**
+   * {@code value} of {@code ONEDNN_MAX_CPU_ISA} as the user set it, checked: a BadInputException
+   * naming the variable where oneDNN would ignore it (a typo, or a TicketLab choice such as {@code
+   * ALL_ROUTED}, which belongs in {@code TICKETLAB_ONEDNN_ISA}).
+   */
+  static String checkUserCap(String value) {
+    if (!LEVELS.contains(value.strip().toUpperCase(Locale.ROOT))) {
+      throw BadInputException.of(null, null, "ONEDNN_MAX_CPU_ISA", value, "not a oneDNN ISA level (one of "
+          + String.join(", ", LEVELS) + (value.toUpperCase(Locale.ROOT).endsWith(REWRITES)
+              ? "; a choice with " + REWRITES + " goes in TICKETLAB_ONEDNN_ISA)" : ")"));
+    }
+    return value;
+  }
 
   /**
    * The choice to use, and how it was chosen: an ISA cap for {@code ONEDNN_MAX_CPU_ISA}, with
@@ -73,7 +96,14 @@ final class OneDnnIsa {
       forced = System.getenv("TICKETLAB_ONEDNN_ISA");
     }
     if (forced != null && !forced.isBlank()) {
-      return new Choice(forced.strip().toUpperCase(Locale.ROOT), "set by " + PROPERTY + "/TICKETLAB_ONEDNN_ISA");
+      String isa = forced.strip().toUpperCase(Locale.ROOT);
+      String base = isa.endsWith(REWRITES) ? isa.substring(0, isa.length() - REWRITES.length()) : isa;
+      if (!LEVELS.contains(base)) {
+        throw BadInputException.of(null, null, System.getProperty(PROPERTY) != null ? PROPERTY : "TICKETLAB_ONEDNN_ISA",
+            forced, "not a oneDNN ISA level: ALL, ALL_ROUTED, AVX2, AVX2_ROUTED, or another of " + String.join(", ",
+                LEVELS) + " (with " + REWRITES + ": the rewrites of the shapes some kernels get wrong)");
+      }
+      return new Choice(isa, "set by " + PROPERTY + "/TICKETLAB_ONEDNN_ISA");
     }
     String arch = System.getProperty("os.arch", "");
     if (!arch.equals("amd64") && !arch.equals("x86_64")) {

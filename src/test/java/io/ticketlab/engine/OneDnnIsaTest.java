@@ -1,6 +1,7 @@
 package io.ticketlab.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,28 @@ class OneDnnIsaTest {
     assertThat(c.isa()).isEqualTo("AVX2");
     assertThat(c.reason()).isEqualTo("set by ticketlab.onednn.isa/TICKETLAB_ONEDNN_ISA");
     assertThat(home).isEmptyDirectory();
+  }
+
+  @Test
+  void aForcedValueThatIsNoIsaLevel_isOneClearLine_namingTheSettingAndTheValue() {
+    System.setProperty(OneDnnIsa.PROPERTY, "FOO");
+    assertThatThrownBy(OneDnnIsa::choose).isInstanceOf(io.ticketlab.common.BadInputException.class)
+        .hasMessageStartingWith("ticketlab.onednn.isa: bad value FOO: not a oneDNN ISA level: ALL, ALL_ROUTED, AVX2,"
+            + " AVX2_ROUTED, or another of SSE41,")
+        .hasMessageNotContaining("\n");
+    System.setProperty(OneDnnIsa.PROPERTY, "avx512_core_routed");
+    assertThat(OneDnnIsa.choose().isa()).isEqualTo("AVX512_CORE_ROUTED");
+    assertThat(home).isEmptyDirectory();
+  }
+
+  @Test
+  void aUsersOneDnnCap_isCheckedAgainstOneDnnsLevels() {
+    assertThat(OneDnnIsa.checkUserCap("avx2")).isEqualTo("avx2");
+    assertThat(OneDnnIsa.checkUserCap("AVX512_CORE_AMX")).isEqualTo("AVX512_CORE_AMX");
+    assertThatThrownBy(() -> OneDnnIsa.checkUserCap("AVX3")).hasMessageStartingWith(
+        "ONEDNN_MAX_CPU_ISA: bad value AVX3: not a oneDNN ISA level (one of SSE41, AVX, AVX2,");
+    assertThatThrownBy(() -> OneDnnIsa.checkUserCap("ALL_ROUTED"))
+        .hasMessageEndingWith("; a choice with _ROUTED goes in TICKETLAB_ONEDNN_ISA)");
   }
 
   @Test
