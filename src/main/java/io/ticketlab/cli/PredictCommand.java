@@ -60,6 +60,12 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "2", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--exif-orientation", description = "Turn each image as its EXIF orientation says (as a photo"
+      + " viewer shows it; PIL's ImageOps.exif_transpose) and give boxes in the turned image. Default: ignored, as"
+      + " torchvision and PIL's convert(\"RGB\") ignore it. With --coco, the file's width/height must be the"
+      + " turned images'.")
+  boolean exifOrientation;
+
   @Mixin ProgressOption progress;
 
   @Override
@@ -106,12 +112,13 @@ final class PredictCommand implements Callable<Integer> {
     DetectionDataset data;
     if (coco != null) {
       Path dir = cocoImages != null ? cocoImages : coco.toAbsolutePath().getParent();
-      data = DetectionDataset.open(coco, dir, DetectionOptions.evaluation());
+      data = DetectionDataset.open(coco, dir, DetectionOptions.evaluation().withExifOrientation(exifOrientation));
     } else {
-      CocoDataset index = ImageFolderIndex.scan(images, file.categories());
+      CocoDataset index = ImageFolderIndex.scan(images, file.categories(), exifOrientation);
       Path listing = out.toAbsolutePath().resolveSibling("images.json");
       CocoWriter.writeDataset(listing, index);
-      data = DetectionDataset.of(index, listing, images, DetectionOptions.evaluation());
+      data = DetectionDataset.of(index, listing, images, DetectionOptions.evaluation()
+          .withExifOrientation(exifOrientation));
     }
     List<CocoResult> results =
         DetectionRun.predict(detector, weightFile, data, file::categoryIdOf, batch, progress.stream());

@@ -67,6 +67,47 @@ class DetectCommandsTest {
             val.resolve("images").toString(), "--out", tmp.resolve("folder.json").toString(), "--quiet");
     assertThat(folder.exitCode()).as(folder.err()).isZero();
     assertThat(tmp.resolve("images.json")).exists();
+    predictExifOrientation_boxesThePictureAsShown(run.resolve("checkpoint_2.tlck"));
+  }
+
+  /**
+   * {@code predict --exif-orientation}: a JPEG stored sideways (7×5, orientation 6) gets the boxes of
+   * the upright picture (a lossless PNG of its turned pixels) and its turned size; without the flag,
+   * those of the image as stored (torchvision's way).
+   */
+  private void predictExifOrientation_boxesThePictureAsShown(Path model) throws Exception {
+    Path sideways = Files.createDirectories(tmp.resolve("sideways"));
+    Path file = sideways.resolve("photo.jpg");
+    try (java.io.InputStream in = getClass().getResourceAsStream("/images/exif/orientation_6.jpg")) {
+      Files.write(file, in.readAllBytes());
+    }
+    io.ticketlab.data.image.DecodedImage shown = io.ticketlab.data.image.ImageDecoder.decode(file, null, true);
+    java.awt.image.BufferedImage upright = new java.awt.image.BufferedImage(shown.width(), shown.height(),
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < shown.height(); y++) {
+      for (int x = 0; x < shown.width(); x++) {
+        upright.setRGB(x, y, shown.get(x, y, 0) << 16 | shown.get(x, y, 1) << 8 | shown.get(x, y, 2));
+      }
+    }
+    Path uprightDir = Files.createDirectories(tmp.resolve("upright"));
+    javax.imageio.ImageIO.write(upright, "png", uprightDir.resolve("photo.png").toFile());
+
+    String turned = predict(model, sideways, "turned", "--exif-orientation");
+    assertThat(turned).isEqualTo(predict(model, uprightDir, "upright")).isNotEqualTo(predict(model, sideways, "stored"));
+    JsonNode listing = new ObjectMapper().readTree(tmp.resolve("turned/images.json").toFile()).get("images").get(0);
+    assertThat(new int[] {listing.get("width").asInt(), listing.get("height").asInt()}).containsExactly(5, 7);
+    JsonNode stored = new ObjectMapper().readTree(tmp.resolve("stored/images.json").toFile()).get("images").get(0);
+    assertThat(new int[] {stored.get("width").asInt(), stored.get("height").asInt()}).containsExactly(7, 5);
+  }
+
+  private String predict(Path model, Path images, String name, String... flags) throws Exception {
+    Path out = Files.createDirectories(tmp.resolve(name)).resolve("results.json");
+    List<String> args = new java.util.ArrayList<>(List.of("predict", "--model", model.toString(), "--images",
+        images.toString(), "--score-threshold", "0", "--out", out.toString(), "--quiet"));
+    args.addAll(List.of(flags));
+    MainTest.Outcome p = MainTest.run(args.toArray(String[]::new));
+    assertThat(p.exitCode()).as(p.err()).isZero();
+    return Files.readString(out);
   }
 
   /**

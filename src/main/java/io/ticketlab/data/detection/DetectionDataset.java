@@ -352,12 +352,12 @@ public final class DetectionDataset {
     int imageIndex = imageIndices[checkIndex(index)];
     CocoImage image = coco.images().get(imageIndex);
     String record = imageRecord(imageIndex, image);
-    RgbImage rgb = RgbImage.read(imageFile(imageIndex, image), record);
+    RgbImage rgb = RgbImage.read(imageFile(imageIndex, image), record, options.exifOrientation());
     if (rgb.width() != image.width() || rgb.height() != image.height()) {
       throw BadInputException.of(annotationFile, record, "width/height",
           image.width() + "x" + image.height(),
           "the image file " + imageFile(imageIndex, image) + " is " + rgb.width() + "x"
-              + rgb.height());
+              + rgb.height() + (options.exifOrientation() ? " turned as its EXIF orientation says" : ""));
     }
     int h = image.height();
     int w = image.width();

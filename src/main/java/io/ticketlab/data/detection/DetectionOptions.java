@@ -15,9 +15,14 @@ import java.util.TreeSet;
  * @param masks decode instance masks (Mask R-CNN)
  * @param keypoints load keypoints (Keypoint R-CNN); this also switches on the reference's
  *     "at least 10 labelled keypoints an image" rule for training
+ * @param exifOrientation turn each image as its EXIF orientation says (PIL's {@code
+ *     ImageOps.exif_transpose}), as a photo viewer shows it; off by default, as torchvision and
+ *     PIL's {@code convert("RGB")} ignore the tag. The image's {@code width}/{@code height} in the
+ *     annotations must then be the turned image's.
  */
 public record DetectionOptions(
-    Mode mode, Set<Integer> categoryIds, boolean personOnly, boolean masks, boolean keypoints) {
+    Mode mode, Set<Integer> categoryIds, boolean personOnly, boolean masks, boolean keypoints,
+    boolean exifOrientation) {
 
   /** Training drops images without usable annotations; evaluation and prediction keep all. */
   public enum Mode {
@@ -32,31 +37,36 @@ public record DetectionOptions(
 
   /** Boxes of every category, training mode (Faster R-CNN). */
   public static DetectionOptions training() {
-    return new DetectionOptions(Mode.TRAIN, Set.of(), false, false, false);
+    return new DetectionOptions(Mode.TRAIN, Set.of(), false, false, false, false);
   }
 
   /** Boxes of every category, every image kept (evaluation, prediction). */
   public static DetectionOptions evaluation() {
-    return new DetectionOptions(Mode.EVAL, Set.of(), false, false, false);
+    return new DetectionOptions(Mode.EVAL, Set.of(), false, false, false, false);
   }
 
   /** The same options with instance masks decoded (Mask R-CNN). */
   public DetectionOptions withMasks() {
-    return new DetectionOptions(mode, categoryIds, personOnly, true, keypoints);
+    return new DetectionOptions(mode, categoryIds, personOnly, true, keypoints, exifOrientation);
   }
 
   /** The same options with keypoints, restricted to keypoint categories (Keypoint R-CNN). */
   public DetectionOptions withPersonKeypoints() {
-    return new DetectionOptions(mode, categoryIds, true, masks, true);
+    return new DetectionOptions(mode, categoryIds, true, masks, true, exifOrientation);
   }
 
   /** The same options restricted to these COCO category ids. */
   public DetectionOptions withCategories(Set<Integer> ids) {
-    return new DetectionOptions(mode, ids, personOnly, masks, keypoints);
+    return new DetectionOptions(mode, ids, personOnly, masks, keypoints, exifOrientation);
   }
 
   /** The same options in another mode. */
   public DetectionOptions withMode(Mode newMode) {
-    return new DetectionOptions(newMode, categoryIds, personOnly, masks, keypoints);
+    return new DetectionOptions(newMode, categoryIds, personOnly, masks, keypoints, exifOrientation);
+  }
+
+  /** The same options with images turned as their EXIF orientation says (or not). */
+  public DetectionOptions withExifOrientation(boolean turn) {
+    return new DetectionOptions(mode, categoryIds, personOnly, masks, keypoints, turn);
   }
 }

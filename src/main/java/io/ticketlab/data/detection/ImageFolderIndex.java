@@ -21,6 +21,14 @@ public final class ImageFolderIndex {
   private ImageFolderIndex() {}
 
   public static CocoDataset scan(Path dir, List<CocoCategory> categories) {
+    return scan(dir, categories, false);
+  }
+
+  /**
+   * {@link #scan(Path, List)} with each image's size as turned by its EXIF orientation when {@code
+   * exifOrientation} (orientations 5–8 swap width and height).
+   */
+  public static CocoDataset scan(Path dir, List<CocoCategory> categories, boolean exifOrientation) {
     if (!Files.isDirectory(dir)) {
       throw BadInputException.of(dir, null, null, null, "is not a folder of images");
     }
@@ -42,7 +50,7 @@ public final class ImageFolderIndex {
     }
     List<CocoImage> images = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
-      RgbImage img = RgbImage.read(files.get(i), "image " + (i + 1));
+      RgbImage img = RgbImage.read(files.get(i), "image " + (i + 1), exifOrientation);
       images.add(new CocoImage(i + 1, img.width(), img.height(), files.get(i).getFileName().toString()));
     }
     return new CocoDataset(images, categories, List.of());

@@ -35,6 +35,11 @@ public record RgbImage(int height, int width, float[] chw) {
     return of(ImageDecoder.decode(file, record));
   }
 
+  /** {@link #read(Path, String)}, turned as the file's EXIF orientation says when {@code exifOrientation}. */
+  public static RgbImage read(Path file, String record, boolean exifOrientation) {
+    return of(ImageDecoder.decode(file, record, exifOrientation));
+  }
+
   /** The planes of a decoded image. */
   public static RgbImage of(DecodedImage img) {
     return new RgbImage(img.height(), img.width(), img.toChw());
