@@ -1,12 +1,14 @@
 package io.ticketlab.bench;
 
 import io.ticketlab.data.folder.ImageFolder;
+import io.ticketlab.data.image.ClassificationTransforms;
 import io.ticketlab.data.image.DecodedImage;
 import io.ticketlab.data.image.ImageDecoder;
 import io.ticketlab.train.classify.ClassificationData;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
  * Benchmark (not a test): TicketLab's classification input pipeline on a folder of JPEGs — decode
@@ -60,6 +62,24 @@ public final class ImagePipelineBenchmark {
       Arrays.sort(decode);
       System.out.printf(Locale.ROOT, "TicketLab decode only (ImageIO), 1 thread: median %.1f images/s, best %.1f%n",
           decode[epochs / 2], decode[epochs - 1]);
+      DecodedImage[] decoded = new DecodedImage[folder.size()];
+      for (int i = 0; i < decoded.length; i++) {
+        decoded[i] = ImageDecoder.decode(folder.samples().get(i).path());
+      }
+      float[] tensor = new float[3 * 224 * 224];
+      double[] transform = new double[epochs + 1];
+      for (int e = 0; e <= epochs; e++) { // the first pass warms the JIT up
+        long t0 = System.nanoTime();
+        for (int i = 0; i < decoded.length; i++) {
+          ClassificationTransforms.trainTensor(decoded[i], 224, ClassificationTransforms.IMAGENET_SCALE,
+              new SplittableRandom(31L * e + i), tensor, 0);
+        }
+        transform[e] = decoded.length / ((System.nanoTime() - t0) / 1e9);
+      }
+      double[] timed = Arrays.copyOfRange(transform, 1, epochs + 1);
+      Arrays.sort(timed);
+      System.out.printf(Locale.ROOT, "TicketLab RandomResizedCrop + flip + ToTensor/Normalize only, "
+          + "1 thread: median %.1f images/s, best %.1f%n", timed[epochs / 2], timed[epochs - 1]);
     }
   }
 }

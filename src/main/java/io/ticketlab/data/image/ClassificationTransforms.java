@@ -126,6 +126,11 @@ public final class ClassificationTransforms {
   /** torchvision's {@code resized_crop}: PIL crop of {@code box}, then resize to size×size. */
   public static DecodedImage resizedCrop(
       DecodedImage img, CropBox box, int size, Resample.Filter filter) {
+    if (box.left() >= 0 && box.top() >= 0 && box.left() + box.width() <= img.width()
+        && box.top() + box.height() <= img.height()) {
+      return Resample.resize(
+          img, box.left(), box.top(), box.width(), box.height(), size, size, filter);
+    }
     DecodedImage crop = img.crop(box.left(), box.top(), box.width(), box.height());
     return Resample.resize(crop, size, size, filter);
   }
@@ -154,21 +159,66 @@ public final class ClassificationTransforms {
   }
 
   /**
+   * {@link #trainCrop(DecodedImage, int, double, SplittableRandom)} then {@link #toTensor} with
+   * ImageNet's mean and std, written into {@code out} from {@code offset}: the same values and the
+   * same draws from {@code rng}, with the flip folded into the tensor's writes (no mirrored copy).
+   */
+  public static void trainTensor(DecodedImage img, int size, double scaleLo, SplittableRandom rng,
+      float[] out, int offset) {
+    CropBox box = randomResizedCropBox(
+        img.width(), img.height(), scaleLo, 1.0, 3.0 / 4.0, 4.0 / 3.0, rng);
+    DecodedImage crop = resizedCrop(img, box, size, Resample.Filter.BILINEAR);
+    toTensor(crop, IMAGENET_MEAN, IMAGENET_STD, rng.nextDouble() < 0.5, out, offset);
+  }
+
+  /**
    * {@code ToTensor()} + {@code Normalize(mean, std)}: CHW float32 planes {@code (v / 255 −
    * mean) / std}, computed in float32 as torch does.
    */
   public static float[] toTensor(DecodedImage img, float[] mean, float[] std) {
-    int plane = img.width() * img.height();
-    float[] out = new float[3 * plane];
+    float[] out = new float[3 * img.width() * img.height()];
+    toTensor(img, mean, std, false, out, 0);
+    return out;
+  }
+
+  /**
+   * {@link #toTensor(DecodedImage, float[], float[])} of {@code img}, mirrored first when {@code
+   * flip} ({@code hflip}), written into {@code out} from {@code offset}. Each value is looked up
+   * in a table of the 256 levels computed as torch computes them ({@code (v / 255f − mean) / std}
+   * in float32), so the values are the same bits.
+   */
+  public static void toTensor(DecodedImage img, float[] mean, float[] std, boolean flip,
+      float[] out, int offset) {
+    int w = img.width();
+    int h = img.height();
+    int plane = w * h;
     byte[] rgb = img.rgb();
+    float[] lut = new float[3 * 256];
     for (int c = 0; c < 3; c++) {
-      float m = mean[c];
-      float s = std[c];
-      for (int i = 0; i < plane; i++) {
-        out[c * plane + i] = ((rgb[3 * i + c] & 0xFF) / 255f - m) / s;
+      for (int v = 0; v < 256; v++) {
+        lut[c * 256 + v] = (v / 255f - mean[c]) / std[c];
       }
     }
-    return out;
+    int r = offset;
+    int g = offset + plane;
+    int b = offset + 2 * plane;
+    for (int y = 0; y < h; y++) {
+      int s = 3 * y * w;
+      int d = y * w;
+      if (flip) {
+        for (int x = w - 1; x >= 0; x--, s += 3) {
+          out[r + d + x] = lut[rgb[s] & 0xFF];
+          out[g + d + x] = lut[256 + (rgb[s + 1] & 0xFF)];
+          out[b + d + x] = lut[512 + (rgb[s + 2] & 0xFF)];
+        }
+      } else {
+        for (int x = 0; x < w; x++, s += 3) {
+          out[r + d + x] = lut[rgb[s] & 0xFF];
+          out[g + d + x] = lut[256 + (rgb[s + 1] & 0xFF)];
+          out[b + d + x] = lut[512 + (rgb[s + 2] & 0xFF)];
+        }
+      }
+    }
   }
 
   /** {@link #toTensor(DecodedImage, float[], float[])} with ImageNet's mean and std. */

@@ -49,17 +49,71 @@ public final class Resample {
 
   /** {@code img} resized to {@code width × height} with {@code filter}, as PIL's resize. */
   public static DecodedImage resize(DecodedImage img, int width, int height, Filter filter) {
+    return resize(img, 0, 0, img.width(), img.height(), width, height, filter);
+  }
+
+  /**
+   * The {@code cropWidth × cropHeight} rectangle of {@code img} at column {@code left}, row {@code
+   * top} resized to {@code width × height}: PIL's {@code img.crop(box).resize(size)}, read in place
+   * (no copy of the crop). The rectangle must lie inside the image.
+   */
+  public static DecodedImage resize(DecodedImage img, int left, int top, int cropWidth,
+      int cropHeight, int width, int height, Filter filter) {
     if (width < 1 || height < 1) {
       throw new IllegalArgumentException("Invalid output size: " + width + "x" + height);
     }
-    DecodedImage out = img;
-    if (width != img.width()) {
-      out = horizontal(out, width, Axis.of(img.width(), width, filter));
+    if (left < 0 || top < 0 || cropWidth < 1 || cropHeight < 1
+        || left + cropWidth > img.width() || top + cropHeight > img.height()) {
+      throw new IllegalArgumentException("Region " + cropWidth + "x" + cropHeight + " at (" + left
+          + ", " + top + ") outside a " + img.width() + "x" + img.height() + " image");
     }
-    if (height != img.height()) {
-      out = vertical(out, height, Axis.of(img.height(), height, filter));
+    boolean across = width != cropWidth;
+    boolean down = height != cropHeight;
+    if (!across && !down) {
+      return left == 0 && top == 0 && cropWidth == img.width() && cropHeight == img.height()
+          ? img
+          : img.crop(left, top, cropWidth, cropHeight);
     }
-    return out;
+    byte[] src = img.rgb();
+    int rowBytes = 3 * img.width();
+    int offset = 3 * (top * img.width() + left);
+    byte[] out = new byte[3 * width * height];
+    if (!across) {
+      vertical(src, offset, rowBytes, out, 3 * width, height, Axis.of(cropHeight, height, filter));
+      return new DecodedImage(width, height, out);
+    }
+    Axis horizontal = Axis.of(cropWidth, width, filter);
+    if (!down) {
+      horizontal(src, offset, rowBytes, cropHeight, null, out, width, horizontal);
+      return new DecodedImage(width, height, out);
+    }
+    // the 8-bit levels between the passes, held as ints so that the vertical pass is int arithmetic
+    int[] levels = scratch(3 * width * cropHeight);
+    horizontal(src, offset, rowBytes, cropHeight, levels, null, width, horizontal);
+    vertical(levels, 3 * width, out, height, Axis.of(cropHeight, height, filter));
+    return new DecodedImage(width, height, out);
+  }
+
+  /** Ints of the between-passes image above which a call allocates its own array. */
+  private static final int SCRATCH_LIMIT = 1 << 22;
+
+  private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[0]);
+
+  /**
+   * At least {@code n} ints for the image between the two passes: the calling thread's reused array
+   * (one per decoding thread, so that a data pipeline does not allocate a megabyte per image), or
+   * a fresh one for very large images.
+   */
+  private static int[] scratch(int n) {
+    if (n > SCRATCH_LIMIT) {
+      return new int[n];
+    }
+    int[] a = SCRATCH.get();
+    if (a.length < n) {
+      a = new int[Math.max(n, Math.min(SCRATCH_LIMIT, 2 * a.length))];
+      SCRATCH.set(a);
+    }
+    return a;
   }
 
   /** The fixed-point weights of one axis: for output {@code i}, inputs {@code first[i]…}. */
@@ -95,63 +149,126 @@ public final class Resample {
     }
   }
 
-  private static DecodedImage horizontal(DecodedImage img, int outW, Axis axis) {
-    int inW = img.width();
-    int h = img.height();
-    byte[] src = img.rgb();
-    byte[] dst = new byte[3 * outW * h];
+  /**
+   * Rows {@code 0…h-1} of {@code src} (from {@code offset}, {@code rowBytes} apart) resampled
+   * across into {@code levels} (ints) or, when that is null, into {@code bytes}. Two rows at a
+   * time, so that each weight is loaded once for both.
+   */
+  private static void horizontal(byte[] src, int offset, int rowBytes, int h, int[] levels,
+      byte[] bytes, int outW, Axis axis) {
     int half = 1 << (PRECISION_BITS - 1);
-    for (int y = 0; y < h; y++) {
-      int row = 3 * y * inW;
-      int orow = 3 * y * outW;
-      for (int x = 0; x < outW; x++) {
+    int[] first = axis.first;
+    int[] count = axis.count;
+    int[] weights = axis.weights;
+    int stride = axis.stride;
+    int outRow = 3 * outW;
+    int y = 0;
+    for (; y + 1 < h; y += 2) {
+      int row = offset + y * rowBytes;
+      int d = y * outRow;
+      for (int x = 0; x < outW; x++, d += 3) {
         int r = half;
         int g = half;
         int b = half;
-        int s = row + 3 * axis.first[x];
-        int k = x * axis.stride;
-        for (int j = 0; j < axis.count[x]; j++, s += 3) {
-          int w = axis.weights[k + j];
+        int r2 = half;
+        int g2 = half;
+        int b2 = half;
+        int s = row + 3 * first[x];
+        int k = x * stride;
+        int end = k + count[x];
+        for (; k < end; k++, s += 3) {
+          int w = weights[k];
+          int t = s + rowBytes;
+          r += (src[s] & 0xFF) * w;
+          g += (src[s + 1] & 0xFF) * w;
+          b += (src[s + 2] & 0xFF) * w;
+          r2 += (src[t] & 0xFF) * w;
+          g2 += (src[t + 1] & 0xFF) * w;
+          b2 += (src[t + 2] & 0xFF) * w;
+        }
+        put(levels, bytes, d, r, g, b);
+        put(levels, bytes, d + outRow, r2, g2, b2);
+      }
+    }
+    for (; y < h; y++) {
+      int row = offset + y * rowBytes;
+      int d = y * outRow;
+      for (int x = 0; x < outW; x++, d += 3) {
+        int r = half;
+        int g = half;
+        int b = half;
+        int s = row + 3 * first[x];
+        int k = x * stride;
+        int end = k + count[x];
+        for (; k < end; k++, s += 3) {
+          int w = weights[k];
           r += (src[s] & 0xFF) * w;
           g += (src[s + 1] & 0xFF) * w;
           b += (src[s + 2] & 0xFF) * w;
         }
-        int d = orow + 3 * x;
-        dst[d] = clip8(r);
-        dst[d + 1] = clip8(g);
-        dst[d + 2] = clip8(b);
+        put(levels, bytes, d, r, g, b);
       }
     }
-    return new DecodedImage(outW, h, dst);
   }
 
-  private static DecodedImage vertical(DecodedImage img, int outH, Axis axis) {
-    int w = img.width();
-    int rowBytes = 3 * w;
-    byte[] src = img.rgb();
-    byte[] dst = new byte[rowBytes * outH];
+  private static void put(int[] levels, byte[] bytes, int d, int r, int g, int b) {
+    if (levels != null) {
+      levels[d] = level(r);
+      levels[d + 1] = level(g);
+      levels[d + 2] = level(b);
+    } else {
+      bytes[d] = (byte) level(r);
+      bytes[d + 1] = (byte) level(g);
+      bytes[d + 2] = (byte) level(b);
+    }
+  }
+
+  /** {@code outH} rows of {@code outRowBytes} bytes resampled down from {@code src}'s rows. */
+  private static void vertical(byte[] src, int offset, int rowBytes, byte[] dst, int outRowBytes,
+      int outH, Axis axis) {
     int half = 1 << (PRECISION_BITS - 1);
-    int[] acc = new int[rowBytes];
+    int[] acc = new int[outRowBytes];
     for (int y = 0; y < outH; y++) {
       java.util.Arrays.fill(acc, half);
       int k = y * axis.stride;
       for (int j = 0; j < axis.count[y]; j++) {
         int wgt = axis.weights[k + j];
-        int s = (axis.first[y] + j) * rowBytes;
-        for (int i = 0; i < rowBytes; i++) {
+        int s = offset + (axis.first[y] + j) * rowBytes;
+        for (int i = 0; i < outRowBytes; i++) {
           acc[i] += (src[s + i] & 0xFF) * wgt;
         }
       }
-      int d = y * rowBytes;
-      for (int i = 0; i < rowBytes; i++) {
-        dst[d + i] = clip8(acc[i]);
+      int d = y * outRowBytes;
+      for (int i = 0; i < outRowBytes; i++) {
+        dst[d + i] = (byte) level(acc[i]);
       }
     }
-    return new DecodedImage(w, outH, dst);
   }
 
-  private static byte clip8(int acc) {
+  /** The vertical pass over the levels of the horizontal one (int rows, {@code rowInts} long). */
+  private static void vertical(int[] src, int rowInts, byte[] dst, int outH, Axis axis) {
+    int half = 1 << (PRECISION_BITS - 1);
+    int[] acc = new int[rowInts];
+    for (int y = 0; y < outH; y++) {
+      java.util.Arrays.fill(acc, half);
+      int k = y * axis.stride;
+      for (int j = 0; j < axis.count[y]; j++) {
+        int wgt = axis.weights[k + j];
+        int s = (axis.first[y] + j) * rowInts;
+        for (int i = 0; i < rowInts; i++) {
+          acc[i] += src[s + i] * wgt;
+        }
+      }
+      int d = y * rowInts;
+      for (int i = 0; i < rowInts; i++) {
+        dst[d + i] = (byte) level(acc[i]);
+      }
+    }
+  }
+
+  /** A fixed-point sum as an 8-bit level: shifted down and clipped to 0–255. */
+  private static int level(int acc) {
     int v = acc >> PRECISION_BITS;
-    return (byte) (v < 0 ? 0 : Math.min(v, 255));
+    return v < 0 ? 0 : Math.min(v, 255);
   }
 }

@@ -139,9 +139,8 @@ public final class ClassificationData implements BatchSource<ClassificationData.
       int position = (int) ((offset + i) % order.length);
       ImageFolder.Sample s = samples.get(order[position]);
       SplittableRandom rng = new SplittableRandom(mix(seed, epoch, position));
-      float[] img = ClassificationTransforms.toTensor(
-          ClassificationTransforms.trainCrop(ImageDecoder.decode(s.path()), size, cropScale, rng));
-      System.arraycopy(img, 0, pixels, i * plane, plane);
+      ClassificationTransforms.trainTensor(
+          ImageDecoder.decode(s.path()), size, cropScale, rng, pixels, i * plane);
       labels[i] = s.label();
     }
     return new HostBatch(pixels, labels);

@@ -94,6 +94,80 @@ class ClassificationTransformsTest {
     assertThat(t[2]).isEqualTo((128 / 255f - 0.406f) / 0.225f);
   }
 
+  @Property(tries = 200)
+  void resizeOfARegion_equalsCropThenResize(
+      @ForAll @IntRange(min = 1, max = 90) int width,
+      @ForAll @IntRange(min = 1, max = 90) int height,
+      @ForAll @IntRange(min = 1, max = 120) int outW,
+      @ForAll @IntRange(min = 1, max = 120) int outH,
+      @ForAll boolean bicubic,
+      @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    DecodedImage img = noise(width, height, rng);
+    int cw = 1 + rng.nextInt(width);
+    int ch = 1 + rng.nextInt(height);
+    int left = rng.nextInt(width - cw + 1);
+    int top = rng.nextInt(height - ch + 1);
+    // an output as large as the region on one axis, sometimes: that axis is not resampled
+    int w = rng.nextInt(4) == 0 ? cw : outW;
+    int h = rng.nextInt(4) == 0 ? ch : outH;
+    Resample.Filter filter = bicubic ? Resample.Filter.BICUBIC : Resample.Filter.BILINEAR;
+    DecodedImage inPlace = Resample.resize(img, left, top, cw, ch, w, h, filter);
+    DecodedImage copied = Resample.resize(img.crop(left, top, cw, ch), w, h, filter);
+    assertThat(inPlace).isEqualTo(copied);
+  }
+
+  @Property(tries = 100)
+  void trainTensor_equalsTrainCropThenToTensor(
+      @ForAll @IntRange(min = 1, max = 120) int width,
+      @ForAll @IntRange(min = 1, max = 120) int height,
+      @ForAll @IntRange(min = 1, max = 40) int size,
+      @ForAll long seed) {
+    DecodedImage img = noise(width, height, new SplittableRandom(~seed));
+    float[] expected = ClassificationTransforms.toTensor(
+        ClassificationTransforms.trainCrop(img, size, 0.08, new SplittableRandom(seed)));
+    int plane = 3 * size * size;
+    float[] out = new float[plane + 5];
+    ClassificationTransforms.trainTensor(img, size, 0.08, new SplittableRandom(seed), out, 5);
+    assertThat(java.util.Arrays.copyOfRange(out, 5, 5 + plane)).isEqualTo(expected);
+  }
+
+  @Test
+  void toTensor_everyLevelAndTheFlipAsTorchComputesThem() {
+    SplittableRandom rng = new SplittableRandom(3);
+    DecodedImage img = noise(37, 11, rng);
+    float[] mean = {0.3f, 0.5f, 0.7f};
+    float[] std = {0.2f, 0.25f, 0.3f};
+    float[] plain = new float[3 * 37 * 11];
+    float[] flipped = new float[3 * 37 * 11];
+    ClassificationTransforms.toTensor(img, mean, std, false, plain, 0);
+    ClassificationTransforms.toTensor(img, mean, std, true, flipped, 0);
+    for (int c = 0; c < 3; c++) {
+      for (int y = 0; y < 11; y++) {
+        for (int x = 0; x < 37; x++) {
+          float v = (img.get(x, y, c) / 255f - mean[c]) / std[c];
+          assertThat(plain[(c * 11 + y) * 37 + x]).isEqualTo(v);
+          assertThat(flipped[(c * 11 + y) * 37 + (36 - x)]).isEqualTo(v);
+        }
+      }
+    }
+    for (int v = 0; v < 256; v++) { // every level, through a 1-pixel image
+      DecodedImage px = new DecodedImage(1, 1, new byte[] {(byte) v, (byte) v, (byte) v});
+      float[] t = ClassificationTransforms.toTensor(px, mean, std);
+      for (int c = 0; c < 3; c++) {
+        assertThat(t[c]).isEqualTo((v / 255f - mean[c]) / std[c]);
+      }
+    }
+  }
+
+  private static DecodedImage noise(int w, int h, SplittableRandom rng) {
+    byte[] px = new byte[3 * w * h];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (byte) rng.nextInt(256);
+    }
+    return new DecodedImage(w, h, px);
+  }
+
   @Property(tries = 300)
   void randomResizedCropBox_staysInsideWithinRatioAndScale(
       @ForAll @IntRange(min = 1, max = 700) int width,
