@@ -9,6 +9,7 @@ the images (dump-dir/images.pth, {"images": [batch, 3, size, size]}) and exits: 
 benchmark then starts from the same model and inputs, so both frameworks see the same proposals and
 train their heads on the same number of positive RoIs."""
 import statistics
+import os
 import sys
 import time
 
@@ -68,6 +69,14 @@ for i in range(warmup + steps):
     loss.item()
     if i >= warmup:
         times.append((time.perf_counter() - t0) * 1000)
+if os.environ.get("TV_PROFILE"):  # one more step under torch's profiler, as TL_PROFILE does for TicketLab
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        opt.zero_grad()
+        losses = model(images, targets)
+        sum(losses.values()).backward()
+        opt.step()
+    prof.export_chrome_trace(os.environ["TV_PROFILE"])
 times.sort()
 print("torchvision %s %s R18-FPN batch %d at %dpx, %d threads: median %.1f ms/step, best %.1f ms (loss %.3f)" % (
     torch.__version__, task, batch, size, threads, statistics.median(times), times[0], loss.item()))

@@ -3,10 +3,12 @@ package io.ticketlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -28,6 +30,8 @@ public final class Sgd {
   private final Predicate<String> decays;
   private static final NDIndex ALL = new NDIndex("...");
   private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+  /** One scratch tensor per parameter shape, kept across steps (see {@link #step}). */
+  private final Map<Shape, NDArray> scratch = new HashMap<>();
 
   /**
    * @param params the parameters to update, by name (only those that require gradients are used)
@@ -106,15 +110,27 @@ public final class Sgd {
     }
   }
 
-  /** One update with learning rate {@code lr}, from the gradients the last backward pass left. */
+  /**
+   * One update with learning rate {@code lr}, from the gradients the last backward pass left.
+   *
+   * <p>The two scaled terms, {@code wd·w} and {@code lr·buf}, are computed in a scratch tensor of
+   * the parameter's shape that lives as long as the optimizer (a copy, then an in-place multiply:
+   * the same bits as a multiply into a fresh tensor). A fresh tensor per parameter and step costs
+   * more than the arithmetic where the engine backs large tensors with huge pages: each new one
+   * takes its pages from the kernel again (a 9.4 MB tensor: 13–17 ms on a 2-core AMD EPYC VM,
+   * against 0.3–0.9 ms for an in-place multiply; docs/benchmarks.md).
+   */
   public void step(float lr) {
     try (NDScope scope = new NDScope()) {
       for (Map.Entry<String, Parameter> e : params.entrySet()) {
         NDArray w = e.getValue().getArray();
         NDArray g = w.getGradient();
         // the gradient is consumed here (it is zeroed before the next backward pass), so the
-        // decay term is added in place: one temporary less per parameter and step
-        NDArray d = weightDecay > 0 && decays.test(e.getKey()) ? g.addi(w.mul(weightDecay)) : g;
+        // decay term is added into it in place
+        NDArray d = g;
+        if (weightDecay > 0 && decays.test(e.getKey())) {
+          g.addi(scaled(w, weightDecay));
+        }
         NDArray update;
         if (momentum > 0) {
           NDArray buf = buffers.get(e.getKey());
@@ -129,8 +145,30 @@ public final class Sgd {
         } else {
           update = d;
         }
-        w.subi(update.mul(lr));
+        w.subi(scaled(update, lr));
       }
     }
+  }
+
+  /** {@code factor · x} in the scratch tensor of x's shape (valid until the next call). */
+  private NDArray scaled(NDArray x, float factor) {
+    if (!(x instanceof PtNDArray px)) {
+      return x.mul(factor);
+    }
+    NDArray t = scratch.get(x.getShape());
+    if (t == null || t.getDataType() != x.getDataType()) {
+      t = x.duplicate();
+      NDScope.unregister(t);
+      NDArray old = scratch.put(x.getShape(), t);
+      if (old != null) {
+        old.close();
+      }
+    } else {
+      long[] dims = x.getShape().getShape();
+      long[] step = new long[dims.length];
+      java.util.Arrays.fill(step, 1L);
+      JniUtils.indexSet((PtNDArray) t, px, new long[dims.length], dims, step); // t.copy_(x) in place
+    }
+    return t.muli(factor);
   }
 }

@@ -56,4 +56,73 @@ class SgdTest {
       assertThat((double) actual[1]).isCloseTo(w[1], within(1e-5));
     }
   }
+
+  /**
+   * Several parameters, two of one shape (they share the scratch tensor) and one without decay,
+   * over five steps with changing learning rates: the weights and momentum buffers are bit for bit
+   * those of the update written with fresh tensors, {@code w - lr·(m·buf + g + wd·w)} in float32.
+   */
+  @Test
+  void scratchUpdate_equalsTheUpdateWithFreshTensors_bitForBit() {
+    Engine engine = Engines.pytorch();
+    try (NDManager m = engine.newBaseManager(Device.cpu())) {
+      Shape[] shapes = {new Shape(7, 5, 3, 3), new Shape(7, 5, 3, 3), new Shape(11), new Shape(4, 6)};
+      Map<String, Parameter> params = new java.util.LinkedHashMap<>();
+      Map<String, float[]> w = new java.util.LinkedHashMap<>();
+      java.util.Random rng = new java.util.Random(5);
+      for (int i = 0; i < shapes.length; i++) {
+        Parameter p = Parameter.builder().setName("p" + i).setType(Parameter.Type.WEIGHT)
+            .optShape(shapes[i]).optInitializer(Initializer.ONES).build();
+        p.initialize(m, DataType.FLOAT32);
+        float[] v = new float[(int) shapes[i].size()];
+        for (int k = 0; k < v.length; k++) {
+          v[k] = (float) rng.nextGaussian();
+        }
+        p.getArray().set(v);
+        params.put("p" + i, p);
+        w.put("p" + i, v.clone());
+      }
+      float wd = 1e-4f;
+      float mom = 0.9f;
+      Sgd sgd = new Sgd(params, mom, wd, name -> !name.equals("p2"));
+      Map<String, NDArray> refW = new java.util.LinkedHashMap<>();
+      Map<String, NDArray> refBuf = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < shapes.length; i++) {
+        refW.put("p" + i, m.create(w.get("p" + i), shapes[i]));
+      }
+      float[] lrs = {0.02f, 0.05f, 0.1f, 0.1f, 0.01f};
+      for (int step = 0; step < lrs.length; step++) {
+        sgd.zeroGradients();
+        Map<String, float[]> grads = new java.util.LinkedHashMap<>();
+        try (GradientCollector gc = engine.newGradientCollector()) {
+          NDArray loss = null;
+          for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            NDArray x = e.getValue().getArray();
+            NDArray term = x.pow(3).sum().div(3).add(x.sin().sum()); // gradient x² + cos x
+            loss = loss == null ? term : loss.add(term);
+          }
+          gc.backward(loss);
+        }
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+          grads.put(e.getKey(), e.getValue().getArray().getGradient().toFloatArray());
+        }
+        sgd.step(lrs[step]);
+        for (int i = 0; i < shapes.length; i++) {
+          String name = "p" + i;
+          NDArray g = m.create(grads.get(name), shapes[i]);
+          NDArray d = name.equals("p2") ? g : g.add(refW.get(name).mul(wd));
+          NDArray buf = refBuf.get(name) == null ? d : refBuf.get(name).mul(mom).add(d);
+          refBuf.put(name, buf);
+          refW.put(name, refW.get(name).sub(buf.mul(lrs[step])));
+        }
+      }
+      for (int i = 0; i < shapes.length; i++) {
+        String name = "p" + i;
+        assertThat(params.get(name).getArray().toFloatArray()).as(name)
+            .containsExactly(refW.get(name).toFloatArray());
+        assertThat(sgd.momentumBuffers().get(name).toFloatArray()).as(name + " momentum")
+            .containsExactly(refBuf.get(name).toFloatArray());
+      }
+    }
+  }
 }
