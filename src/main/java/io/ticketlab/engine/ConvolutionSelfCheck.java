@@ -166,6 +166,7 @@ public final class ConvolutionSelfCheck {
       {2, 256, 15, 4, 4, 1, 1, 0, 1, 1}, {2, 256, 60, 4, 4, 1, 1, 0, 1, 1}, {2, 256, 6, 7, 7, 1, 1, 0, 1, 1},
       {2, 256, 81, 7, 7, 1, 1, 0, 1, 1}, {2, 256, 256, 7, 7, 3, 1, 2, 2, 1}, {2, 512, 512, 7, 7, 3, 1, 1, 1, 1},
       {2, 512, 17, 13, 13, 4, 1, 2, 1, 1}, {2, 256, 256, 13, 13, 2, 1, 1, 1, 1}, {2, 128, 128, 4, 4, 3, 1, 1, 1, 2},
+      {2, 512, 17, 7, 7, 2, 1, 1, 1, 1}, // a phase of the keypoint predictor's transposed 4×4 convolution
     };
     cases.addAll(java.util.Arrays.asList(models));
     Random random = new Random(seed);

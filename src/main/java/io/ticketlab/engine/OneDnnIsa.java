@@ -48,7 +48,7 @@ final class OneDnnIsa {
   /** The AVX2 kernels with the rewrites (seen needed too: 17 output channels, input gradient). */
   static final String SAFE_ROUTED = SAFE + REWRITES;
   /** Bumped when the probe changes, so that machines probed by an older one are probed again. */
-  static final String PROBE_VERSION = "2";
+  static final String PROBE_VERSION = "3";
 
   /**
    * The values oneDNN 3.7 (libtorch 2.7.1) reads from {@code ONEDNN_MAX_CPU_ISA}, lowest first; an
