@@ -79,7 +79,16 @@ public final class Resample {
     int offset = 3 * (top * img.width() + left);
     byte[] out = new byte[3 * width * height];
     if (!across) {
-      vertical(src, offset, rowBytes, out, 3 * width, height, Axis.of(cropHeight, height, filter));
+      // only the columns change: the region's rows widened to ints, then the vertical pass
+      int rowInts = 3 * width;
+      int[] levels = scratch(rowInts * cropHeight);
+      for (int y = 0; y < cropHeight; y++) {
+        int from = offset + y * rowBytes;
+        for (int i = 0; i < rowInts; i++) {
+          levels[y * rowInts + i] = src[from + i] & 0xFF;
+        }
+      }
+      vertical(levels, rowInts, out, height, Axis.of(cropHeight, height, filter));
       return new DecodedImage(width, height, out);
     }
     Axis horizontal = Axis.of(cropWidth, width, filter);
@@ -162,10 +171,12 @@ public final class Resample {
     int[] weights = axis.weights;
     int stride = axis.stride;
     int outRow = 3 * outW;
-    int y = 0;
-    for (; y + 1 < h; y += 2) {
+    for (int y = 0; y < h; y += 2) {
       int row = offset + y * rowBytes;
       int d = y * outRow;
+      // the second row of the pair; a last, unpaired row is computed twice into the same place
+      int next = y + 1 < h ? rowBytes : 0;
+      int nextOut = y + 1 < h ? outRow : 0;
       for (int x = 0; x < outW; x++, d += 3) {
         int r = half;
         int g = half;
@@ -178,7 +189,7 @@ public final class Resample {
         int end = k + count[x];
         for (; k < end; k++, s += 3) {
           int w = weights[k];
-          int t = s + rowBytes;
+          int t = s + next;
           r += (src[s] & 0xFF) * w;
           g += (src[s + 1] & 0xFF) * w;
           b += (src[s + 2] & 0xFF) * w;
@@ -187,26 +198,7 @@ public final class Resample {
           b2 += (src[t + 2] & 0xFF) * w;
         }
         put(levels, bytes, d, r, g, b);
-        put(levels, bytes, d + outRow, r2, g2, b2);
-      }
-    }
-    for (; y < h; y++) {
-      int row = offset + y * rowBytes;
-      int d = y * outRow;
-      for (int x = 0; x < outW; x++, d += 3) {
-        int r = half;
-        int g = half;
-        int b = half;
-        int s = row + 3 * first[x];
-        int k = x * stride;
-        int end = k + count[x];
-        for (; k < end; k++, s += 3) {
-          int w = weights[k];
-          r += (src[s] & 0xFF) * w;
-          g += (src[s + 1] & 0xFF) * w;
-          b += (src[s + 2] & 0xFF) * w;
-        }
-        put(levels, bytes, d, r, g, b);
+        put(levels, bytes, d + nextOut, r2, g2, b2);
       }
     }
   }
@@ -223,29 +215,7 @@ public final class Resample {
     }
   }
 
-  /** {@code outH} rows of {@code outRowBytes} bytes resampled down from {@code src}'s rows. */
-  private static void vertical(byte[] src, int offset, int rowBytes, byte[] dst, int outRowBytes,
-      int outH, Axis axis) {
-    int half = 1 << (PRECISION_BITS - 1);
-    int[] acc = new int[outRowBytes];
-    for (int y = 0; y < outH; y++) {
-      java.util.Arrays.fill(acc, half);
-      int k = y * axis.stride;
-      for (int j = 0; j < axis.count[y]; j++) {
-        int wgt = axis.weights[k + j];
-        int s = offset + (axis.first[y] + j) * rowBytes;
-        for (int i = 0; i < outRowBytes; i++) {
-          acc[i] += (src[s + i] & 0xFF) * wgt;
-        }
-      }
-      int d = y * outRowBytes;
-      for (int i = 0; i < outRowBytes; i++) {
-        dst[d + i] = (byte) level(acc[i]);
-      }
-    }
-  }
-
-  /** The vertical pass over the levels of the horizontal one (int rows, {@code rowInts} long). */
+  /** The vertical pass over 8-bit levels held as ints (rows of {@code rowInts}), into {@code dst}. */
   private static void vertical(int[] src, int rowInts, byte[] dst, int outH, Axis axis) {
     int half = 1 << (PRECISION_BITS - 1);
     int[] acc = new int[rowInts];

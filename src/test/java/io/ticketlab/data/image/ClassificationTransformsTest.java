@@ -117,6 +117,25 @@ class ClassificationTransformsTest {
     assertThat(inPlace).isEqualTo(copied);
   }
 
+  /**
+   * PIL resamples across, then down, through 8-bit levels: so a resize across only, then one down
+   * only, is the two-axis resize (which the PIL fixtures check), and each one-axis path is checked by it.
+   */
+  @Property(tries = 150)
+  void oneAxisResizes_composeToTheTwoAxisResize(
+      @ForAll @IntRange(min = 1, max = 80) int width,
+      @ForAll @IntRange(min = 1, max = 80) int height,
+      @ForAll @IntRange(min = 1, max = 100) int outW,
+      @ForAll @IntRange(min = 1, max = 100) int outH,
+      @ForAll boolean bicubic,
+      @ForAll long seed) {
+    net.jqwik.api.Assume.that(outW != width && outH != height);
+    DecodedImage img = noise(width, height, new SplittableRandom(seed));
+    Resample.Filter filter = bicubic ? Resample.Filter.BICUBIC : Resample.Filter.BILINEAR;
+    DecodedImage across = Resample.resize(img, outW, height, filter);
+    assertThat(Resample.resize(across, outW, outH, filter)).isEqualTo(Resample.resize(img, outW, outH, filter));
+  }
+
   @Property(tries = 100)
   void trainTensor_equalsTrainCropThenToTensor(
       @ForAll @IntRange(min = 1, max = 120) int width,
