@@ -13,9 +13,9 @@ import io.ticketlab.model.nn.TorchBlock;
 
 /**
  * PyTorch's {@code nn.ConvTranspose2d} (square kernel, equal stride and padding, no output
- * padding, groups 1), which the engine lacks: the input is zero-interleaved ({@code stride − 1}
- * zeros between pixels), padded by {@code kernel − 1 − padding} and convolved with the spatially
- * flipped kernel whose in/out axes are swapped. Exact and differentiable. Parameters keep PyTorch's
+ * padding, groups 1), which the engine lacks, from ordinary convolutions: by output phases where
+ * the kernel is a multiple of the stride ({@link #byPhases}: Keypoint R-CNN's 4×4, stride 2), else
+ * by zero-interleaving the input ({@link #interleaved}). Exact and differentiable. Parameters keep PyTorch's
  * layout: {@code weight} [C_in, C_out, k, k], {@code bias} [C_out]. Output side {@code (H − 1) ·
  * stride − 2 · padding + kernel}.
  */
