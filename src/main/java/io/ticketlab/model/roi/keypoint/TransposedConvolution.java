@@ -44,9 +44,9 @@ public final class TransposedConvolution extends TorchBlock {
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray w = ps.getValue(weight, x.getDevice(), training);
     NDArray b = ps.getValue(bias, x.getDevice(), training);
-    long outSide = (x.getShape().get(2) - 1) * stride - 2L * padding + kernel;
-    if (stride > 1 && kernel % stride == 0 && (x.getShape().get(3) - 1) * stride - 2L * padding + kernel == outSide
-        && outSide % stride == 0) {
+    long outHeight = (x.getShape().get(2) - 1) * stride - 2L * padding + kernel;
+    long outWidth = (x.getShape().get(3) - 1) * stride - 2L * padding + kernel;
+    if (stride > 1 && kernel % stride == 0 && outHeight % stride == 0 && outWidth % stride == 0) {
       return byPhases(x, w, b, kernel, stride, padding);
     }
     return interleaved(x, w, b, kernel, stride, padding);
